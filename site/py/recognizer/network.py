@@ -1,0 +1,67 @@
+"""The forward pass of a fully connected network: the one piece both the browser and training run.
+
+A network is a list of layers (w, b): w has shape (n_in, n_out), b shape (n_out,). Inputs are rows, so a
+whole minibatch x of shape (n, 784) goes through one layer as ``activation(x @ w + b)``. Hidden layers use
+the network's activation; the output layer is a softmax, giving ten probabilities that sum to 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    # Written with tanh so large |z| never overflows exp.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z)
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax; subtracting the row maximum keeps exp from overflowing."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class Network:
+    weights: list[np.ndarray]  # w_i, shape (n_in, n_out)
+    biases: list[np.ndarray]  # b_i, shape (n_out,)
+    activation: str = "relu"
+
+    @property
+    def layers(self) -> list[int]:
+        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """Output-layer weighted inputs z for a batch x of shape (n, 784), or a single image (784,)."""
+        hidden = ACTIVATIONS[self.activation]
+        a = np.asarray(x, dtype=np.float32)
+        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            a = hidden(a @ w + b)
+        return a @ self.weights[-1] + self.biases[-1]
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return softmax(self.logits(x))
+
+    def predict(self, x: np.ndarray, batch_size: int = 10_000) -> np.ndarray:
+        """The most probable digit for each row of x, in batches to bound memory."""
+        return np.concatenate(
+            [self.logits(x[i : i + batch_size]).argmax(axis=1) for i in range(0, len(x), batch_size)]
+        )
+
+
+def vote(probabilities: list[np.ndarray]) -> np.ndarray:
+    """The ensemble's answer: the average of the networks' probability vectors."""
+    return np.mean(probabilities, axis=0)

@@ -1,0 +1,250 @@
+"""From a drawing to a network's 28x28 input, framed the way its training images were.
+
+The page sends the pen's path, not pixels: a list of strokes, each a sequence of (x, y) points (y down).
+We draw the strokes again ourselves with a pen whose width is a fixed fraction of the digit's size, so the
+result does not depend on how big, where, or how thick the person drew.
+
+Two framings, named in models.json:
+- "mnist" (LeCun et al.): crop to the ink, keep the aspect ratio, scale the longest side into a 20x20 box
+  with anti-aliasing, then translate so the centre of mass sits at the centre of the 28x28 field.
+- "emnist" (Cohen et al. 2017): Gaussian blur (sigma 1), a square crop around the ink with a 2-pixel border,
+  bicubic downsampling to 28x28.
+
+All outputs are (784,) float32 in [0, 1], row-major, ink = 1. A blank or nearly blank drawing gives None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+SIDE = 28  # the network sees SIDE x SIDE pixels
+BOX = 20  # MNIST: the longest side of the ink fills a BOX x BOX square
+PEN_FRACTION = 1 / 7  # pen width / longest side of the path: matches MNIST's stroke width
+SUPERSAMPLE = 4  # render at 4x and average 4x4 blocks: anti-aliasing
+MIN_EXTENT = 6.0  # a path shorter than this in both directions (caller's units) is a dot, not a digit
+CENTRE = (SIDE - 1) / 2  # centre of the field in pixel-index coordinates
+
+Strokes = Sequence[Sequence[Sequence[float]]]
+
+
+# --- drawing the strokes --------------------------------------------------------------------------
+
+
+def as_point_arrays(strokes: Strokes) -> list[np.ndarray]:
+    """The strokes as float arrays of shape (k, 2), dropping empty strokes and non-finite points."""
+    arrays = []
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+        points = points[np.isfinite(points).all(axis=1)]
+        if len(points):
+            arrays.append(points)
+    return arrays
+
+
+def path_extent(strokes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Bounding box (low corner, high corner) of all points."""
+    every_point = np.concatenate(strokes)
+    return every_point.min(axis=0), every_point.max(axis=0)
+
+
+def is_blank(strokes: Strokes) -> bool:
+    points = as_point_arrays(strokes)
+    if not points:
+        return True
+    low, high = path_extent(points)
+    return bool((high - low).max() < MIN_EXTENT)
+
+
+def thin_out(points: np.ndarray, spacing: float) -> np.ndarray:
+    """Keep points at least `spacing` apart along the stroke (plus the last): fewer segments, same shape."""
+    kept = [points[0]]
+    for p in points[1:]:
+        if np.hypot(*(p - kept[-1])) >= spacing:
+            kept.append(p)
+    if len(points) > 1 and not np.array_equal(kept[-1], points[-1]):
+        kept.append(points[-1])
+    return np.array(kept)
+
+
+def segments_of(strokes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end points of every segment; a one-point stroke is a segment of length 0 (a dot)."""
+    starts, ends = [], []
+    for points in strokes:
+        if len(points) == 1:
+            points = np.vstack([points, points])
+        starts.append(points[:-1])
+        ends.append(points[1:])
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def draw_segments(starts: np.ndarray, ends: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndarray:
+    """Ink coverage of round-capped segments of the given radius, on a pixel grid of `shape`.
+
+    Each pixel's ink is 1 inside the pen, 0 outside, with a one-pixel linear edge: its distance d to the
+    nearest segment gives clip(radius + 0.5 - d, 0, 1).
+    """
+    height, width = shape
+    ys, xs = np.mgrid[0:height, 0:width]
+    pixels = np.stack([xs.ravel() + 0.5, ys.ravel() + 0.5], axis=1).astype(np.float32)
+    a = starts.astype(np.float32)
+    ab = (ends - starts).astype(np.float32)
+    length2 = np.maximum((ab * ab).sum(axis=1), 1e-12)
+    nearest2 = np.full(len(pixels), np.inf, dtype=np.float32)
+    for i in range(0, len(a), 256):  # chunks bound the (pixels x segments) arrays
+        ap = pixels[:, None, :] - a[None, i : i + 256]
+        t = np.clip((ap * ab[None, i : i + 256]).sum(axis=2) / length2[i : i + 256], 0, 1)
+        offset = ap - t[:, :, None] * ab[None, i : i + 256]
+        nearest2 = np.minimum(nearest2, (offset * offset).sum(axis=2).min(axis=1))
+    ink = np.clip(radius + 0.5 - np.sqrt(nearest2), 0, 1)
+    return ink.reshape(height, width)
+
+
+def render(strokes: Strokes, ink_side: float) -> np.ndarray | None:
+    """Draw the strokes so that the ink's longest side is `ink_side` pixels, pen = PEN_FRACTION of the path.
+
+    Returns the cropped ink image (float32, ink = 1), or None for a blank drawing.
+    """
+    points = as_point_arrays(strokes)
+    if not points:
+        return None
+    low, high = path_extent(points)
+    path_side = (high - low).max()
+    if path_side < MIN_EXTENT:
+        return None
+    pen = PEN_FRACTION * path_side
+    scale = ink_side / (path_side + pen)  # caller's units -> pixels
+    radius = pen * scale / 2
+    points = [(p - low) * scale + radius for p in points]
+    points = [thin_out(p, spacing=max(radius / 4, 0.5)) for p in points]
+    width, height = np.ceil((high - low) * scale + 2 * radius).astype(int)
+    return draw_segments(*segments_of(points), radius, (height, width)).astype(np.float32)
+
+
+# --- resampling ---------------------------------------------------------------------------------
+
+
+def area_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) matrix averaging input pixels by their overlap with each output pixel (anti-aliasing)."""
+    edges = np.linspace(0, n_in, n_out + 1)
+    left = np.maximum(edges[:-1, None], np.arange(n_in)[None, :])
+    right = np.minimum(edges[1:, None], np.arange(n_in)[None, :] + 1)
+    overlap = np.clip(right - left, 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def cubic_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) bicubic (Keys, a = -0.5) resampling matrix, widened when shrinking to avoid aliasing."""
+    scale = n_in / n_out
+    support = max(scale, 1.0)
+    centres = (np.arange(n_out) + 0.5) * scale - 0.5
+    x = np.abs(np.arange(n_in)[None, :] - centres[:, None]) / support
+    a = -0.5
+    weights = np.where(
+        x <= 1,
+        (a + 2) * x**3 - (a + 3) * x**2 + 1,
+        np.where(x < 2, a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a, 0.0),
+    )
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def resize(image: np.ndarray, shape: tuple[int, int], matrix=area_matrix) -> np.ndarray:
+    rows = matrix(image.shape[0], shape[0])
+    cols = matrix(image.shape[1], shape[1])
+    return (rows @ image @ cols.T).astype(np.float32)
+
+
+def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Separable Gaussian blur, zero outside the image."""
+    radius = int(np.ceil(3 * sigma))
+    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    taps /= taps.sum()
+
+    def blur_matrix(n: int) -> np.ndarray:
+        offsets = np.arange(n)[None, :] - np.arange(n)[:, None]
+        return np.where(np.abs(offsets) <= radius, taps[np.clip(offsets + radius, 0, 2 * radius)], 0.0)
+
+    return (blur_matrix(image.shape[0]) @ image @ blur_matrix(image.shape[1]).T).astype(np.float32)
+
+
+# --- framing ------------------------------------------------------------------------------------
+
+
+def crop_to_ink(image: np.ndarray, threshold: float = 0.0) -> np.ndarray | None:
+    rows = np.flatnonzero((image > threshold).any(axis=1))
+    cols = np.flatnonzero((image > threshold).any(axis=0))
+    if len(rows) == 0:
+        return None
+    return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def centre_of_mass(image: np.ndarray) -> np.ndarray:
+    """(row, column) of the ink's centre of mass, in pixel-index coordinates."""
+    total = image.sum()
+    rows = (image.sum(axis=1) * np.arange(image.shape[0])).sum() / total
+    cols = (image.sum(axis=0) * np.arange(image.shape[1])).sum() / total
+    return np.array([rows, cols])
+
+
+def paste(image: np.ndarray, side: int, top_left: tuple[int, int]) -> np.ndarray:
+    """`image` placed with its corner at top_left in a side x side field, cut off at the field's edges."""
+    field = np.zeros((side, side), dtype=np.float32)
+    top, left = top_left
+    h, w = image.shape
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + h, side), min(left + w, side)
+    if r0 < r1 and c0 < c1:
+        field[r0:r1, c0:c1] = image[r0 - top : r1 - top, c0 - left : c1 - left]
+    return field
+
+
+def centre_by_mass(image: np.ndarray, side: int, centre: float) -> np.ndarray:
+    """Place `image` in a side x side field so its centre of mass lands on (centre, centre)."""
+    top_left = np.round(centre - centre_of_mass(image)).astype(int)
+    return paste(image, side, tuple(top_left))
+
+
+def frame_mnist(image: np.ndarray) -> np.ndarray | None:
+    """Any ink image (ink = 1) framed as MNIST: crop, longest side to 20 (area-averaged), centre of mass."""
+    ink = crop_to_ink(image)
+    if ink is None:
+        return None
+    scale = BOX / max(ink.shape)
+    shape = tuple(max(1, round(n * scale)) for n in ink.shape)
+    box = np.clip(resize(ink, shape), 0, 1)
+    return centre_by_mass(box, SIDE, CENTRE).ravel()
+
+
+def frame_emnist(image: np.ndarray) -> np.ndarray | None:
+    """Any ink image framed as EMNIST: blur, square crop with a 2-pixel border, bicubic to 28x28."""
+    blurred = gaussian_blur(image, sigma=1.0)
+    ink = crop_to_ink(blurred, threshold=0.01 * blurred.max()) if blurred.max() > 0 else None
+    if ink is None:
+        return None
+    side = max(ink.shape)
+    square = paste(ink, side + 4, ((side - ink.shape[0]) // 2 + 2, (side - ink.shape[1]) // 2 + 2))
+    square = resize(square, (SIDE, SIDE), matrix=cubic_matrix)
+    peak = square.max()
+    return np.clip(square / peak, 0, 1).ravel() if peak > 0 else None
+
+
+def strokes_to_mnist(strokes: Strokes) -> np.ndarray | None:
+    """The fast path for "mnist": draw straight at 4x the 20-pixel box, centre by mass, average 4x4 blocks."""
+    ink = render(strokes, ink_side=BOX * SUPERSAMPLE)
+    if ink is None or ink.sum() == 0:
+        return None
+    s = SUPERSAMPLE
+    field = centre_by_mass(ink, SIDE * s, CENTRE * s + (s - 1) / 2)
+    return field.reshape(SIDE, s, SIDE, s).mean(axis=(1, 3)).ravel()
+
+
+def to_network_input(strokes: Strokes, framing: str = "mnist") -> np.ndarray | None:
+    """The 784 inputs a network trained on `framing` images expects for this drawing; None if blank."""
+    if framing == "mnist":
+        return strokes_to_mnist(strokes)
+    if framing == "emnist":
+        # NIST's scans, which EMNIST framed, are 128x128 with digits about 100 pixels tall.
+        image = render(strokes, ink_side=100)
+        return None if image is None else frame_emnist(image)
+    raise ValueError(f"unknown framing {framing!r} (expected 'mnist' or 'emnist')")

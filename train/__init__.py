@@ -1,0 +1,1 @@
+"""Training the four networks from scratch with NumPy: data, backpropagation, augmentation, reports."""

@@ -1,0 +1,100 @@
+"""Backpropagation for a fully connected network with a softmax output and cross-entropy cost.
+
+For a minibatch of n rows x with one-hot targets y, the cost is
+
+    C = -(1/n) sum_rows sum_k y_k log a_k   +   (lambda/2) sum_weights w^2
+
+where a = softmax(z_L) is the output. Softmax and cross-entropy together give the simple output error
+delta_L = dC/dz_L = (a - y) / n. Going back one layer, delta_l = (delta_{l+1} @ W_{l+1}^T) * f'(z_l), and the
+gradients are dC/dW_l = a_{l-1}^T @ delta_l + lambda W_l and dC/db_l = sum over rows of delta_l.
+The forward pass is the one the browser runs (recognizer.network); here we only keep what it computes on
+the way, to reuse in the backward pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from recognizer.network import ACTIVATIONS, Network, softmax
+
+
+def activation_derivative(name: str, a: np.ndarray) -> np.ndarray:
+    """f'(z) written in terms of the activation's output a = f(z), so z need not be kept."""
+    if name == "relu":
+        return (a > 0).astype(a.dtype)
+    if name == "sigmoid":
+        return a * (1 - a)
+    if name == "tanh":
+        return 1 - a * a
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def initial_network(layers: list[int], activation: str, rng: np.random.Generator) -> Network:
+    """Weights drawn with variance 2/n_in for relu (He et al.) and 1/n_in otherwise; biases zero.
+
+    Scaling by the fan-in keeps each layer's weighted inputs of order 1, so neurons do not start saturated.
+    """
+    gain = 2.0 if activation == "relu" else 1.0
+    weights = [
+        (rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)).astype(np.float32)
+        for n_in, n_out in zip(layers[:-1], layers[1:], strict=True)
+    ]
+    biases = [np.zeros(n_out, dtype=np.float32) for n_out in layers[1:]]
+    return Network(weights, biases, activation)
+
+
+def forward_keeping_activations(network: Network, x: np.ndarray) -> list[np.ndarray]:
+    """[x, a_1, ..., a_L]: every layer's output for the batch, the last being the softmax probabilities."""
+    hidden = ACTIVATIONS[network.activation]
+    outputs = [x]
+    for w, b in zip(network.weights[:-1], network.biases[:-1], strict=True):
+        outputs.append(hidden(outputs[-1] @ w + b))
+    outputs.append(softmax(outputs[-1] @ network.weights[-1] + network.biases[-1]))
+    return outputs
+
+
+def cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """Mean of -log(probability given to the right digit)."""
+    right = probabilities[np.arange(len(labels)), labels]
+    return float(-np.log(np.maximum(right, 1e-12)).mean())
+
+
+def l2_penalty(network: Network, l2: float) -> float:
+    return 0.5 * l2 * sum(float((w * w).sum()) for w in network.weights)
+
+
+def gradients(
+    network: Network, x: np.ndarray, labels: np.ndarray, l2: float
+) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+    """(dC/dW for each layer, dC/db for each layer, cost C) for one minibatch."""
+    outputs = forward_keeping_activations(network, x)
+    probabilities = outputs[-1]
+    cost = cross_entropy(probabilities, labels) + l2_penalty(network, l2)
+
+    delta = probabilities.copy()
+    delta[np.arange(len(labels)), labels] -= 1
+    delta /= len(labels)
+
+    grad_w, grad_b = [], []
+    for layer in reversed(range(len(network.weights))):
+        grad_w.append(outputs[layer].T @ delta + l2 * network.weights[layer])
+        grad_b.append(delta.sum(axis=0))
+        if layer > 0:
+            delta = (delta @ network.weights[layer].T) * activation_derivative(
+                network.activation, outputs[layer]
+            )
+    return grad_w[::-1], grad_b[::-1], cost
+
+
+class MomentumSGD:
+    """Minibatch gradient descent with momentum: v <- mu v - eta g; w <- w + v (for every weight and bias)."""
+
+    def __init__(self, network: Network, momentum: float):
+        self.momentum = momentum
+        self.velocity = [np.zeros_like(p) for p in network.weights + network.biases]
+
+    def step(self, network: Network, grad_w: list, grad_b: list, learning_rate: float) -> None:
+        parameters = network.weights + network.biases
+        for p, v, g in zip(parameters, self.velocity, grad_w + grad_b, strict=True):
+            v *= self.momentum
+            v -= np.float32(learning_rate) * g
+            p += v  # in place: the network's own arrays change

@@ -1,0 +1,45 @@
+"""The four networks and how each is trained: the one place these facts live.
+
+Architectures are the original app's. B1 and B2 see MNIST's 50,000 training digits each epoch; B3 and B4,
+which the original trained on EMNIST's 240,000 digits, see 240,000 images an epoch, made from the same
+digits by augmentation (or EMNIST itself when its folder is given). Every epoch draws fresh distortions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+
+@dataclass(frozen=True)
+class Settings:
+    layers: tuple[int, ...]
+    activation: str = "relu"
+    epochs: int = 60
+    epoch_size: int | None = None  # images per epoch; None: each training image once
+    batch_size: int = 128
+    learning_rate: float = 0.05  # decayed along a cosine to final_learning_rate
+    final_learning_rate: float = 0.0005
+    momentum: float = 0.9
+    l2: float = 2e-5
+    seed: int = 1
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+MODELS: dict[str, Settings] = {
+    "B1": Settings(layers=(784, 100, 10, 10), epochs=150),
+    "B2": Settings(layers=(784, 150, 200, 100, 10), epochs=150),
+    "B3": Settings(layers=(784, 250, 10), epochs=40, epoch_size=240_000),
+    "B4": Settings(layers=(784, 300, 250, 200, 10), epochs=40, epoch_size=240_000),
+}
+
+# What the original app reached (its author's figures; B3 and B4 on EMNIST's test set).
+ORIGINAL_ACCURACY = {"B1": 0.9801, "B2": 0.9801, "B3": 0.9895, "B4": 0.9919}
+
+AUGMENTED_COPIES = 40  # distorted versions of each training image kept in the pool (copy 0 is the original)
+
+
+def settings_for(name: str, **overrides) -> Settings:
+    """The settings of network `name`, with command-line overrides (None means keep the default)."""
+    return replace(MODELS[name], **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,39 @@
+"""Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from recognizer.models import MANIFEST, network_to_bytes, sha256_bytes
+from recognizer.network import Network
+
+from .trainer import write_atomically
+
+WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "site" / "weights"
+
+
+def read_entries(weights_dir: Path) -> dict[str, dict]:
+    path = weights_dir / MANIFEST
+    if not path.exists():
+        return {}
+    return {entry["name"]: entry for entry in json.loads(path.read_text())["models"]}
+
+
+def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS_DIR) -> dict:
+    """Save `network` as <name>.npz and record `entry` (plus file, layers, sha256) in models.json."""
+    data = network_to_bytes(network)
+    entry = {
+        "name": entry["name"],
+        "file": f"{entry['name']}.npz",
+        "layers": network.layers,
+        "activation": network.activation,
+        **{k: v for k, v in entry.items() if k != "name"},
+        "sha256": sha256_bytes(data),
+    }
+    write_atomically(weights_dir / entry["file"], data)
+    entries = read_entries(weights_dir)
+    entries[entry["name"]] = entry
+    manifest = {"models": [entries[name] for name in sorted(entries)]}
+    write_atomically(weights_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    return entry
