@@ -1,4 +1,4 @@
-"""The training loop: minibatch SGD over a pool of augmented images, with validation, checkpoints and progress.
+"""The training loop: minibatch SGD over a pool of augmented images, with validation and checkpoints.
 
 Each epoch draws `epoch_size` (image, distorted copy) pairs from the pool, in minibatches. After each epoch
 the network is scored on the validation split; the best epoch's weights are the ones kept (model
