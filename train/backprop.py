@@ -20,7 +20,7 @@ from recognizer.network import ACTIVATIONS, Network, softmax
 def activation_derivative(name: str, a: np.ndarray) -> np.ndarray:
     """f'(z) written in terms of the activation's output a = f(z), so z need not be kept."""
     if name == "relu":
-        return (a > 0).astype(a.dtype)
+        return a > 0  # a boolean mask: multiplying by it is cheaper than by a float array
     if name == "sigmoid":
         return a * (1 - a)
     if name == "tanh":
@@ -47,8 +47,12 @@ def forward_keeping_activations(network: Network, x: np.ndarray) -> list[np.ndar
     hidden = ACTIVATIONS[network.activation]
     outputs = [x]
     for w, b in zip(network.weights[:-1], network.biases[:-1], strict=True):
-        outputs.append(hidden(outputs[-1] @ w + b))
-    outputs.append(softmax(outputs[-1] @ network.weights[-1] + network.biases[-1]))
+        z = outputs[-1] @ w
+        z += b
+        outputs.append(hidden(z))
+    z = outputs[-1] @ network.weights[-1]
+    z += network.biases[-1]
+    outputs.append(softmax(z))
     return outputs
 
 
@@ -59,7 +63,7 @@ def cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 
 def l2_penalty(network: Network, l2: float) -> float:
-    return 0.5 * l2 * sum(float((w * w).sum()) for w in network.weights)
+    return 0.5 * l2 * sum(float(np.vdot(w, w)) for w in network.weights)
 
 
 def gradients(
@@ -76,12 +80,13 @@ def gradients(
 
     grad_w, grad_b = [], []
     for layer in reversed(range(len(network.weights))):
-        grad_w.append(outputs[layer].T @ delta + l2 * network.weights[layer])
+        grad = outputs[layer].T @ delta
+        grad += l2 * network.weights[layer]
+        grad_w.append(grad)
         grad_b.append(delta.sum(axis=0))
         if layer > 0:
-            delta = (delta @ network.weights[layer].T) * activation_derivative(
-                network.activation, outputs[layer]
-            )
+            delta = delta @ network.weights[layer].T
+            delta *= activation_derivative(network.activation, outputs[layer])
     return grad_w[::-1], grad_b[::-1], cost
 
 

@@ -125,15 +125,6 @@ def render(strokes: Strokes, ink_side: float) -> np.ndarray | None:
 # --- resampling ---------------------------------------------------------------------------------
 
 
-def area_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) matrix averaging input pixels by their overlap with each output pixel (anti-aliasing)."""
-    edges = np.linspace(0, n_in, n_out + 1)
-    left = np.maximum(edges[:-1, None], np.arange(n_in)[None, :])
-    right = np.minimum(edges[1:, None], np.arange(n_in)[None, :] + 1)
-    overlap = np.clip(right - left, 0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
-
-
 def cubic_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) bicubic (Keys, a = -0.5) resampling matrix, widened when shrinking to avoid aliasing."""
     scale = n_in / n_out
@@ -149,9 +140,9 @@ def cubic_matrix(n_in: int, n_out: int) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def resize(image: np.ndarray, shape: tuple[int, int], matrix=area_matrix) -> np.ndarray:
-    rows = matrix(image.shape[0], shape[0])
-    cols = matrix(image.shape[1], shape[1])
+def resize_bicubic(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    rows = cubic_matrix(image.shape[0], shape[0])
+    cols = cubic_matrix(image.shape[1], shape[1])
     return (rows @ image @ cols.T).astype(np.float32)
 
 
@@ -205,17 +196,6 @@ def centre_by_mass(image: np.ndarray, side: int, centre: float) -> np.ndarray:
     return paste(image, side, tuple(top_left))
 
 
-def frame_mnist(image: np.ndarray) -> np.ndarray | None:
-    """Any ink image (ink = 1) framed as MNIST: crop, longest side to 20 (area-averaged), centre of mass."""
-    ink = crop_to_ink(image)
-    if ink is None:
-        return None
-    scale = BOX / max(ink.shape)
-    shape = tuple(max(1, round(n * scale)) for n in ink.shape)
-    box = np.clip(resize(ink, shape), 0, 1)
-    return centre_by_mass(box, SIDE, CENTRE).ravel()
-
-
 def frame_emnist(image: np.ndarray) -> np.ndarray | None:
     """Any ink image framed as EMNIST: blur, square crop with a 2-pixel border, bicubic to 28x28."""
     blurred = gaussian_blur(image, sigma=1.0)
@@ -224,7 +204,7 @@ def frame_emnist(image: np.ndarray) -> np.ndarray | None:
         return None
     side = max(ink.shape)
     square = paste(ink, side + 4, ((side - ink.shape[0]) // 2 + 2, (side - ink.shape[1]) // 2 + 2))
-    square = resize(square, (SIDE, SIDE), matrix=cubic_matrix)
+    square = resize_bicubic(square, (SIDE, SIDE))
     peak = square.max()
     return np.clip(square / peak, 0, 1).ravel() if peak > 0 else None
 

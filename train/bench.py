@@ -1,0 +1,86 @@
+"""python -m train bench: how close B4's training gets to NumPy's own matrix-multiply speed.
+
+An epoch of minibatch SGD (forward, backward and update over 50,000 images) does a known number of
+floating-point operations, counted from the layer shapes. Its rate is compared with the rate NumPy
+reaches on the very same matrix products alone, measured in the same run. The difference is what the
+training code spends on everything else: activations, softmax, gathering batches, the update.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .backprop import MomentumSGD, gradients, initial_network
+from .config import MODELS
+from .trainer import as_inputs
+
+IMAGES = 50_000
+REPEATS = 5
+
+
+def product_flops(layers: list[int], batch: int) -> int:
+    """Operations of one minibatch's matrix products: forward a @ W, then backward a^T @ delta and
+    delta @ W^T (the latter not for the first layer: no error is sent back into the input)."""
+    return sum(
+        (2 if i == 0 else 3) * 2 * batch * n_in * n_out
+        for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True))
+    )
+
+
+def update_flops(layers: list[int]) -> int:
+    """Operations of one update: L2 term, momentum and step, a few per weight and bias."""
+    return 5 * sum((n_in + 1) * n_out for n_in, n_out in zip(layers[:-1], layers[1:], strict=True))
+
+
+def matmul_seconds(layers: list[int], batch: int, batches: int, rng: np.random.Generator) -> float:
+    """Time of the epoch's matrix products alone, on the same shapes, in float32."""
+    shapes = []
+    for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
+        shapes.append(((batch, n_in), (n_in, n_out)))  # forward
+        shapes.append(((n_in, batch), (batch, n_out)))  # weight gradient
+        if i > 0:
+            shapes.append(((batch, n_out), (n_out, n_in)))  # error sent back
+    operands = [(rng.random(a, dtype=np.float32), rng.random(b, dtype=np.float32)) for a, b in shapes]
+    began = time.perf_counter()
+    for _ in range(batches):
+        for a, b in operands:
+            a @ b
+    return time.perf_counter() - began
+
+
+def training_epoch_seconds(layers: list[int], batch: int, batches: int, rng: np.random.Generator) -> float:
+    network = initial_network(layers, "relu", rng)
+    optimizer = MomentumSGD(network, 0.9)
+    pool = rng.integers(0, 256, size=(IMAGES, 784), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=IMAGES)
+    order = rng.permutation(IMAGES)
+    began = time.perf_counter()
+    for i in range(batches):
+        rows = order[i * batch : (i + 1) * batch]
+        grad_w, grad_b, _ = gradients(network, as_inputs(pool[rows]), labels[rows], 2e-5)
+        optimizer.step(network, grad_w, grad_b, 0.01)
+    return time.perf_counter() - began
+
+
+def benchmark(name: str = "B4") -> None:
+    settings = MODELS[name]
+    layers, batch = list(settings.layers), settings.batch_size
+    batches = IMAGES // batch
+    products_per_epoch = product_flops(layers, batch) * batches
+    flops = products_per_epoch + update_flops(layers) * batches
+    rng = np.random.default_rng(0)
+    training, products = [], []
+    print(
+        f"{name} {'-'.join(map(str, layers))}, batch {batch}, {batches * batch:,} images an epoch, "
+        f"{flops / 1e9:.1f} GFLOP; {REPEATS} runs each, alternating"
+    )
+    for _ in range(REPEATS):
+        training.append(training_epoch_seconds(layers, batch, batches, rng))
+        products.append(matmul_seconds(layers, batch, batches, rng))
+    train_rate = flops / np.median(training)
+    matmul_rate = products_per_epoch / np.median(products)
+    print(f"training epoch: median {np.median(training):.2f} s -> {train_rate / 1e9:.1f} GFLOP/s")
+    print(f"matrix products alone: median {np.median(products):.2f} s -> {matmul_rate / 1e9:.1f} GFLOP/s")
+    print(f"training rate / matmul rate: {train_rate / matmul_rate:.2f}  (target >= 0.6)")
