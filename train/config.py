@@ -28,10 +28,10 @@ class Settings:
 
 
 MODELS: dict[str, Settings] = {
-    "B1": Settings(layers=(784, 100, 10, 10), epochs=150),
-    "B2": Settings(layers=(784, 150, 200, 100, 10), epochs=150),
-    "B3": Settings(layers=(784, 250, 10), epochs=40, epoch_size=240_000),
-    "B4": Settings(layers=(784, 300, 250, 200, 10), epochs=40, epoch_size=240_000),
+    "B1": Settings(layers=(784, 100, 10, 10), epochs=300),
+    "B2": Settings(layers=(784, 150, 200, 100, 10), epochs=200),
+    "B3": Settings(layers=(784, 250, 10), epochs=60, epoch_size=240_000),
+    "B4": Settings(layers=(784, 300, 250, 200, 10), epochs=60, epoch_size=240_000),
 }
 
 # What the original app reached (its author's figures; B3 and B4 on EMNIST's test set).

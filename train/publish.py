@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from recognizer.models import MANIFEST, network_to_bytes, sha256_bytes
@@ -20,6 +21,12 @@ def read_entries(weights_dir: Path) -> dict[str, dict]:
     return {entry["name"]: entry for entry in json.loads(path.read_text())["models"]}
 
 
+def compact_json(value) -> str:
+    """Indented JSON, but with lists of numbers kept on one line each, so the file stays readable."""
+    text = json.dumps(value, indent=1)
+    return re.sub(r"\[[-0-9.,e\s]*\]", lambda m: " ".join(m.group().split()), text) + "\n"
+
+
 def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS_DIR) -> dict:
     """Save `network` as <name>.npz and record `entry` (plus file, layers, sha256) in models.json."""
     data = network_to_bytes(network)
@@ -35,5 +42,5 @@ def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS_DIR) -> d
     entries = read_entries(weights_dir)
     entries[entry["name"]] = entry
     manifest = {"models": [entries[name] for name in sorted(entries)]}
-    write_atomically(weights_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    write_atomically(weights_dir / MANIFEST, compact_json(manifest).encode())
     return entry

@@ -1,0 +1,171 @@
+"""python -m train report: docs/results.md, measured on the MNIST test set with the committed weights.
+
+Every figure is computed here, now, by the forward pass the browser runs (recognizer.network), so the
+report describes the shipped code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from recognizer.models import load_models, read_manifest
+from recognizer.network import vote
+
+from .config import ORIGINAL_ACCURACY
+from .data import load_mnist
+from .dataset import frame_images
+from .publish import WEIGHTS_DIR
+from .trainer import as_inputs
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """counts[i, j]: how many images of digit i were read as j."""
+    return np.bincount(10 * truth.astype(int) + predicted, minlength=100).reshape(10, 10)
+
+
+def top_confusions(matrix: np.ndarray, how_many: int = 8) -> list[tuple[int, int, int]]:
+    """The most frequent (true digit, answer, count) mistakes."""
+    off_diagonal = matrix * (1 - np.eye(10, dtype=int))
+    order = np.argsort(off_diagonal, axis=None)[::-1][:how_many]
+    return [
+        (i, j, int(off_diagonal[i, j]))
+        for i, j in zip(*np.unravel_index(order, (10, 10)), strict=True)
+        if off_diagonal[i, j] > 0
+    ]
+
+
+def test_probabilities(weights_dir: Path, data_dir: Path) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each network's probabilities on the MNIST test images (in its own framing), and the true labels."""
+    mnist = load_mnist(data_dir)
+    networks, failures = load_models(weights_dir)
+    if failures:
+        raise SystemExit("error: " + "; ".join(failures.values()))
+    framing = {entry["name"]: entry["framing"] for entry in read_manifest(weights_dir)}
+    inputs = as_inputs(mnist.test_images.reshape(-1, 784))
+    framed = {f: frame_images(inputs, f) for f in set(framing.values())}
+    probabilities = {name: net.probabilities(framed[framing[name]]) for name, net in networks.items()}
+    probabilities["Vote"] = vote(list(probabilities.values()))
+    return probabilities, mnist.test_labels.astype(int)
+
+
+def plot_confusion(matrix: np.ndarray, title: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    errors = matrix * (1 - np.eye(10, dtype=int))
+    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    image = ax.imshow(errors, cmap="Reds")
+    for i in range(10):
+        for j in range(10):
+            if matrix[i, j]:
+                colour = "white" if errors[i, j] > errors.max() / 2 else "black"
+                text = str(matrix[i, j]) if i != j else f"{matrix[i, j]}"
+                ax.text(
+                    j, i, text, ha="center", va="center", fontsize=6.5, color="grey" if i == j else colour
+                )
+    ax.set(xticks=range(10), yticks=range(10), xlabel="answer", ylabel="true digit", title=title)
+    fig.colorbar(image, ax=ax, label="mistakes")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_training_curves(entries: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for entry in entries:
+        history = entry["training"]["history"]
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        loss_ax.plot(epochs, history["loss"], label=entry["name"])
+        accuracy_ax.plot(epochs, 100 * np.array(history["validation_accuracy"]), label=entry["name"])
+    loss_ax.set(xlabel="epoch", ylabel="training cost (cross-entropy + L2)", yscale="log")
+    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy (%)", ylim=(97.5, 100))
+    for ax in (loss_ax, accuracy_ax):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def mnist_section(weights_dir: Path, data_dir: Path) -> str:
+    entries = read_manifest(weights_dir)
+    probabilities, truth = test_probabilities(weights_dir, data_dir)
+    predictions = {name: p.argmax(axis=1) for name, p in probabilities.items()}
+    matrices = {name: confusion_matrix(truth, pred) for name, pred in predictions.items()}
+    plot_confusion(matrices["Vote"], "Vote on the MNIST test set", DOCS / "confusion-vote.png")
+    plot_training_curves(entries, DOCS / "training-curves.png")
+
+    lines = [
+        "## MNIST test set (10,000 digits)",
+        "",
+        "| network | layers | trained on | MNIST test | original app |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in entries:
+        name = entry["name"]
+        accuracy = (predictions[name] == truth).mean()
+        original = ORIGINAL_ACCURACY.get(name)
+        lines.append(
+            f"| {name} | {'-'.join(map(str, entry['layers']))} | {entry['trained_on']} | **{percent(accuracy)}** "
+            f"| {percent(original) if original else ''} |"
+        )
+    lines.append(f"| Vote | average of the four | | **{percent((predictions['Vote'] == truth).mean())}** | |")
+    lines += ["", "The original's B3 and B4 figures are on EMNIST's test set; ours are all on MNIST's.", ""]
+
+    lines += [
+        "### Accuracy per digit",
+        "",
+        "| digit | " + " | ".join(predictions) + " |",
+        "|---|" + "---|" * len(predictions),
+    ]
+    for digit in range(10):
+        row = [percent(m[digit, digit] / m[digit].sum()) for m in matrices.values()]
+        lines.append(f"| {digit} | " + " | ".join(row) + " |")
+
+    lines += ["", "### Most common confusions", "", "| network | true -> answer (count) |", "|---|---|"]
+    for name, matrix in matrices.items():
+        mistakes = ", ".join(f"{i} -> {j} ({n})" for i, j, n in top_confusions(matrix, 6))
+        lines.append(f"| {name} | {mistakes} |")
+
+    lines += [
+        "",
+        "![Confusion matrix of the vote](confusion-vote.png)",
+        "",
+        "![Training curves](training-curves.png)",
+        "",
+        "Training settings (epochs, learning rate, L2, seed, time) are in `site/weights/models.json`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(data_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:
+    DOCS.mkdir(exist_ok=True)
+    sections = [
+        "# Results",
+        "",
+        "Measured with the shipped forward pass on the committed weights. To reproduce:",
+        "",
+        "    .venv/bin/python -m train all      # train the four networks (writes site/weights/)",
+        "    .venv/bin/python -m train report   # this page",
+        "",
+        mnist_section(weights_dir, data_dir),
+    ]
+    path = DOCS / "results.md"
+    path.write_text("\n".join(sections))
+    print(f"wrote {path}")
+    return path
