@@ -57,9 +57,7 @@ class Network:
 
     def predict(self, x: np.ndarray, batch_size: int = 10_000) -> np.ndarray:
         """The most probable digit for each row of x, in batches to bound memory."""
-        return np.concatenate(
-            [self.logits(x[i : i + batch_size]).argmax(axis=1) for i in range(0, len(x), batch_size)]
-        )
+        return np.concatenate([self.logits(x[i : i + batch_size]).argmax(axis=1) for i in range(0, len(x), batch_size)])
 
 
 def vote(probabilities: list[np.ndarray]) -> np.ndarray:

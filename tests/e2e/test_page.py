@@ -1,0 +1,148 @@
+"""The real page in Chromium: drawing with mouse and touch, every button, failures and offline use."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from train import pendigits
+
+pytestmark = pytest.mark.e2e
+LOAD_TIMEOUT = 60_000
+
+
+def held_out_examples() -> list[pendigits.PenDigit]:
+    """The first held-out digit of each kind 0-9 (writers never seen in training)."""
+    path = pendigits.default_path()
+    if not path.exists():
+        pytest.skip(f"{path} absent: the pen-digit data lives outside the project")
+    digits = pendigits.held_out_digits(pendigits.read_digits(path))
+    return [next(d for d in digits if d.label == label) for label in range(10)]
+
+
+def box_strokes(digit: pendigits.PenDigit, box: dict, height: float = 0.6) -> list[np.ndarray]:
+    """The digit's strokes scaled to `height` of the drawing box and centred in it (page coordinates)."""
+    points = np.concatenate(digit.strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = height * box["height"] / max(high[1] - low[1], 1)
+    centre = np.array([box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    return [(s - (low + high) / 2) * scale + centre for s in digit.strokes]
+
+
+def draw_with_mouse(page, strokes) -> None:
+    for stroke in strokes:
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*point, steps=2)
+        page.mouse.up()
+
+
+def open_page(context, server):
+    page = context.new_page()
+    page.goto(server.url)
+    page.wait_for_function("document.querySelector('#result').dataset.state !== 'loading'", timeout=LOAD_TIMEOUT)
+    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
+    return page
+
+
+def press(page, selector: str) -> dict:
+    page.click(selector)
+    page.wait_for_function(
+        "s => { const r = document.querySelector('#result'); return r.dataset.state !== 'done' ? "
+        "r.dataset.state === 'idle' : r.dataset.model === s }",
+        arg="vote" if selector == "#vote" else selector.split('"')[1],
+    )
+    return page.eval_on_selector("#result", "r => ({...r.dataset})")
+
+
+def test_every_button_reads_drawn_digits(context, server):
+    page = open_page(context, server)
+    box = page.locator("#pad").bounding_box()
+    right = {name: 0 for name in ["B1", "B2", "B3", "B4", "vote"]}
+    for digit in held_out_examples():
+        page.click("#clear")
+        draw_with_mouse(page, box_strokes(digit, box))
+        for name in ["B1", "B2", "B3", "B4", "vote"]:
+            result = press(page, "#vote" if name == "vote" else f'button[data-model="{name}"]')
+            assert result["state"] == "done" and result["model"] == name
+            probabilities = json.loads(result["probs"])
+            assert len(probabilities) == 10 and abs(sum(probabilities) - 1) < 1e-3
+            assert int(result["digit"]) == int(np.argmax(probabilities))
+            assert int(result["strokes"]) == len(digit.strokes)
+            right[name] += int(result["digit"]) == digit.label
+    assert right["vote"] >= 9, right
+    assert min(right.values()) >= 8, right
+    # the 28x28 picture and the four answers side by side are shown
+    assert page.locator("#chart svg").count() == 1
+    assert all(page.inner_text(f'[data-answer="{n}"]').isdigit() for n in ["B1", "B2", "B3", "B4", "vote"])
+
+
+def test_blank_undo_and_clear(context, server):
+    page = open_page(context, server)
+    assert press(page, "#vote")["state"] == "idle"  # nothing drawn
+    box = page.locator("#pad").bounding_box()
+    one = [np.array([[box["x"] + 140, box["y"] + 50], [box["x"] + 140, box["y"] + 230]])]
+    dash = [np.array([[box["x"] + 20, box["y"] + 20], [box["x"] + 60, box["y"] + 25]])]
+    draw_with_mouse(page, one + dash)
+    assert press(page, "#vote")["strokes"] == "2"
+    page.click("#undo")
+    result = press(page, 'button[data-model="B1"]')
+    assert result["strokes"] == "1" and result["digit"] == "1"
+    page.click("#clear")
+    assert page.get_attribute("#result", "data-state") == "idle"
+    page.mouse.click(box["x"] + 100, box["y"] + 100)  # a dot is not a digit
+    assert press(page, "#vote")["state"] == "idle"
+
+
+def test_drawing_by_touch(browser, server):
+    context = browser.new_context(has_touch=True)
+    try:
+        page = open_page(context, server)
+        box = page.locator("#pad").bounding_box()
+        x = box["x"] + box["width"] / 2
+        session = context.new_cdp_session(page)
+
+        def touch(kind, y):
+            points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+            session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        touch("touchStart", box["y"] + 40)
+        for y in range(50, 250, 10):
+            touch("touchMove", box["y"] + y)
+        touch("touchEnd", 0)
+        result = press(page, "#vote")
+        assert result["state"] == "done" and result["strokes"] == "1" and result["digit"] == "1"
+        assert page.evaluate("window.scrollY") == 0  # no scrolling while drawing
+    finally:
+        context.close()
+
+
+def test_a_corrupted_weight_file_disables_only_that_network(context, server, dist):
+    data = bytearray((dist / "weights" / "B2.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    context.route("**/weights/B2.npz", lambda route: route.fulfill(body=bytes(data)))
+    page = open_page(context, server)
+    assert page.is_disabled('button[data-model="B2"]')
+    assert "sha256" in page.get_attribute('button[data-model="B2"]', "title")
+    assert "B2: disabled" in page.inner_text("#labels")
+    box = page.locator("#pad").bounding_box()
+    draw_with_mouse(page, box_strokes(held_out_examples()[7], box))
+    assert press(page, 'button[data-model="B1"]')["state"] == "done"
+    assert press(page, "#vote")["state"] == "done"
+
+
+def test_works_offline_after_the_first_visit(context, server):
+    page = open_page(context, server)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=LOAD_TIMEOUT)
+    page.evaluate("navigator.serviceWorker.ready")
+    server.stop()
+    page.reload()
+    page.wait_for_function("document.querySelector('#result').dataset.state !== 'loading'", timeout=LOAD_TIMEOUT)
+    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
+    box = page.locator("#pad").bounding_box()
+    digit = held_out_examples()[0]
+    draw_with_mouse(page, box_strokes(digit, box))
+    assert press(page, "#vote")["state"] == "done"
