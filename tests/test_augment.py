@@ -125,12 +125,8 @@ def test_thickening_adds_ink_and_thinning_removes_it():
     assert (augment.dilate(images).sum(axis=(1, 2)) > 1.2 * ink).all()
     assert (augment.erode(images).sum(axis=(1, 2)) < 0.8 * ink).all()
     rng = np.random.default_rng(4)
-    thicker = augment.vary_stroke_thickness(
-        images, rng, replace(NOTHING, thick_fraction=1, thick_blend=(0.5, 1))
-    )
-    thinner = augment.vary_stroke_thickness(
-        images, rng, replace(NOTHING, thin_fraction=1, thin_blend=(0.5, 1))
-    )
+    thicker = augment.vary_stroke_thickness(images, rng, replace(NOTHING, thick_fraction=1, thick_blend=(0.5, 1)))
+    thinner = augment.vary_stroke_thickness(images, rng, replace(NOTHING, thin_fraction=1, thin_blend=(0.5, 1)))
     assert (thicker.sum(axis=(1, 2)) > ink).all() and (thinner.sum(axis=(1, 2)) < ink).all()
 
 

@@ -54,9 +54,9 @@ def test_initialisation_is_deterministic_and_scaled_by_fan_in():
     assert all(np.array_equal(u, v) for u, v in zip(a.weights, b.weights, strict=True))
     assert a.weights[0].dtype == np.float32
     assert a.weights[0].std() == pytest.approx(np.sqrt(2 / 784), rel=0.02)
-    assert initial_network([784, 300, 10], "tanh", np.random.default_rng(5)).weights[
-        0
-    ].std() == pytest.approx(np.sqrt(1 / 784), rel=0.02)
+    assert initial_network([784, 300, 10], "tanh", np.random.default_rng(5)).weights[0].std() == pytest.approx(
+        np.sqrt(1 / 784), rel=0.02
+    )
 
 
 def test_sgd_learns_a_separable_problem():

@@ -43,19 +43,30 @@ def draw_with_mouse(page, strokes) -> None:
 def open_page(context, server):
     page = context.new_page()
     page.goto(server.url)
-    page.wait_for_function("document.querySelector('#result').dataset.state !== 'loading'", timeout=LOAD_TIMEOUT)
-    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
+    wait_until_loaded(page)
     return page
 
 
-def press(page, selector: str) -> dict:
+def wait_until_loaded(page) -> None:
+    # Selector waits, not wait_for_function: the page's Content-Security-Policy forbids eval.
+    page.wait_for_selector('#result:not([data-state="loading"])', timeout=LOAD_TIMEOUT)
+    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
+
+
+def press(page, selector: str, strokes: int | None = None) -> dict:
+    """Click a network's button and return #result's data once it shows that network's answer (or idle)."""
+    model = "vote" if selector == "#vote" else selector.split('"')[1]
     page.click(selector)
-    page.wait_for_function(
-        "s => { const r = document.querySelector('#result'); return r.dataset.state !== 'done' ? "
-        "r.dataset.state === 'idle' : r.dataset.model === s }",
-        arg="vote" if selector == "#vote" else selector.split('"')[1],
-    )
-    return page.eval_on_selector("#result", "r => ({...r.dataset})")
+    for _ in range(200):
+        result = page.eval_on_selector("#result", "r => ({...r.dataset})")
+        if result["state"] == "idle" or (
+            result["state"] == "done"
+            and result["model"] == model
+            and (strokes is None or result["strokes"] == str(strokes))
+        ):
+            return result
+        page.wait_for_timeout(25)
+    raise AssertionError(f"no answer from {model}: {result}")
 
 
 def test_every_button_reads_drawn_digits(context, server):
@@ -66,7 +77,7 @@ def test_every_button_reads_drawn_digits(context, server):
         page.click("#clear")
         draw_with_mouse(page, box_strokes(digit, box))
         for name in ["B1", "B2", "B3", "B4", "vote"]:
-            result = press(page, "#vote" if name == "vote" else f'button[data-model="{name}"]')
+            result = press(page, "#vote" if name == "vote" else f'button[data-model="{name}"]', len(digit.strokes))
             assert result["state"] == "done" and result["model"] == name
             probabilities = json.loads(result["probs"])
             assert len(probabilities) == 10 and abs(sum(probabilities) - 1) < 1e-3
@@ -87,9 +98,9 @@ def test_blank_undo_and_clear(context, server):
     one = [np.array([[box["x"] + 140, box["y"] + 50], [box["x"] + 140, box["y"] + 230]])]
     dash = [np.array([[box["x"] + 20, box["y"] + 20], [box["x"] + 60, box["y"] + 25]])]
     draw_with_mouse(page, one + dash)
-    assert press(page, "#vote")["strokes"] == "2"
+    assert press(page, "#vote", 2)["strokes"] == "2"
     page.click("#undo")
-    result = press(page, 'button[data-model="B1"]')
+    result = press(page, 'button[data-model="B1"]', 1)
     assert result["strokes"] == "1" and result["digit"] == "1"
     page.click("#clear")
     assert page.get_attribute("#result", "data-state") == "idle"
@@ -136,12 +147,14 @@ def test_a_corrupted_weight_file_disables_only_that_network(context, server, dis
 
 def test_works_offline_after_the_first_visit(context, server):
     page = open_page(context, server)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=LOAD_TIMEOUT)
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    for _ in range(100):  # the worker takes control once it has cached every file
+        if page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            break
+        page.wait_for_timeout(100)
     server.stop()
     page.reload()
-    page.wait_for_function("document.querySelector('#result').dataset.state !== 'loading'", timeout=LOAD_TIMEOUT)
-    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
+    wait_until_loaded(page)
     box = page.locator("#pad").bounding_box()
     digit = held_out_examples()[0]
     draw_with_mouse(page, box_strokes(digit, box))

@@ -24,6 +24,8 @@ def describe(entry: dict) -> str:
     """The button's label: architecture, training set and test accuracy."""
     layers = "-".join(map(str, entry["layers"]))
     trained_on = entry["trained_on"].split(" (")[0].split(",")[0]
+    if "pen-drawn" in entry["trained_on"]:
+        trained_on += " + pen-drawn digits"
     return f"{layers}, {trained_on}, {100 * entry['test_accuracy']:.2f}% on MNIST test"
 
 
