@@ -30,7 +30,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         epilog=__doc__,
     )
     parser.add_argument(
-        "what", nargs="+", choices=[*MODELS, "all", "report", "bench"], help="networks to train, or a job"
+        "what", nargs="+", choices=[*MODELS, "all", "report", "bench", "drawn"], help="networks to train, or a job"
     )
     parser.add_argument(
         "--emnist",
@@ -44,10 +44,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--epochs", type=int, help="override the number of epochs")
     parser.add_argument("--seed", type=int, help="override the random seed (weights, batches, distortions)")
-    parser.add_argument(
-        "--copies", type=int, default=AUGMENTED_COPIES, help="versions of each image in the pool"
-    )
+    parser.add_argument("--copies", type=int, default=AUGMENTED_COPIES, help="versions of each image in the pool")
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints and start from scratch")
+    parser.add_argument(
+        "--mode", choices=["both", "native", "page"], default="both", help="drawn: through the page, natively, or both"
+    )
+    parser.add_argument("--per-digit", type=int, help="drawn: only the first N held-out digits of each kind")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="download and cache folder")
     return parser.parse_args(argv)
 
@@ -88,8 +90,7 @@ def train_networks(names: list[str], args: argparse.Namespace) -> None:
                 "training": {
                     **settings.as_dict(),
                     "seconds": round(seconds),
-                    "best_epoch": 1
-                    + max(range(len(history.loss)), key=history.validation_accuracy.__getitem__),
+                    "best_epoch": 1 + max(range(len(history.loss)), key=history.validation_accuracy.__getitem__),
                     "validation_accuracy": round(max(history.validation_accuracy), 4),
                     "history": {
                         "loss": [round(v, 5) for v in history.loss],
@@ -112,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             from .report import write_report
 
             write_report(args.data_dir)
+        elif "drawn" in args.what:
+            from .drawn import benchmark as drawn_benchmark
+
+            drawn_benchmark(args.mode, args.per_digit)
         elif "bench" in args.what:
             from .bench import benchmark
 

@@ -29,9 +29,7 @@ from pathlib import Path
 import numpy as np
 
 SIZE = 28
-CENTRE = (
-    SIZE - 1
-) / 2  # the middle of the image, between pixels 13 and 14: rotation keeps pixels on the grid
+CENTRE = (SIZE - 1) / 2  # the middle of the image, between pixels 13 and 14: rotation keeps pixels on the grid
 
 
 @dataclass(frozen=True)
@@ -68,9 +66,7 @@ class AugmentParams:
 # ----------------------------------------------------------------------------------------- the pieces
 
 
-def affine_transforms(
-    n: int, rng: np.random.Generator, params: AugmentParams
-) -> tuple[np.ndarray, np.ndarray]:
+def affine_transforms(n: int, rng: np.random.Generator, params: AugmentParams) -> tuple[np.ndarray, np.ndarray]:
     """Random forward transforms: (n, 2, 2) matrices (rotate . shear . scale) and (n, 2) shifts in pixels.
 
     A point p (relative to the centre) of the original lands at matrix @ p + shift in the new image.
@@ -218,9 +214,7 @@ def as_float_images(images: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------------------- the entry point
 
 
-def augment(
-    images: np.ndarray, rng: np.random.Generator, *, params: AugmentParams = AugmentParams()
-) -> np.ndarray:
+def augment(images: np.ndarray, rng: np.random.Generator, *, params: AugmentParams = AugmentParams()) -> np.ndarray:
     """Distorted versions of `images` (n, 28, 28), float32 in [0, 1] (or uint8): float32 in [0, 1]."""
     images = as_float_images(images)
     n = len(images)
@@ -290,9 +284,7 @@ def generate_pool(
         pool[0] = images
         first = 1
     chunks = -(-n // chunk_size)
-    tasks = [
-        (copy, chunk, chunk_size, seed, params) for copy in range(first, copies) for chunk in range(chunks)
-    ]
+    tasks = [(copy, chunk, chunk_size, seed, params) for copy in range(first, copies) for chunk in range(chunks)]
     started = time.perf_counter()
 
     def store(done: int, copy: int, chunk: int, result: np.ndarray) -> None:
@@ -404,9 +396,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     preview = commands.add_parser("preview", help="save a PNG of digits beside augmented copies")
     preview.add_argument("out", help="the PNG to write")
-    preview.add_argument(
-        "--images", type=Path, help="an IDX image file (plain or gzipped); default MNIST train"
-    )
+    preview.add_argument("--images", type=Path, help="an IDX image file (plain or gzipped); default MNIST train")
     preview.add_argument("--digits", type=int, default=12, help="how many digits (rows); default 12")
     preview.add_argument("--copies", type=int, default=10, help="augmented copies per digit; default 10")
     preview.add_argument("--seed", type=int, default=0, help="random seed; default 0")
@@ -425,9 +415,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"error: {error}")
         if images.ndim != 3 or images.shape[1:] != (SIZE, SIZE):
             sys.exit(f"error: {args.images}: expected {SIZE}x{SIZE} images, got shape {images.shape}")
-        picked = np.random.default_rng(args.seed).choice(
-            len(images), min(args.digits, len(images)), replace=False
-        )
+        picked = np.random.default_rng(args.seed).choice(len(images), min(args.digits, len(images)), replace=False)
         save_preview(args.out, images[np.sort(picked)], seed=args.seed, copies=args.copies)
         print(f"wrote {args.out}")
     else:

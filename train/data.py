@@ -87,9 +87,7 @@ def checked(path: Path, algorithm: str, expected: str) -> bytes:
     raw = read_bytes(path)
     actual = hashlib.new(algorithm, raw).hexdigest()
     if actual != expected:
-        raise DataError(
-            f"{path}: {algorithm} is {actual}, expected {expected} (corrupted or a different file)"
-        )
+        raise DataError(f"{path}: {algorithm} is {actual}, expected {expected} (corrupted or a different file)")
     return raw
 
 

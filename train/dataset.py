@@ -60,9 +60,7 @@ def drawn_digits(framing: str, cache_dir: Path) -> tuple[np.ndarray, np.ndarray,
 
 def pool_of(images: np.ndarray, copies: int, seed: int, cache_dir: Path) -> np.ndarray:
     """(copies, n, 784) uint8: the originals, then copies - 1 distorted versions; cached by content."""
-    key = hashlib.sha256(
-        images.tobytes() + repr((copies, seed, augment.AugmentParams())).encode()
-    ).hexdigest()
+    key = hashlib.sha256(images.tobytes() + repr((copies, seed, augment.AugmentParams())).encode()).hexdigest()
     cache = cache_dir / f"pool-{key[:16]}.npy"
     if cache.exists():
         print(f"augmented pool: reusing {cache.name}")
@@ -96,9 +94,5 @@ def training_set(
     copies = max(2, min(copies, POOL_IMAGES // len(images)))
     pool = pool_of(images, copies, seed, cache_dir)
     validation = frame_images(as_inputs(mnist.validation_images.reshape(-1, 784)), framing)
-    description = (
-        " + ".join(described) + f", each in {copies - 1} distorted versions (affine, elastic, thickness)"
-    )
-    return TrainingSet(
-        pool, labels.astype(np.int64), validation, mnist.validation_labels, description
-    ), framing
+    description = " + ".join(described) + f", each in {copies - 1} distorted versions (affine, elastic, thickness)"
+    return TrainingSet(pool, labels.astype(np.int64), validation, mnist.validation_labels, description), framing

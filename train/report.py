@@ -6,6 +6,7 @@ report describes the shipped code.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -65,9 +66,7 @@ def plot_confusion(matrix: np.ndarray, title: str, path: Path) -> None:
             if matrix[i, j]:
                 colour = "white" if errors[i, j] > errors.max() / 2 else "black"
                 text = str(matrix[i, j]) if i != j else f"{matrix[i, j]}"
-                ax.text(
-                    j, i, text, ha="center", va="center", fontsize=6.5, color="grey" if i == j else colour
-                )
+                ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color="grey" if i == j else colour)
     ax.set(xticks=range(10), yticks=range(10), xlabel="answer", ylabel="true digit", title=title)
     fig.colorbar(image, ax=ax, label="mistakes")
     fig.tight_layout()
@@ -153,6 +152,47 @@ def mnist_section(weights_dir: Path, data_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def drawn_section() -> str:
+    """The drawn-digit figures saved by `python -m train drawn` (docs/drawn.json), if it has been run."""
+    path = DOCS / "drawn.json"
+    if not path.exists():
+        return "## Drawn digits\n\nNot measured yet: run `.venv/bin/python -m train drawn`.\n"
+    results = json.loads(path.read_text())
+    names = ["B1", "B2", "B3", "B4", "vote"]
+    lines = [
+        "## Drawn digits (held-out writers)",
+        "",
+        f"{results['digits']:,} digits by the {len(results['writers'])} writers held out from training and tuning "
+        f"(writers {', '.join(map(str, results['writers']))} of the pen-digit set by Alpaydin and Alimoglu). "
+        "*Page*: each digit drawn into the built page in Chromium with the mouse, at a random size (45-75% of the "
+        "box), position and speed from a fixed seed, then Vote pressed. *Native*: the same strokes through the same "
+        "Python, without a browser.",
+        "",
+        "| mode | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for mode in [m for m in ("page", "native") if m in results]:
+        lines.append(f"| {mode} | " + " | ".join(percent(results[mode][n]["accuracy"]) for n in names) + " |")
+    if "agreement" in results:
+        lines.append("| page = native | " + " | ".join(percent(results["agreement"][n]) for n in names) + " |")
+    main = "page" if "page" in results else "native"
+    lines += ["", f"### Per digit ({main})", "", "| digit | " + " | ".join(names) + " |", "|---|" + "---|" * 5]
+    for digit in range(10):
+        lines.append(f"| {digit} | " + " | ".join(percent(results[main][n]["per_digit"][digit]) for n in names) + " |")
+    lines += ["", "### Most common confusions", "", "| network | true -> answer (count) |", "|---|---|"]
+    for name in names:
+        mistakes = ", ".join(f"{i} -> {j} ({n})" for i, j, n in results[main][name]["confusions"])
+        lines.append(f"| {name} | {mistakes} |")
+    lines += [
+        "",
+        "![Digits the vote misread](misread-drawn.png)",
+        "",
+        "Reproduce: `./dev serve` once (or `python3 build.py`), then `.venv/bin/python -m train drawn`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write_report(data_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:
     DOCS.mkdir(exist_ok=True)
     sections = [
@@ -164,6 +204,7 @@ def write_report(data_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:
         "    .venv/bin/python -m train report   # this page",
         "",
         mnist_section(weights_dir, data_dir),
+        drawn_section(),
     ]
     path = DOCS / "results.md"
     path.write_text("\n".join(sections))

@@ -114,9 +114,7 @@ def load_checkpoint(path: Path, settings: Settings, network, best, optimizer, hi
 
 
 def copy_of(network: Network) -> Network:
-    return Network(
-        [w.copy() for w in network.weights], [b.copy() for b in network.biases], network.activation
-    )
+    return Network([w.copy() for w in network.weights], [b.copy() for b in network.biases], network.activation)
 
 
 # --- the loop ---------------------------------------------------------------------------------------
@@ -126,9 +124,7 @@ def train(name: str, settings: Settings, data: TrainingSet, checkpoint: Path | N
     """Train network `name`; returns (the best network on validation, its History)."""
     copies, n_images, _ = data.pool.shape
     epoch_size = settings.epoch_size or n_images
-    network = initial_network(
-        list(settings.layers), settings.activation, np.random.default_rng(settings.seed)
-    )
+    network = initial_network(list(settings.layers), settings.activation, np.random.default_rng(settings.seed))
     best = copy_of(network)
     optimizer = MomentumSGD(network, settings.momentum)
     history = History()

@@ -1,0 +1,104 @@
+"""Driving the real page in Debian's Chromium with Playwright: a loopback server for dist/ and a mouse that
+draws pen trajectories. Shared by the browser tests and the drawn-digit benchmark."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOAD_TIMEOUT = 60_000  # ms
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed with apt-get when missing (Playwright never downloads a browser here)."""
+    if not Path(CHROMIUM).exists():
+        if shutil.which("apt-get") is None:
+            raise RuntimeError(f"{CHROMIUM} is missing and apt-get is not available to install it")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+    return CHROMIUM
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, *args):
+        pass
+
+
+class Server:
+    """dist/ on a free loopback port, in a thread; it can be stopped (to test offline use)."""
+
+    def __init__(self, directory: Path = DIST):
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def wait_until_loaded(page) -> str:
+    """Wait for Python to be ready; returns #result's state. Selector waits, since the page's CSP forbids eval."""
+    page.wait_for_selector('#result:not([data-state="loading"])', timeout=LOAD_TIMEOUT)
+    return page.get_attribute("#result", "data-state")
+
+
+def fit_to_box(strokes: list[np.ndarray], box: dict, height: float = 0.6, offset=(0.0, 0.0)) -> list[np.ndarray]:
+    """Strokes scaled so the digit is `height` of the box tall, centred (plus `offset`, in box fractions)."""
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = height * box["height"] / max(high[1] - low[1], (high[0] - low[0]) * 0.8, 1)
+    centre = np.array([box["x"] + box["width"] * (0.5 + offset[0]), box["y"] + box["height"] * (0.5 + offset[1])])
+    return [(s - (low + high) / 2) * scale + centre for s in strokes]
+
+
+def draw_with_mouse(page, strokes: list[np.ndarray], steps: int = 2) -> None:
+    """Press, move through every point (with `steps` intermediate mouse events), release: one stroke each."""
+    for stroke in strokes:
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*point, steps=steps)
+        page.mouse.up()
+
+
+def press(page, selector: str, strokes: int | None = None) -> dict:
+    """Click a network's button; #result's data once it shows that network's answer (or idle)."""
+    model = "vote" if selector == "#vote" else selector.split('"')[1]
+    page.click(selector)
+    result = {}
+    for _ in range(400):
+        result = page.eval_on_selector("#result", "r => ({...r.dataset})")
+        if result["state"] == "idle" or (
+            result["state"] == "done"
+            and result["model"] == model
+            and (strokes is None or result["strokes"] == str(strokes))
+        ):
+            return result
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"no answer from {model}: {result}")

@@ -1,0 +1,156 @@
+"""python -m train drawn: how well the networks read digits people drew, by writers they never saw.
+
+The held-out writers' pen trajectories (see pendigits.py) are drawn two ways:
+- "page": into the real page in Chromium with Playwright's mouse, as a person would, at a natural size in
+  the box with small variations of size, position and speed from a fixed seed, then Vote is pressed (every
+  press also shows the four networks' answers);
+- "native": the same strokes through the same Python preprocessing and networks, without a browser: fast.
+Figures go to docs/drawn.json (read by `python -m train report`) and a picture of misread digits.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import pendigits
+from .publish import WEIGHTS_DIR
+from .report import DOCS, confusion_matrix, top_confusions
+
+NAMES = ["B1", "B2", "B3", "B4", "vote"]
+SEED = 2024
+
+
+def chosen_digits(per_digit: int | None) -> list[pendigits.PenDigit]:
+    """The held-out writers' digits; with per_digit, the first that many of each kind."""
+    digits = pendigits.held_out_digits(pendigits.read_digits())
+    if per_digit is None:
+        return digits
+    return [d for label in range(10) for d in [d for d in digits if d.label == label][:per_digit]]
+
+
+def variations(count: int) -> list[dict]:
+    """Per digit: height as a share of the box, offset from the centre, mouse events per point (speed)."""
+    rng = np.random.default_rng(SEED)
+    return [
+        {
+            "height": rng.uniform(0.45, 0.75),
+            "offset": tuple(rng.uniform(-0.1, 0.1, 2)),
+            "steps": int(rng.integers(1, 4)),
+        }
+        for _ in range(count)
+    ]
+
+
+def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[list[float]]]:
+    """Every network's answer for every digit, and the vote's input image, computed natively."""
+    from recognizer import app
+
+    app.load(WEIGHTS_DIR)
+    answers, inputs = [], []
+    for digit in digits:
+        result = app.recognize("vote", [s.tolist() for s in digit.strokes])
+        answers.append(result["answers"])
+        inputs.append(result["input"])
+    return answers, inputs
+
+
+def page_answers(digits: list[pendigits.PenDigit]) -> list[dict]:
+    """Every network's answer for every digit, drawn into the built page with the mouse."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, press, wait_until_loaded
+
+    server = Server()
+    answers = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS)
+        page = browser.new_page()
+        page.goto(server.url)
+        if wait_until_loaded(page) != "idle":
+            raise RuntimeError(f"the page did not load: {page.inner_text('#status')}")
+        box = page.locator("#pad").bounding_box()
+        began = time.perf_counter()
+        for i, (digit, variation) in enumerate(zip(digits, variations(len(digits)), strict=True)):
+            page.click("#clear")
+            strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
+            draw_with_mouse(page, strokes, variation["steps"])
+            press(page, "#vote", len(digit.strokes))
+            cells = page.eval_on_selector_all("[data-answer]", "cs => cs.map(c => [c.dataset.answer, c.textContent])")
+            answers.append({name: int(text) for name, text in cells})
+            if (i + 1) % 50 == 0 or i + 1 == len(digits):
+                rate = (i + 1) / (time.perf_counter() - began)
+                print(f"\rdrawn in the page: {i + 1}/{len(digits)} ({rate:.1f} digits/s)", end="", flush=True)
+        print()
+        browser.close()
+    server.stop()
+    return answers
+
+
+def summary(digits, answers) -> dict:
+    truth = np.array([d.label for d in digits])
+    out = {}
+    for name in NAMES:
+        predicted = np.array([a[name] for a in answers])
+        matrix = confusion_matrix(truth, predicted)
+        out[name] = {
+            "accuracy": float((predicted == truth).mean()),
+            "per_digit": [float(matrix[d, d] / max(matrix[d].sum(), 1)) for d in range(10)],
+            "confusions": top_confusions(matrix, 6),
+        }
+    return out
+
+
+def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> None:
+    """What was drawn, what the network saw, what the vote said, for the first misread digits."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    wrong = [i for i, (d, a) in enumerate(zip(digits, answers, strict=True)) if a["vote"] != d.label][:how_many]
+    if not wrong:
+        return
+    fig, axes = plt.subplots(2, len(wrong), figsize=(1.2 * len(wrong), 2.8), squeeze=False)
+    for column, i in enumerate(wrong):
+        for stroke in digits[i].strokes:
+            axes[0, column].plot(stroke[:, 0], -stroke[:, 1], "k-", linewidth=2)
+        axes[0, column].set_aspect("equal")
+        axes[0, column].set_title(f"drawn {digits[i].label}", fontsize=8)
+        axes[1, column].imshow(np.reshape(inputs[i], (28, 28)), cmap="gray")
+        axes[1, column].set_title(f"read {answers[i]['vote']}", fontsize=8, color="#b00020")
+    for ax in axes.ravel():
+        ax.axis("off")
+    fig.suptitle("Misread by the vote: the strokes (top), the 28x28 input the networks saw (bottom)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def benchmark(mode: str = "both", per_digit: int | None = None) -> dict:
+    digits = chosen_digits(per_digit)
+    writers = sorted({d.writer for d in digits})
+    print(f"{len(digits)} digits by the {len(writers)} held-out writers {writers}")
+    results = {"digits": len(digits), "writers": writers, "per_digit_limit": per_digit}
+    native, inputs = native_answers(digits)
+    results["native"] = summary(digits, native)
+    if mode in ("page", "both"):
+        page = page_answers(digits)
+        results["page"] = summary(digits, page)
+        results["agreement"] = {
+            name: float(np.mean([p[name] == n[name] for p, n in zip(page, native, strict=True)])) for name in NAMES
+        }
+        plot_misread(digits, page, inputs, DOCS / "misread-drawn.png")
+    else:
+        plot_misread(digits, native, inputs, DOCS / "misread-drawn.png")
+    for label in [m for m in ("page", "native") if m in results]:
+        figures = "  ".join(f"{n} {100 * results[label][n]['accuracy']:.2f}%" for n in NAMES)
+        print(f"{label:>6}: {figures}")
+    if "agreement" in results:
+        print("agreement page/native: " + "  ".join(f"{n} {100 * v:.1f}%" for n, v in results["agreement"].items()))
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "drawn.json").write_text(json.dumps(results, indent=1))
+    return results
