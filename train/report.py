@@ -32,7 +32,7 @@ def top_confusions(matrix: np.ndarray, how_many: int = 8) -> list[tuple[int, int
     off_diagonal = matrix * (1 - np.eye(10, dtype=int))
     order = np.argsort(off_diagonal, axis=None)[::-1][:how_many]
     return [
-        (i, j, int(off_diagonal[i, j]))
+        (int(i), int(j), int(off_diagonal[i, j]))
         for i, j in zip(*np.unravel_index(order, (10, 10)), strict=True)
         if off_diagonal[i, j] > 0
     ]

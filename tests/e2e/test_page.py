@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from train import pendigits
+from train.browser import draw_with_mouse, fit_to_box, press, wait_until_loaded
 
 pytestmark = pytest.mark.e2e
-LOAD_TIMEOUT = 60_000
 
 
 def held_out_examples() -> list[pendigits.PenDigit]:
@@ -22,51 +22,11 @@ def held_out_examples() -> list[pendigits.PenDigit]:
     return [next(d for d in digits if d.label == label) for label in range(10)]
 
 
-def box_strokes(digit: pendigits.PenDigit, box: dict, height: float = 0.6) -> list[np.ndarray]:
-    """The digit's strokes scaled to `height` of the drawing box and centred in it (page coordinates)."""
-    points = np.concatenate(digit.strokes)
-    low, high = points.min(axis=0), points.max(axis=0)
-    scale = height * box["height"] / max(high[1] - low[1], 1)
-    centre = np.array([box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
-    return [(s - (low + high) / 2) * scale + centre for s in digit.strokes]
-
-
-def draw_with_mouse(page, strokes) -> None:
-    for stroke in strokes:
-        page.mouse.move(*stroke[0])
-        page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*point, steps=2)
-        page.mouse.up()
-
-
 def open_page(context, server):
     page = context.new_page()
     page.goto(server.url)
-    wait_until_loaded(page)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     return page
-
-
-def wait_until_loaded(page) -> None:
-    # Selector waits, not wait_for_function: the page's Content-Security-Policy forbids eval.
-    page.wait_for_selector('#result:not([data-state="loading"])', timeout=LOAD_TIMEOUT)
-    assert page.get_attribute("#result", "data-state") == "idle", page.inner_text("#status")
-
-
-def press(page, selector: str, strokes: int | None = None) -> dict:
-    """Click a network's button and return #result's data once it shows that network's answer (or idle)."""
-    model = "vote" if selector == "#vote" else selector.split('"')[1]
-    page.click(selector)
-    for _ in range(200):
-        result = page.eval_on_selector("#result", "r => ({...r.dataset})")
-        if result["state"] == "idle" or (
-            result["state"] == "done"
-            and result["model"] == model
-            and (strokes is None or result["strokes"] == str(strokes))
-        ):
-            return result
-        page.wait_for_timeout(25)
-    raise AssertionError(f"no answer from {model}: {result}")
 
 
 def test_every_button_reads_drawn_digits(context, server):
@@ -75,7 +35,7 @@ def test_every_button_reads_drawn_digits(context, server):
     right = {name: 0 for name in ["B1", "B2", "B3", "B4", "vote"]}
     for digit in held_out_examples():
         page.click("#clear")
-        draw_with_mouse(page, box_strokes(digit, box))
+        draw_with_mouse(page, fit_to_box(digit.strokes, box))
         for name in ["B1", "B2", "B3", "B4", "vote"]:
             result = press(page, "#vote" if name == "vote" else f'button[data-model="{name}"]', len(digit.strokes))
             assert result["state"] == "done" and result["model"] == name
@@ -140,7 +100,7 @@ def test_a_corrupted_weight_file_disables_only_that_network(context, server, dis
     assert "sha256" in page.get_attribute('button[data-model="B2"]', "title")
     assert "B2: disabled" in page.inner_text("#labels")
     box = page.locator("#pad").bounding_box()
-    draw_with_mouse(page, box_strokes(held_out_examples()[7], box))
+    draw_with_mouse(page, fit_to_box(held_out_examples()[7].strokes, box))
     assert press(page, 'button[data-model="B1"]')["state"] == "done"
     assert press(page, "#vote")["state"] == "done"
 
@@ -154,8 +114,8 @@ def test_works_offline_after_the_first_visit(context, server):
         page.wait_for_timeout(100)
     server.stop()
     page.reload()
-    wait_until_loaded(page)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     box = page.locator("#pad").bounding_box()
     digit = held_out_examples()[0]
-    draw_with_mouse(page, box_strokes(digit, box))
+    draw_with_mouse(page, fit_to_box(digit.strokes, box))
     assert press(page, "#vote")["state"] == "done"
