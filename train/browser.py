@@ -80,25 +80,26 @@ def fit_to_box(strokes: list[np.ndarray], box: dict, height: float = 0.6, offset
 def draw_with_mouse(page, strokes: list[np.ndarray], steps: int = 2) -> None:
     """Press, move through every point (with `steps` intermediate mouse events), release: one stroke each."""
     for stroke in strokes:
-        page.mouse.move(*stroke[0])
+        points = np.asarray(stroke, dtype=float).tolist()  # Playwright wants plain floats
+        page.mouse.move(*points[0])
         page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*point, steps=steps)
+        for x, y in points[1:]:
+            page.mouse.move(x, y, steps=steps)
         page.mouse.up()
 
 
 def press(page, selector: str, strokes: int | None = None) -> dict:
-    """Click a network's button; #result's data once it shows that network's answer (or idle)."""
+    """Click a network's button and return #result's data: once it shows that network's answer for a drawing
+    of `strokes` strokes, or, with strokes=None (a blank drawing), after the worker has had time to answer."""
     model = "vote" if selector == "#vote" else selector.split('"')[1]
     page.click(selector)
+    if strokes is None:
+        page.wait_for_timeout(500)
+        return page.eval_on_selector("#result", "r => ({...r.dataset})")
     result = {}
-    for _ in range(400):
+    for _ in range(1000):
         result = page.eval_on_selector("#result", "r => ({...r.dataset})")
-        if result["state"] == "idle" or (
-            result["state"] == "done"
-            and result["model"] == model
-            and (strokes is None or result["strokes"] == str(strokes))
-        ):
+        if result["state"] == "done" and result["model"] == model and result["strokes"] == str(strokes):
             return result
         page.wait_for_timeout(10)
     raise TimeoutError(f"no answer from {model}: {result}")
