@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from recognizer import app
 from recognizer.chart import pie_chart, slices
-
 from train.backprop import initial_network
 from train.publish import publish
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from recognizer.network import Network
 
+from recognizer.network import Network
 from train.backprop import (
     MomentumSGD,
     cross_entropy,

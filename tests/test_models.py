@@ -4,9 +4,9 @@ import json
 
 import numpy as np
 import pytest
+
 from recognizer.models import WeightsError, load_models, network_from_bytes, network_to_bytes, sha256_bytes
 from recognizer.network import Network, softmax, vote
-
 from train.backprop import initial_network
 from train.publish import publish
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from recognizer import preprocess as pp
 
 # A "4" as a person might draw it: a down-and-across stroke, then the upright.

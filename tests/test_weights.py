@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from recognizer.models import load_models, read_manifest, sha256_bytes
 from train.config import MODELS
 from train.data import load_mnist

@@ -14,6 +14,7 @@ the way, to reuse in the backward pass.
 from __future__ import annotations
 
 import numpy as np
+
 from recognizer.network import ACTIVATIONS, Network, softmax
 
 

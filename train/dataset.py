@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+
 from recognizer import preprocess
 
 from . import augment, data, pendigits

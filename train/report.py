@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from recognizer.models import load_models, read_manifest
 from recognizer.network import vote
 

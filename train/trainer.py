@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from recognizer.network import Network
 
 from .backprop import MomentumSGD, gradients, initial_network
