@@ -1,25 +1,34 @@
 """Build the static site into dist/: the page, Pyodide, NumPy, our recognizer package and the weights.
 
-    python build.py            build dist/
-    python build.py --serve    build, then serve dist/ on http://127.0.0.1:8000
+    python build.py                build dist/
+    python build.py --serve        build, then serve dist/ on http://127.0.0.1:8000
+    python build.py --check        build, then prove under Node that dist/ loads: Pyodide imports NumPy,
+                                   micropip installs our wheel, every network answers a drawing
+    python build.py --no-weights   build without site/weights/ (before the networks are trained)
 
-Standard library only. Every part from outside is pinned in PARTS (one table: name, version, sha256),
-fetched once into downloads/ with npm or pip, and checked before use: a failed or tampered download stops
-the build with one line saying which file and what is wrong.
+Standard library only; npm and pip fetch the parts from outside. Every such part is pinned in PINNED (one
+table: name, version, sha256), cached in downloads/ and checked before use: a failed or tampered download
+stops the build with one line saying which file and what is wrong. dist/ is replaced only by a complete build.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
 import http.server
+import importlib.util
 import io
 import json
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
+import threading
+import time
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,47 +37,67 @@ ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "site"
 DIST = ROOT / "dist"
 DOWNLOADS = ROOT / "downloads"
+SW_TEMPLATE = SITE / "sw.template.js"
+SIZE_BUDGET = 16_000_000  # bytes: all of dist/
+PYODIDE_VERSION = "0.29.5"
 
 
 @dataclass(frozen=True)
-class Part:
-    registry: str  # "npm" or "pypi"
-    spec: str  # what to ask the registry for
-    file: str  # the file it gives
+class Pinned:
+    """A file from outside: where it comes from, and the sha256 it must have."""
+
+    source: str  # "npm", "pypi", or the key of the npm package that carries it under package/assets/
+    name: str
+    version: str
+    file: str
     sha256: str
 
 
-PARTS = {
-    "pyodide": Part(
-        "npm",
-        "pyodide@0.29.5",
-        "pyodide-0.29.5.tgz",
-        "6749b10ee515a1458ecea36d860c8ce2a48366e85b3f92d749ad1840e4aff181",
-    ),
-    # Carries Pyodide's own NumPy 2.2.5 wheel (BSD-3) unchanged; we take only that wheel from it.
-    "numpy-carrier": Part(
-        "npm",
-        "@bentopdf/pymupdf-wasm@0.11.16",
-        "bentopdf-pymupdf-wasm-0.11.16.tgz",
-        "cd093f8824761031cae51a5f4f7b47e34030e7a000e09030b7871a11a52e73a0",
-    ),
-    "micropip": Part(
-        "pypi",
-        "micropip==0.11.1",
-        "micropip-0.11.1-py3-none-any.whl",
-        "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
-    ),
-    "packaging": Part(
-        "pypi",
-        "packaging==26.2",
-        "packaging-26.2-py3-none-any.whl",
-        "5fc45236b9446107ff2415ce77c807cee2862cb6fac22b8a73826d0693b0980e",
-    ),
+PINNED = {
+    "pyodide": Pinned("npm", "pyodide", PYODIDE_VERSION, "pyodide-0.29.5.tgz",
+                      "6749b10ee515a1458ecea36d860c8ce2a48366e85b3f92d749ad1840e4aff181"),
+    # Carries Pyodide's own NumPy build (BSD-3) unchanged; that wheel is all we take from it.
+    "numpy-carrier": Pinned("npm", "@bentopdf/pymupdf-wasm", "0.11.16", "bentopdf-pymupdf-wasm-0.11.16.tgz",
+                            "cd093f8824761031cae51a5f4f7b47e34030e7a000e09030b7871a11a52e73a0"),
+    "numpy": Pinned("numpy-carrier", "numpy", "2.2.5", "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
+                    "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"),
+    # The version Pyodide 0.29.5's lock names. It vendors `packaging` (its lock entry depends on nothing),
+    # so no packaging wheel is shipped.
+    "micropip": Pinned("pypi", "micropip", "0.11.1", "micropip-0.11.1-py3-none-any.whl",
+                       "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"),
+}  # fmt: skip
+
+# What loading needs from the pyodide package (checked by loading it: python build.py --check);
+# python_stdlib.zip and pyodide-lock.json are written trimmed.
+PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
+
+# Parts of Python's standard library a page computing with NumPy never imports: the REPL, debuggers, test
+# and profiling tools, mail and network protocols, processes, XML parsers, and all but the common text
+# encodings. Leaving them out of python_stdlib.zip saves about 1 MB; --check runs the page's Python on the
+# result. (chart.py's xml.sax.saxutils, micropip's email and asyncio all stay.)
+STDLIB_UNUSED = (
+    "_pyrepl/", "multiprocessing/", "unittest/", "xmlrpc/", "wsgiref/", "__phello__/", "xml/dom/", "xml/etree/",
+    "xml/parsers/", "email/mime/", "http/server.py", "http/cookiejar.py", "http/cookies.py", "doctest.py", "pdb.py",
+    "bdb.py", "pydoc.py", "_pyio.py", "_pydatetime.py", "pickletools.py", "mailbox.py", "imaplib.py", "smtplib.py",
+    "ftplib.py", "poplib.py", "socketserver.py", "difflib.py", "statistics.py", "optparse.py", "configparser.py",
+    "trace.py", "profile.py", "cProfile.py", "pstats.py", "timeit.py", "tracemalloc.py", "tabnanny.py", "pyclbr.py",
+    "symtable.py", "modulefinder.py", "zipapp.py", "pty.py", "tty.py", "getpass.py", "cmd.py", "webbrowser.py",
+    "antigravity.py", "this.py", "__hello__.py", "wave.py", "csv.py", "shelve.py", "sched.py", "netrc.py",
+    "filecmp.py", "fileinput.py", "_android_support.py", "_ios_support.py", "_apple_support.py",
+)  # fmt: skip
+STDLIB_ENCODINGS = {
+    "__init__", "aliases", "ascii", "latin_1", "utf_8", "utf_8_sig", "utf_16", "utf_16_le", "utf_16_be", "utf_32",
+    "utf_32_le", "utf_32_be", "cp437", "cp1252", "idna", "punycode", "raw_unicode_escape", "unicode_escape",
+    "charmap", "base64_codec", "hex_codec", "undefined",
+}  # fmt: skip
+
+MIME_TYPES = {
+    ".wasm": "application/wasm",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
 }
-NUMPY_WHEEL = "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl"
-NUMPY_SHA256 = "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"
-PYODIDE_FILES = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
-MIME_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".webmanifest": "application/manifest+json"}
 
 
 class BuildError(Exception):
@@ -83,45 +112,103 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def checked(path: Path, expected: str) -> bytes:
-    data = path.read_bytes()
-    if sha256_of(data) != expected:
-        raise BuildError(f"{path.name}: sha256 {sha256_of(data)} is not the pinned {expected} (tampered download?)")
+# --- downloads: pinned, cached, checked --------------------------------------------------------------
+
+
+def check_hash(data: bytes, expected: str, what: str) -> bytes:
+    actual = sha256_of(data)
+    if actual != expected:
+        raise BuildError(f"{what}: sha256 is {actual[:16]}…, not the pinned {expected[:16]}… (corrupted or tampered)")
     return data
 
 
-def fetch(part: Part) -> Path:
-    """The part's file from downloads/, fetched from its registry first if absent, always hash-checked."""
-    path = DOWNLOADS / part.file
-    if not path.exists():
-        DOWNLOADS.mkdir(exist_ok=True)
-        step(f"fetching {part.spec}")
-        if part.registry == "npm":
-            command = ["npm", "pack", part.spec, "--silent"]
+def first_error_line(stderr: str) -> str:
+    """The line of npm's or pip's error output that says what went wrong."""
+    noise = ("npm error code", "npm error errno", "npm error syscall", "complete log", "npm warn", "WARNING")
+    lines = [line.strip() for line in stderr.splitlines() if line.strip() and not any(n in line for n in noise)]
+    return (lines or ["no output"])[0].removeprefix("npm error ").removeprefix("ERROR: ")[:200]
+
+
+def pip_command() -> list[str]:
+    if importlib.util.find_spec("pip"):
+        return [sys.executable, "-m", "pip"]
+    for name in ("pip3", "pip"):
+        if shutil.which(name):
+            return [name]
+    raise BuildError("pip is needed to fetch micropip from PyPI (Debian: apt-get install python3-pip)")
+
+
+def from_registry(pinned: Pinned, folder: Path) -> Path:
+    """Ask npm or pip for the pinned file, into `folder`; returns where it landed."""
+    if pinned.source == "npm":
+        spec = f"{pinned.name}@{pinned.version}"
+        if not shutil.which("npm"):
+            raise BuildError(f"npm is needed to fetch {spec} (Debian: apt-get install npm)")
+        command = ["npm", "pack", spec, "--silent"]
+    else:
+        spec = f"{pinned.name}=={pinned.version}"
+        command = [*pip_command(), "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.13",
+                   "--platform", "any", "--implementation", "py", "--dest", ".", "--quiet", spec]  # fmt: skip
+    try:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"{spec}: download timed out after 15 minutes") from None
+    if done.returncode != 0:
+        raise BuildError(f"{spec}: download failed: {first_error_line(done.stderr)}")
+    if not (folder / pinned.file).exists():
+        got = ", ".join(p.name for p in folder.iterdir()) or "nothing"
+        raise BuildError(f"{spec}: expected {pinned.file} from the registry, got {got}")
+    return folder / pinned.file
+
+
+def carried_member(carrier: Path, file: str) -> bytes:
+    name = f"package/assets/{file}"
+    try:
+        with tarfile.open(carrier) as archive:
+            return archive.extractfile(name).read()
+    except (KeyError, AttributeError):
+        raise BuildError(f"{carrier.name}: has no {name}") from None
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise BuildError(f"{carrier.name}: unreadable archive ({e})") from None
+
+
+def fetch(key: str, downloads: Path = DOWNLOADS) -> Path:
+    """The pinned file in downloads/, fetched first if absent; its sha256 is checked every time."""
+    pinned = PINNED[key]
+    path = downloads / pinned.file
+    if path.exists():
+        check_hash(path.read_bytes(), pinned.sha256, f"{path} (delete it to fetch it again)")
+        return path
+    downloads.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=downloads, prefix=".fetching-") as folder:
+        if pinned.source in ("npm", "pypi"):
+            step(f"fetching {pinned.name} {pinned.version} from {pinned.source}")
+            data = from_registry(pinned, Path(folder)).read_bytes()
+            what = f"{pinned.file} as downloaded"
         else:
-            command = ["pip", "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.13",
-                       "-d", ".", "-q", part.spec]  # fmt: skip
-        try:
-            done = subprocess.run(command, cwd=DOWNLOADS, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise BuildError(f"{part.spec}: could not run {command[0]} ({e})") from None
-        if done.returncode != 0 or not path.exists():
-            reason = (done.stderr.strip().splitlines() or ["no file"])[-1]
-            raise BuildError(f"{part.spec}: download failed: {reason}")
-    checked(path, part.sha256)
+            carrier = fetch(pinned.source, downloads)
+            data = carried_member(carrier, pinned.file)
+            what = f"{pinned.file} in {carrier.name}"
+        check_hash(data, pinned.sha256, what)
+        # Only a checked file enters the cache, under its final name in one step.
+        (Path(folder) / "checked").write_bytes(data)
+        (Path(folder) / "checked").replace(path)
     return path
 
 
-def member_of(tarball: Path, name: str) -> bytes:
+def tarball_member(tarball: Path, name: str) -> bytes:
     with tarfile.open(tarball) as archive:
         try:
-            return archive.extractfile(name).read()
+            return archive.extractfile(f"package/{name}").read()
         except (KeyError, AttributeError):
-            raise BuildError(f"{tarball.name}: has no {name}") from None
+            raise BuildError(f"{tarball.name}: has no package/{name}") from None
+
+
+# --- what goes into dist/ ----------------------------------------------------------------------------
 
 
 def redeflated(wheel: bytes) -> bytes:
-    """The same wheel with its members compressed (the original stores them raw): same contents, ~4x smaller."""
+    """The same wheel with its members compressed (NumPy's are stored raw): identical contents, ~4x smaller."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 9) as target:
         for info in source.infolist():
@@ -131,133 +218,312 @@ def redeflated(wheel: bytes) -> bytes:
     return out.getvalue()
 
 
-def recognizer_wheel(version: str) -> tuple[str, bytes]:
-    """A pure-Python wheel of site/py/recognizer (PEP 427), built with zipfile: (file name, bytes)."""
+def stdlib_keeps(name: str) -> bool:
+    if name.startswith(STDLIB_UNUSED):
+        return False
+    if name.startswith("encodings/") and name.endswith(".py"):
+        return name.removeprefix("encodings/").removesuffix(".py") in STDLIB_ENCODINGS
+    return True
+
+
+def trimmed_stdlib(stdlib_zip: bytes) -> bytes:
+    """python_stdlib.zip without the modules of STDLIB_UNUSED and the rarer encodings."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(stdlib_zip)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 9) as kept:
+        for info in source.infolist():
+            if stdlib_keeps(info.filename):
+                kept.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+def wheel_name_and_version(file_name: str) -> tuple[str, str]:
+    name, version = file_name.split("-")[:2]
+    return name.lower().replace("_", "-"), version
+
+
+def page_lock(lock: dict, wheels: dict[str, bytes]) -> dict:
+    """Pyodide's package lock cut down to the wheels we ship, each entry naming our file and its sha256."""
+    packages = {}
+    for file_name, data in wheels.items():
+        name, version = wheel_name_and_version(file_name)
+        entry = lock["packages"].get(name)
+        if entry is None or entry["version"] != version:
+            raise BuildError(f"pyodide-lock.json: no entry for {name} {version} (it has {entry and entry['version']})")
+        packages[name] = {**entry, "file_name": file_name, "sha256": sha256_of(data)}
+    for name, entry in packages.items():
+        missing = [dep for dep in entry["depends"] if dep not in packages]
+        if missing:
+            raise BuildError(f"pyodide-lock.json: {name} needs {', '.join(missing)}, which the build does not ship")
+    return {"info": lock["info"], "packages": packages}
+
+
+def record_hash(data: bytes) -> str:
+    """A file's hash as a wheel's RECORD writes it (PEP 376/427)."""
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def recognizer_wheel(version: str, requires: list[str], source: Path = SITE / "py" / "recognizer") -> tuple[str, bytes]:
+    """A pure-Python wheel of site/py/recognizer (PEP 427), made with zipfile: (file name, bytes)."""
     name = f"recognizer-{version}-py3-none-any.whl"
-    dist_info = f"recognizer-{version}.dist-info"
-    files = {f"recognizer/{p.name}": p.read_bytes() for p in sorted((SITE / "py" / "recognizer").glob("*.py"))}
-    files[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: recognizer\nVersion: {version}\n".encode()
-    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    record = []
-    for path, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(data)}")
-    record.append(f"{dist_info}/RECORD,,")
-    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    info = f"recognizer-{version}.dist-info"
+    files = {f"recognizer/{p.name}": p.read_bytes() for p in sorted(source.glob("*.py"))}
+    if "recognizer/__init__.py" not in files:
+        raise BuildError(f"{source}: no __init__.py, not a package")
+    metadata = ["Metadata-Version: 2.1", "Name: recognizer", f"Version: {version}"]
+    metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
+    files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = [f"{path},{record_hash(data)},{len(data)}" for path, data in files.items()] + [f"{info}/RECORD,,"]
+    files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as wheel:
         for path, data in files.items():
-            wheel.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same code, same bytes
+            member.external_attr = 0o644 << 16
+            wheel.writestr(member, data, zipfile.ZIP_DEFLATED)
     return name, out.getvalue()
 
 
-def trimmed_lock(lock: dict, wheels: dict[str, bytes]) -> dict:
-    """Pyodide's package lock cut down to the packages we ship, naming our files and their hashes."""
-    packages = {}
-    for file_name, data in wheels.items():
-        name = file_name.split("-")[0]
-        packages[name] = {**lock["packages"][name], "file_name": file_name, "sha256": sha256_of(data)}
-    return {**lock, "packages": packages}
-
-
-def project_version() -> str:
-    for line in (ROOT / "pyproject.toml").read_text().splitlines():
-        if line.startswith("version"):
-            return line.split("=")[1].strip().strip('"')
-    raise BuildError("pyproject.toml: no version")
-
-
-def copy_weights(target: Path) -> None:
-    """models.json and every file it lists; the build refuses weights that do not match their hash."""
-    manifest_path = SITE / "weights" / "models.json"
+def project() -> dict:
     try:
-        manifest = json.loads(manifest_path.read_text())
-    except (OSError, ValueError) as e:
-        raise BuildError(f"{manifest_path}: unreadable ({e}); train the networks first: python -m train all") from None
+        return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as e:
+        raise BuildError(f"pyproject.toml: no [project] version ({e})") from None
+
+
+def copy_weights(target: Path, weights: Path = SITE / "weights") -> int:
+    """models.json and every file it lists, each checked against its sha256; returns how many networks."""
+    manifest_path = weights / "models.json"
+    if not manifest_path.exists():
+        raise BuildError(f"{manifest_path}: missing; train the networks (python -m train all) or use --no-weights")
+    try:
+        entries = json.loads(manifest_path.read_text())["models"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise BuildError(f"{manifest_path}: not a list of models ({e})") from None
     target.mkdir(parents=True)
-    for entry in manifest["models"]:
-        checked(SITE / "weights" / entry["file"], entry["sha256"])
-        shutil.copy(SITE / "weights" / entry["file"], target / entry["file"])
+    for entry in entries:
+        source = weights / entry["file"]
+        if not source.exists():
+            raise BuildError(f"{source}: missing, but models.json lists it")
+        if "sha256" in entry:
+            check_hash(source.read_bytes(), entry["sha256"], f"{source} (against models.json)")
+        shutil.copy(source, target / entry["file"])
     shutil.copy(manifest_path, target / "models.json")
+    return len(entries)
 
 
-def service_worker(files: dict[str, str], version: str) -> str:
-    """site/sw.js with its precache list (path -> content hash) and version filled in."""
-    template = (SITE / "sw.js").read_text()
-    return template.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(files, indent=1))
-
-
-def build() -> None:
-    shutil.rmtree(DIST, ignore_errors=True)
-    step("copying the page")
-    shutil.copytree(SITE, DIST, ignore=shutil.ignore_patterns("py", "weights", "sw.js", "__pycache__"))
-
-    step("Pyodide runtime")
-    pyodide = fetch(PARTS["pyodide"])
-    (DIST / "pyodide").mkdir()
-    for name in PYODIDE_FILES:
-        (DIST / "pyodide" / name).write_bytes(member_of(pyodide, f"package/{name}"))
-
-    step("NumPy wheel (re-deflated)")
-    numpy = member_of(fetch(PARTS["numpy-carrier"]), f"package/assets/{NUMPY_WHEEL}")
-    if sha256_of(numpy) != NUMPY_SHA256:
-        raise BuildError(f"{NUMPY_WHEEL}: sha256 {sha256_of(numpy)} is not the pinned {NUMPY_SHA256}")
-    wheels = {NUMPY_WHEEL: redeflated(numpy)}
-    for name in ("micropip", "packaging"):
-        wheels[PARTS[name].file] = fetch(PARTS[name]).read_bytes()
-    for file_name, data in wheels.items():
-        (DIST / "pyodide" / file_name).write_bytes(data)
-    lock = json.loads(member_of(pyodide, "package/pyodide-lock.json"))
-    (DIST / "pyodide" / "pyodide-lock.json").write_text(json.dumps(trimmed_lock(lock, wheels)))
-
-    step("recognizer wheel and weights")
-    wheel_name, wheel = recognizer_wheel(project_version())
-    (DIST / "py").mkdir()
-    (DIST / "py" / wheel_name).write_bytes(wheel)
-    copy_weights(DIST / "weights")
-
-    files = {
-        p.relative_to(DIST).as_posix(): sha256_of(p.read_bytes())[:16] for p in sorted(DIST.rglob("*")) if p.is_file()
+def content_hashes(root: Path) -> dict[str, str]:
+    """Every file under root (its path relative to root) -> the first 16 hex digits of its sha256."""
+    return {
+        p.relative_to(root).as_posix(): sha256_of(p.read_bytes())[:16] for p in sorted(root.rglob("*")) if p.is_file()
     }
-    version = sha256_of(json.dumps(files, sort_keys=True).encode())[:12]
-    build_info = {"version": version, "recognizer_wheel": f"py/{wheel_name}", "pyodide_version": "0.29.5"}
-    (DIST / "build.json").write_text(json.dumps(build_info, indent=1))
-    files["build.json"] = sha256_of((DIST / "build.json").read_bytes())[:16]
-    files["./"] = files["index.html"]  # the page is also fetched as the folder itself
-    (DIST / "sw.js").write_text(service_worker(files, version))
 
-    total = sum(p.stat().st_size for p in DIST.rglob("*") if p.is_file())
-    step(f"dist/ written: {len(files)} files, {total / 1e6:.1f} MB, version {version}")
+
+def build_version(hashes: dict[str, str], template: str) -> str:
+    """A short hash of every file and the service worker's code: any change gives a new version."""
+    return sha256_of(json.dumps(hashes, sort_keys=True).encode() + template.encode())[:12]
+
+
+def service_worker(template: str, version: str, hashes: dict[str, str]) -> str:
+    """sw.js: the template with the build's version and its precache list (path -> content hash)."""
+    for placeholder in ("__VERSION__", "__PRECACHE__"):
+        if placeholder not in template:
+            raise BuildError(f"{SW_TEMPLATE.name}: has no {placeholder}")
+    return template.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(hashes, indent=2))
+
+
+def size_summary(root: Path) -> int:
+    """Print the biggest files and the total against the budget; returns the total in bytes."""
+    sizes = sorted(
+        ((p.stat().st_size, p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()), reverse=True
+    )
+    total = sum(size for size, _ in sizes)
+    big = [(size, name) for size, name in sizes if size >= 100_000]
+    for size, name in big:
+        print(f"    {size / 1e6:6.2f} MB  {name}")
+    rest = sizes[len(big) :]
+    print(f"    {sum(s for s, _ in rest) / 1e6:6.2f} MB  {len(rest)} other files")
+    print(f"    {total / 1e6:6.2f} MB  all of dist/ ({len(sizes)} files; budget {SIZE_BUDGET / 1e6:.0f} MB)")
+    if total > SIZE_BUDGET:
+        print(f"warning: dist/ is {(total - SIZE_BUDGET) / 1e6:.2f} MB over its budget", file=sys.stderr)
+    return total
+
+
+def build(with_weights: bool = True) -> None:
+    """Write the whole site into a fresh folder, then put it in place of dist/."""
+    DOWNLOADS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=DOWNLOADS, prefix=".dist-") as folder:
+        out = Path(folder) / "dist"
+        step("[1/6] the page: site/ (without py/ and weights/)")
+        skip = shutil.ignore_patterns("py", "weights", SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # sw.js: ours
+        shutil.copytree(SITE, out, ignore=skip)
+
+        step(f"[2/6] Pyodide {PYODIDE_VERSION}: runtime, trimmed standard library")
+        pyodide = fetch("pyodide")
+        (out / "pyodide").mkdir()
+        for name in PYODIDE_FILES:
+            (out / "pyodide" / name).write_bytes(tarball_member(pyodide, name))
+        (out / "pyodide" / "python_stdlib.zip").write_bytes(
+            trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
+        )
+
+        step("[3/6] NumPy (re-deflated) and micropip wheels, and the package lock naming them")
+        wheels = {PINNED["numpy"].file: redeflated(fetch("numpy").read_bytes())}
+        wheels[PINNED["micropip"].file] = fetch("micropip").read_bytes()
+        for file_name, data in wheels.items():
+            (out / "pyodide" / file_name).write_bytes(data)
+        lock = page_lock(json.loads(tarball_member(pyodide, "pyodide-lock.json")), wheels)
+        (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+        step("[4/6] our recognizer package as a wheel")
+        about = project()
+        wheel_name, wheel = recognizer_wheel(about["version"], about.get("dependencies", []))
+        (out / "py").mkdir()
+        (out / "py" / wheel_name).write_bytes(wheel)
+
+        if with_weights:
+            step(f"[5/6] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
+        else:
+            step("[5/6] weights: left out (--no-weights)")
+
+        step("[6/6] build.json and the service worker's precache list")
+        template = SW_TEMPLATE.read_text()
+        hashes = content_hashes(out)
+        version = build_version(hashes, template)
+        build_info = {"version": version, "recognizer_wheel": f"py/{wheel_name}", "pyodide_version": PYODIDE_VERSION}
+        (out / "build.json").write_text(json.dumps(build_info, indent=1) + "\n")
+        hashes["build.json"] = sha256_of((out / "build.json").read_bytes())[:16]
+        (out / "sw.js").write_text(service_worker(template, version, hashes))
+
+        if DIST.exists():
+            shutil.rmtree(DIST)
+        out.replace(DIST)
+    step(f"dist/ is version {version}:")
+    size_summary(DIST)
+
+
+# --- serving and checking ------------------------------------------------------------------------------
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(DIST), **kwargs)
+
+class QuietHandler(Handler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def server(port: int, handler: type[Handler] = Handler) -> http.server.ThreadingHTTPServer:
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(DIST)))
+    except OSError as e:
+        raise BuildError(f"cannot serve on 127.0.0.1:{port} ({e.strerror}); try --port") from None
 
 
 def serve(port: int) -> None:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    print(f"serving dist/ on http://127.0.0.1:{port}  (Ctrl-C to stop)", flush=True)
+    httpd = server(port)
+    print(f"serving dist/ on http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     try:
-        server.serve_forever()
+        httpd.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        httpd.server_close()
+
+
+# Node loads dist/ the way the page's worker does: Pyodide from dist/pyodide/, then over HTTP our wheel
+# (with micropip) and the weights. The drawing is a rough "7"; any answer will do: this proves loading.
+NODE_CHECK = r"""
+const [dist, base] = process.argv.slice(-2);
+const seconds = (start) => +((performance.now() - start) / 1000).toFixed(2);
+(async () => {
+  const start = performance.now();
+  const { loadPyodide } = require(`${dist}/pyodide/pyodide.js`);
+  const pyodide = await loadPyodide({ indexURL: `${dist}/pyodide/` });
+  const python = seconds(start);
+  await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+  pyodide.runPython("import numpy, micropip");  // loadPackage does not reject on a missing wheel
+  const numpy = seconds(start);
+  const build = await (await fetch(base + "build.json")).json();
+  await pyodide.runPythonAsync(`await micropip.install(${JSON.stringify(base + build.recognizer_wheel)}, deps=False)`);
+  pyodide.runPython("import recognizer.app");
+  const models = await fetch(base + "weights/models.json");
+  const answers = {};
+  if (models.ok) {
+    const manifest = await models.text();
+    pyodide.FS.mkdirTree("/weights");
+    pyodide.FS.writeFile("/weights/models.json", manifest);
+    for (const { file } of JSON.parse(manifest).models) {
+      const response = await fetch(base + "weights/" + file);
+      pyodide.FS.writeFile("/weights/" + file, new Uint8Array(await response.arrayBuffer()));
+    }
+    const result = pyodide.runPython(`
+import json
+from recognizer import app
+status = app.load("/weights")
+broken = [f"{m['name']}: {m['reason']}" for m in status["models"] if not m["ok"]]
+assert not broken, "; ".join(broken)
+seven = [[[20, 20], [120, 20], [60, 160]], [[50, 90], [110, 90]]]
+names = [m["name"] for m in status["models"]] + ["vote"]
+json.dumps({name: app.recognize(name, seven)["digit"] for name in names})
+`);
+    Object.assign(answers, JSON.parse(result));
+  }
+  console.log(JSON.stringify({ python, numpy, total: seconds(start), answers }));
+})().catch((error) => {
+  console.error(String(error.message || error).trim().split("\n").pop());
+  process.exit(1);
+});
+"""
+
+
+def check() -> dict:
+    """Load dist/ under Node as the page's worker does; returns the timings and answers, or stops the build."""
+    if not shutil.which("node"):
+        raise BuildError("--check needs Node.js (node) to load dist/")
+    httpd = server(0, QuietHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        done = subprocess.run(["node", "-e", NODE_CHECK, str(DIST), base], capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        raise BuildError("check: Node did not finish loading dist/ within 5 minutes") from None
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    if done.returncode != 0:
+        raise BuildError(f"check: loading dist/ under Node failed: {first_error_line(done.stderr)}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--serve", action="store_true", help="serve dist/ on 127.0.0.1 after building")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
+    parser.add_argument("--check", action="store_true", help="after building, load dist/ under Node to prove it works")
+    parser.add_argument("--no-weights", action="store_true", help="build without site/weights/ (for checks only)")
     args = parser.parse_args()
+    started = time.perf_counter()
     try:
-        build()
+        build(with_weights=not args.no_weights)
+        print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
+        if args.check:
+            step("checking dist/ under Node: Pyodide, NumPy, micropip, our wheel, the networks")
+            result = check()
+            answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
+            step(
+                f"checked: Python {result['python']} s, + NumPy {result['numpy']} s, "
+                f"+ recognizer and weights {result['total']} s; answers: {answers}"
+            )
+        if args.serve:
+            serve(args.port)
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1
-    if args.serve:
-        serve(args.port)
+    except KeyboardInterrupt:
+        print("build interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

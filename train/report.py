@@ -165,9 +165,10 @@ def drawn_section() -> str:
         "",
         f"{results['digits']:,} digits by the {len(results['writers'])} writers held out from training and tuning "
         f"(writers {', '.join(map(str, results['writers']))} of the pen-digit set by Alpaydin and Alimoglu). "
-        "*Page*: each digit drawn into the built page in Chromium with the mouse, at a random size (45-75% of the "
-        "box), position and speed from a fixed seed, then Vote pressed. *Native*: the same strokes through the same "
-        "Python, without a browser.",
+        f"*Page*: {results.get('page_digits', 0):,} of them (the first of each kind, equally many per digit) drawn "
+        "into the built page in Chromium with the mouse, at a random size (45-75% of the box), position and speed "
+        "from a fixed seed, then Vote pressed. *Native*: all of them, the same strokes through the same Python "
+        "without a browser. *page = native*: how often both modes gave the same answer on the page's digits.",
         "",
         "| mode | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
