@@ -74,7 +74,7 @@ PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
 # Parts of Python's standard library a page computing with NumPy never imports: the REPL, debuggers, test
 # and profiling tools, mail and network protocols, processes, XML parsers, and all but the common text
 # encodings. Leaving them out of python_stdlib.zip saves about 1 MB; --check runs the page's Python on the
-# result. (chart.py's xml.sax.saxutils, micropip's email and asyncio all stay.)
+# result. (micropip's email and asyncio, and the zipfile and tarfile that unpack wheels, all stay.)
 STDLIB_UNUSED = (
     "_pyrepl/", "multiprocessing/", "unittest/", "xmlrpc/", "wsgiref/", "__phello__/", "xml/dom/", "xml/etree/",
     "xml/parsers/", "email/mime/", "http/server.py", "http/cookiejar.py", "http/cookies.py", "doctest.py", "pdb.py",
@@ -112,13 +112,20 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the project when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 # --- downloads: pinned, cached, checked --------------------------------------------------------------
 
 
 def check_hash(data: bytes, expected: str, what: str) -> bytes:
     actual = sha256_of(data)
     if actual != expected:
-        raise BuildError(f"{what}: sha256 is {actual[:16]}…, not the pinned {expected[:16]}… (corrupted or tampered)")
+        raise BuildError(
+            f"{what}: sha256 is {actual[:16]}..., not the pinned {expected[:16]}... (corrupted or tampered)"
+        )
     return data
 
 
@@ -136,6 +143,17 @@ def pip_command() -> list[str]:
         if shutil.which(name):
             return [name]
     raise BuildError("pip is needed to fetch micropip from PyPI (Debian: apt-get install python3-pip)")
+
+
+def tarball_member(tarball: Path, name: str) -> bytes:
+    """One file of an npm package's tarball, by its path inside the package."""
+    try:
+        with tarfile.open(tarball) as archive:
+            return archive.extractfile(f"package/{name}").read()
+    except (KeyError, AttributeError):
+        raise BuildError(f"{tarball.name}: has no package/{name}") from None
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise BuildError(f"{tarball.name}: unreadable archive ({e})") from None
 
 
 def from_registry(pinned: Pinned, folder: Path) -> Path:
@@ -161,23 +179,13 @@ def from_registry(pinned: Pinned, folder: Path) -> Path:
     return folder / pinned.file
 
 
-def carried_member(carrier: Path, file: str) -> bytes:
-    name = f"package/assets/{file}"
-    try:
-        with tarfile.open(carrier) as archive:
-            return archive.extractfile(name).read()
-    except (KeyError, AttributeError):
-        raise BuildError(f"{carrier.name}: has no {name}") from None
-    except (tarfile.TarError, OSError, EOFError) as e:
-        raise BuildError(f"{carrier.name}: unreadable archive ({e})") from None
-
-
-def fetch(key: str, downloads: Path = DOWNLOADS) -> Path:
+def fetch(key: str, downloads: Path | None = None) -> Path:
     """The pinned file in downloads/, fetched first if absent; its sha256 is checked every time."""
     pinned = PINNED[key]
+    downloads = downloads or DOWNLOADS
     path = downloads / pinned.file
     if path.exists():
-        check_hash(path.read_bytes(), pinned.sha256, f"{path} (delete it to fetch it again)")
+        check_hash(path.read_bytes(), pinned.sha256, f"{shown(path)} (delete it to fetch it again)")
         return path
     downloads.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads, prefix=".fetching-") as folder:
@@ -187,21 +195,14 @@ def fetch(key: str, downloads: Path = DOWNLOADS) -> Path:
             what = f"{pinned.file} as downloaded"
         else:
             carrier = fetch(pinned.source, downloads)
-            data = carried_member(carrier, pinned.file)
+            step(f"taking {pinned.file} from {carrier.name}")
+            data = tarball_member(carrier, f"assets/{pinned.file}")
             what = f"{pinned.file} in {carrier.name}"
         check_hash(data, pinned.sha256, what)
         # Only a checked file enters the cache, under its final name in one step.
         (Path(folder) / "checked").write_bytes(data)
         (Path(folder) / "checked").replace(path)
     return path
-
-
-def tarball_member(tarball: Path, name: str) -> bytes:
-    with tarfile.open(tarball) as archive:
-        try:
-            return archive.extractfile(f"package/{name}").read()
-        except (KeyError, AttributeError):
-            raise BuildError(f"{tarball.name}: has no package/{name}") from None
 
 
 # --- what goes into dist/ ----------------------------------------------------------------------------
@@ -247,8 +248,10 @@ def page_lock(lock: dict, wheels: dict[str, bytes]) -> dict:
     for file_name, data in wheels.items():
         name, version = wheel_name_and_version(file_name)
         entry = lock["packages"].get(name)
-        if entry is None or entry["version"] != version:
-            raise BuildError(f"pyodide-lock.json: no entry for {name} {version} (it has {entry and entry['version']})")
+        if entry is None:
+            raise BuildError(f"pyodide-lock.json: has no entry for {name}")
+        if entry["version"] != version:
+            raise BuildError(f"pyodide-lock.json: names {name} {entry['version']}, but the build ships {version}")
         packages[name] = {**entry, "file_name": file_name, "sha256": sha256_of(data)}
     for name, entry in packages.items():
         missing = [dep for dep in entry["depends"] if dep not in packages]
@@ -268,7 +271,7 @@ def recognizer_wheel(version: str, requires: list[str], source: Path = SITE / "p
     info = f"recognizer-{version}.dist-info"
     files = {f"recognizer/{p.name}": p.read_bytes() for p in sorted(source.glob("*.py"))}
     if "recognizer/__init__.py" not in files:
-        raise BuildError(f"{source}: no __init__.py, not a package")
+        raise BuildError(f"{shown(source)}: no __init__.py, not a package")
     metadata = ["Metadata-Version: 2.1", "Name: recognizer", f"Version: {version}"]
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
     files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
@@ -284,9 +287,11 @@ def recognizer_wheel(version: str, requires: list[str], source: Path = SITE / "p
     return name, out.getvalue()
 
 
-def project() -> dict:
+def project_version_and_requirements() -> tuple[str, list[str]]:
+    """Our package's version and dependencies, from pyproject.toml (their one source)."""
     try:
-        return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        about = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        return about["version"], about.get("dependencies", [])
     except (OSError, tomllib.TOMLDecodeError, KeyError) as e:
         raise BuildError(f"pyproject.toml: no [project] version ({e})") from None
 
@@ -295,21 +300,23 @@ def copy_weights(target: Path, weights: Path = SITE / "weights") -> int:
     """models.json and every file it lists, each checked against its sha256; returns how many networks."""
     manifest_path = weights / "models.json"
     if not manifest_path.exists():
-        raise BuildError(f"{manifest_path}: missing; train the networks (python -m train all) or use --no-weights")
+        raise BuildError(
+            f"{shown(manifest_path)}: missing; train the networks (python -m train all) or use --no-weights"
+        )
     try:
-        entries = json.loads(manifest_path.read_text())["models"]
-    except (ValueError, KeyError, TypeError) as e:
-        raise BuildError(f"{manifest_path}: not a list of models ({e})") from None
-    target.mkdir(parents=True)
-    for entry in entries:
-        source = weights / entry["file"]
-        if not source.exists():
-            raise BuildError(f"{source}: missing, but models.json lists it")
-        if "sha256" in entry:
-            check_hash(source.read_bytes(), entry["sha256"], f"{source} (against models.json)")
-        shutil.copy(source, target / entry["file"])
+        files = {entry["file"]: entry.get("sha256") for entry in json.loads(manifest_path.read_text())["models"]}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise BuildError(f"{shown(manifest_path)}: not a list of models with their files ({e!r})") from None
+    for file, sha256 in files.items():
+        if not (weights / file).exists():
+            raise BuildError(f"{shown(weights / file)}: missing, but models.json lists it")
+        if sha256:
+            check_hash((weights / file).read_bytes(), sha256, f"{shown(weights / file)} (against models.json)")
+    target.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        shutil.copy(weights / file, target / file)
     shutil.copy(manifest_path, target / "models.json")
-    return len(entries)
+    return len(files)
 
 
 def content_hashes(root: Path) -> dict[str, str]:
@@ -376,8 +383,7 @@ def build(with_weights: bool = True) -> None:
         (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
 
         step("[4/6] our recognizer package as a wheel")
-        about = project()
-        wheel_name, wheel = recognizer_wheel(about["version"], about.get("dependencies", []))
+        wheel_name, wheel = recognizer_wheel(*project_version_and_requirements())
         (out / "py").mkdir()
         (out / "py" / wheel_name).write_bytes(wheel)
 
@@ -397,7 +403,7 @@ def build(with_weights: bool = True) -> None:
 
         if DIST.exists():
             shutil.rmtree(DIST)
-        out.replace(DIST)
+        shutil.move(out, DIST)
     step(f"dist/ is version {version}:")
     size_summary(DIST)
 
@@ -513,8 +519,8 @@ def main() -> int:
             result = check()
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
-                f"checked: Python {result['python']} s, + NumPy {result['numpy']} s, "
-                f"+ recognizer and weights {result['total']} s; answers: {answers}"
+                f"checked: Python ready after {result['python']} s, NumPy {result['numpy']} s, "
+                f"our wheel and the networks {result['total']} s; answers to a drawn 7: {answers}"
             )
         if args.serve:
             serve(args.port)

@@ -1,9 +1,17 @@
-"""build.py's pieces: pinned downloads are checked, wheels are valid, the service worker lists every file."""
+"""build.py's pieces: downloads are checked, wheels are valid, the service worker covers every file of dist/."""
 
+from __future__ import annotations
+
+import ast
 import hashlib
 import importlib.util
 import io
+import json
+import os
+import subprocess
 import sys
+import threading
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -15,68 +23,308 @@ build = importlib.util.module_from_spec(spec)
 sys.modules["build"] = build  # dataclasses look their module up here
 spec.loader.exec_module(build)
 
+NPM_404 = """npm warn Unknown user config "nodedir".
+npm error code E404
+npm error 404 Not Found - GET https://registry.npmjs.org/pyodide - Not found
+npm error A complete log of this run can be found in: /root/.npm/_logs/debug-0.log
+"""
 
-def test_a_tampered_download_stops_with_one_line(tmp_path):
-    path = tmp_path / "pyodide-0.29.5.tgz"
-    path.write_bytes(b"not the real thing")
+
+def fake_npm(folder: Path, script: str) -> None:
+    """An `npm` on PATH that runs `script` (sh) instead of asking the registry."""
+    folder.mkdir()
+    npm = folder / "npm"
+    npm.write_text(f"#!/bin/sh\n{script}\n")
+    npm.chmod(0o755)
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def test_a_tampered_cached_download_stops_with_one_line(tmp_path):
+    (tmp_path / "pyodide-0.29.5.tgz").write_bytes(b"not the real thing")
     with pytest.raises(build.BuildError) as error:
-        build.checked(path, build.PARTS["pyodide"].sha256)
-    assert "pyodide-0.29.5.tgz: sha256" in str(error.value) and "\n" not in str(error.value)
+        build.fetch("pyodide", tmp_path)
+    message = str(error.value)
+    assert "pyodide-0.29.5.tgz" in message and "sha256" in message and "delete it" in message
+    assert "\n" not in message
 
 
-def test_recognizer_wheel_is_a_valid_wheel_with_the_package():
-    name, data = build.recognizer_wheel("0.1.0")
+def test_a_tampered_registry_download_is_refused_and_not_cached(tmp_path, monkeypatch):
+    fake_npm(tmp_path / "bin", 'echo "evil" > pyodide-0.29.5.tgz')
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    downloads = tmp_path / "downloads"
+    with pytest.raises(build.BuildError, match=r"pyodide-0\.29\.5\.tgz as downloaded: sha256 is .* not the pinned"):
+        build.fetch("pyodide", downloads)
+    assert list(downloads.iterdir()) == []  # nothing half-checked stays in the cache
+
+
+def test_a_failed_registry_download_says_what_the_registry_said(tmp_path, monkeypatch):
+    fake_npm(tmp_path / "bin", f"cat >&2 <<'EOF'\n{NPM_404}EOF\nexit 1")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(build.BuildError) as error:
+        build.fetch("pyodide", tmp_path / "downloads")
+    assert str(error.value) == (
+        "pyodide@0.29.5: download failed: 404 Not Found - GET https://registry.npmjs.org/pyodide - Not found"
+    )
+
+
+def test_pip_errors_are_reduced_to_their_line():
+    stderr = (
+        "WARNING: Location 'file:///opt/pypi/simple/micropip/' is ignored\n"
+        "ERROR: Could not find a version that satisfies the requirement micropip==9.9\n"
+        "ERROR: No matching distribution found for micropip==9.9\n"
+    )
+    assert build.first_error_line(stderr) == "Could not find a version that satisfies the requirement micropip==9.9"
+
+
+def test_the_command_prints_one_line_without_a_traceback_and_keeps_the_old_dist(tmp_path, monkeypatch, capsys):
+    downloads, dist = tmp_path / "downloads", tmp_path / "dist"
+    downloads.mkdir()
+    dist.mkdir()
+    (dist / "index.html").write_text("the previous build")
+    (downloads / "pyodide-0.29.5.tgz").write_bytes(b"tampered")
+    monkeypatch.setattr(build, "DOWNLOADS", downloads)
+    monkeypatch.setattr(build, "DIST", dist)
+    monkeypatch.setattr(sys, "argv", ["build.py"])
+    assert build.main() == 1
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith("build failed: ") and "pyodide-0.29.5.tgz" in errors[0]
+    assert (dist / "index.html").read_text() == "the previous build"
+
+
+def test_the_pins_are_one_table_of_full_sha256_hashes():
+    for pinned in build.PINNED.values():
+        assert len(pinned.sha256) == 64 and int(pinned.sha256, 16) >= 0
+        assert pinned.source in ("npm", "pypi") or pinned.source in build.PINNED
+    assert build.PINNED["numpy"].sha256 == "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"
+
+
+# --- wheels and the lock --------------------------------------------------------------------------------
+
+
+def test_the_recognizer_wheel_is_a_valid_wheel_of_the_package(tmp_path):
+    name, data = build.recognizer_wheel("0.1.0", ["numpy>=2.0"])
     assert name == "recognizer-0.1.0-py3-none-any.whl"
+    sources = sorted((ROOT / "site" / "py" / "recognizer").glob("*.py"))
     with zipfile.ZipFile(io.BytesIO(data)) as wheel:
-        names = wheel.namelist()
-        assert "recognizer/network.py" in names and "recognizer/app.py" in names
+        assert wheel.testzip() is None
+        for source in sources:
+            assert wheel.read(f"recognizer/{source.name}") == source.read_bytes()
+        assert "Requires-Dist: numpy>=2.0" in wheel.read("recognizer-0.1.0.dist-info/METADATA").decode()
         record = wheel.read("recognizer-0.1.0.dist-info/RECORD").decode().splitlines()
-        for line in record[:-1]:
+        assert sorted(line.split(",")[0] for line in record) == sorted(wheel.namelist())
+        for line in record:
             path, digest, size = line.split(",")
+            if path.endswith("RECORD"):
+                assert digest == size == ""
+                continue
             content = wheel.read(path)
-            assert int(size) == len(content)
-            assert (
-                digest
-                == "sha256=" + build.base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
-            )
+            assert (int(size), digest) == (len(content), build.record_hash(content))
+    # pip itself installs it, offline, and the installed package is our code
+    (tmp_path / name).write_bytes(data)
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", "installed"]
+    subprocess.run([*pip, name], cwd=tmp_path, check=True, capture_output=True)
+    for source in sources:
+        assert (tmp_path / "installed" / "recognizer" / source.name).read_bytes() == source.read_bytes()
 
 
-def test_redeflating_keeps_every_member_identical():
+def test_the_recognizer_wheel_depends_only_on_its_sources():
+    assert build.recognizer_wheel("0.1.0", []) == build.recognizer_wheel("0.1.0", [])
+
+
+def make_stored_wheel() -> bytes:
     stored = io.BytesIO()
     with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
         z.writestr("numpy/__init__.py", "x = 1\n" * 1000)
+        z.writestr("numpy/_core/_multiarray_umath.so", bytes(range(256)) * 100)
         z.writestr("numpy-2.2.5.dist-info/RECORD", "numpy/__init__.py,,\n")
-    smaller = build.redeflated(stored.getvalue())
-    assert len(smaller) < len(stored.getvalue()) / 5
-    with zipfile.ZipFile(io.BytesIO(smaller)) as z, zipfile.ZipFile(stored) as original:
-        assert z.namelist() == original.namelist()
-        for name in z.namelist():
-            assert z.read(name) == original.read(name)
-            assert z.getinfo(name).compress_type == zipfile.ZIP_DEFLATED
+    return stored.getvalue()
 
 
-def test_lock_is_trimmed_to_our_wheels_with_their_hashes():
-    lock = {"info": {"python": "3.13"}, "packages": {
-        "numpy": {"name": "numpy", "file_name": "old.whl", "sha256": "0"},
-        "scipy": {"name": "scipy", "file_name": "scipy.whl", "sha256": "1"}}}  # fmt: skip
-    trimmed = build.trimmed_lock(lock, {"numpy-2.2.5-cp313-x.whl": b"abc"})
-    assert list(trimmed["packages"]) == ["numpy"]
-    assert trimmed["packages"]["numpy"]["file_name"] == "numpy-2.2.5-cp313-x.whl"
-    assert trimmed["packages"]["numpy"]["sha256"] == hashlib.sha256(b"abc").hexdigest()
+def assert_same_members(original: bytes, redeflated: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(redeflated)) as new, zipfile.ZipFile(io.BytesIO(original)) as old:
+        assert [i.filename for i in new.infolist()] == [i.filename for i in old.infolist()]
+        for before, after in zip(old.infolist(), new.infolist(), strict=True):
+            assert new.read(after) == old.read(before)
+            assert (after.date_time, after.external_attr) == (before.date_time, before.external_attr)
+            assert after.compress_type == zipfile.ZIP_DEFLATED
 
 
-def test_service_worker_lists_every_file_and_its_version():
-    text = build.service_worker({"index.html": "abc", "pyodide/pyodide.js": "def"}, "v123")
-    assert 'const VERSION = "v123"' in text and '"pyodide/pyodide.js": "def"' in text
-    assert "__PRECACHE__" not in text
+def test_redeflating_keeps_every_member_identical_and_shrinks_the_wheel():
+    stored = make_stored_wheel()
+    smaller = build.redeflated(stored)
+    assert len(smaller) < len(stored) / 5
+    assert_same_members(stored, smaller)
 
 
-def test_built_dist_is_complete_and_consistent():
+def test_the_real_numpy_wheel_keeps_its_contents_when_redeflated():
+    cached = build.DOWNLOADS / build.PINNED["numpy"].file
+    if not cached.exists():
+        pytest.skip("the NumPy wheel is not in downloads/ yet (python build.py fetches it)")
+    original = build.check_hash(cached.read_bytes(), build.PINNED["numpy"].sha256, cached.name)
+    smaller = build.redeflated(original)
+    assert len(smaller) < len(original) / 3
+    assert_same_members(original, smaller)
+
+
+LOCK = {
+    "info": {"python": "3.13.2"},
+    "packages": {
+        "numpy": {"name": "numpy", "version": "2.2.5", "file_name": "old.whl", "sha256": "0", "depends": []},
+        "micropip": {"name": "micropip", "version": "0.11.1", "file_name": "m.whl", "sha256": "1", "depends": []},
+        "scipy": {"name": "scipy", "version": "1.14.1", "file_name": "s.whl", "sha256": "2", "depends": ["numpy"]},
+    },
+}
+
+
+def test_the_lock_names_only_our_wheels_with_their_hashes():
+    lock = build.page_lock(LOCK, {"numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl": b"abc"})
+    assert lock["info"] == LOCK["info"] and list(lock["packages"]) == ["numpy"]
+    numpy = lock["packages"]["numpy"]
+    assert numpy["file_name"] == "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl"
+    assert numpy["sha256"] == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_the_lock_refuses_a_wrong_version_or_a_missing_dependency():
+    with pytest.raises(build.BuildError, match="names numpy 2.2.5, but the build ships 2.3.0"):
+        build.page_lock(LOCK, {"numpy-2.3.0-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
+    with pytest.raises(build.BuildError, match="scipy needs numpy"):
+        build.page_lock(LOCK, {"scipy-1.14.1-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
+
+
+# --- the standard library we ship --------------------------------------------------------------------
+
+
+def stdlib_imports(folder: Path) -> set[str]:
+    """The standard-library modules the files in `folder` import, as dotted names."""
+    names = set()
+    for source in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    return {name for name in names if name.split(".")[0] in sys.stdlib_module_names}
+
+
+def test_the_trimmed_stdlib_keeps_what_the_page_imports():
+    imported = stdlib_imports(ROOT / "site" / "py" / "recognizer")
+    assert {"json", "dataclasses"} <= imported  # the parser finds the imports
+    # ours, and what Pyodide's package loader and micropip import
+    for name in imported | {"asyncio", "email.parser", "zipfile", "importlib.metadata", "tarfile"}:
+        path = name.replace(".", "/")
+        assert build.stdlib_keeps(f"{path}.py") or build.stdlib_keeps(f"{path}/__init__.py"), name
+    for encoding in ("utf_8", "cp437", "latin_1", "ascii"):
+        assert build.stdlib_keeps(f"encodings/{encoding}.py")
+
+
+def test_the_trimmed_stdlib_leaves_out_the_unused_parts():
+    for name in ("unittest/case.py", "multiprocessing/pool.py", "_pyrepl/main.py", "pdb.py", "encodings/cp1250.py"):
+        assert not build.stdlib_keeps(name)
+    stdlib = io.BytesIO()
+    with zipfile.ZipFile(stdlib, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("json/__init__.py", "unittest/__init__.py", "encodings/utf_8.py", "encodings/koi8_r.py"):
+            z.writestr(name, f"# {name}\n")
+    with zipfile.ZipFile(io.BytesIO(build.trimmed_stdlib(stdlib.getvalue()))) as trimmed:
+        assert trimmed.namelist() == ["json/__init__.py", "encodings/utf_8.py"]
+        assert trimmed.read("json/__init__.py") == b"# json/__init__.py\n"
+
+
+# --- weights ---------------------------------------------------------------------------------------------
+
+
+def test_missing_weights_stop_the_build_with_one_line(tmp_path):
+    with pytest.raises(build.BuildError, match=r"models\.json: missing; train the networks .* or use --no-weights"):
+        build.copy_weights(tmp_path / "out", tmp_path)
+
+
+def test_a_weight_file_that_does_not_match_models_json_stops_the_build(tmp_path):
+    (tmp_path / "B1.npz").write_bytes(b"weights")
+    entry = {"name": "B1", "file": "B1.npz", "sha256": hashlib.sha256(b"other weights").hexdigest()}
+    (tmp_path / "models.json").write_text(json.dumps({"models": [entry]}))
+    with pytest.raises(build.BuildError, match=r"B1\.npz \(against models\.json\): sha256 is"):
+        build.copy_weights(tmp_path / "out", tmp_path)
+    entry["sha256"] = hashlib.sha256(b"weights").hexdigest()
+    (tmp_path / "models.json").write_text(json.dumps({"models": [entry]}))
+    assert build.copy_weights(tmp_path / "out", tmp_path) == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["B1.npz", "models.json"]
+
+
+# --- the service worker's precache list and the version -----------------------------------------------
+
+
+def make_site(folder: Path) -> Path:
+    for path, text in {"index.html": "<p>hi", "pyodide/pyodide.js": "1", "weights/B1.npz": "w"}.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+    return folder
+
+
+def test_the_precache_list_covers_every_file_with_its_hash(tmp_path):
+    site = make_site(tmp_path)
+    hashes = build.content_hashes(site)
+    assert sorted(hashes) == ["index.html", "pyodide/pyodide.js", "weights/B1.npz"]
+    assert hashes["pyodide/pyodide.js"] == hashlib.sha256(b"1").hexdigest()[:16]
+    template = build.SW_TEMPLATE.read_text()
+    text = build.service_worker(template, "v123", hashes)
+    assert 'const VERSION = "v123";' in text
+    assert json.loads(text.split("const PRECACHE = ")[1].split(";\n")[0]) == hashes
+
+
+def test_the_version_changes_when_any_file_changes_and_only_then(tmp_path):
+    site = make_site(tmp_path)
+    template = build.SW_TEMPLATE.read_text()
+    version = build.build_version(build.content_hashes(site), template)
+    assert build.build_version(build.content_hashes(site), template) == version
+    (site / "weights" / "B1.npz").write_text("new weights")
+    changed = build.build_version(build.content_hashes(site), template)
+    assert changed != version
+    assert build.build_version(build.content_hashes(site), template + "// changed") != changed
+
+
+def test_a_template_without_placeholders_is_refused():
+    with pytest.raises(build.BuildError, match="__PRECACHE__"):
+        build.service_worker('const VERSION = "__VERSION__";', "v1", {})
+
+
+def test_the_built_dist_is_precached_whole():
     dist = ROOT / "dist"
     if not (dist / "sw.js").exists():
-        pytest.skip("dist/ not built (the test command builds it first)")
+        pytest.skip("dist/ is not built (python build.py)")
     sw = (dist / "sw.js").read_text()
-    for path in dist.rglob("*"):
-        if path.is_file() and path.name != "sw.js":
-            assert f'"{path.relative_to(dist).as_posix()}"' in sw, path
-    assert (dist / "pyodide" / build.NUMPY_WHEEL).exists()
+    precache = json.loads(sw.split("const PRECACHE = ")[1].split(";\n")[0])
+    files = {p.relative_to(dist).as_posix(): p for p in dist.rglob("*") if p.is_file() and p.name != "sw.js"}
+    assert precache.keys() == files.keys()
+    for path, digest in precache.items():
+        assert hashlib.sha256(files[path].read_bytes()).hexdigest().startswith(digest), path
+    build_info = json.loads((dist / "build.json").read_text())
+    assert f'const VERSION = "{build_info["version"]}";' in sw
+    assert (dist / build_info["recognizer_wheel"]).exists()
+
+
+# --- serving ---------------------------------------------------------------------------------------------
+
+
+def test_the_server_sends_the_types_browsers_insist_on(tmp_path, monkeypatch):
+    for name in ("pyodide.asm.wasm", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
+        (tmp_path / name).write_bytes(b"x")
+    monkeypatch.setattr(build, "DIST", tmp_path)
+    httpd = build.server(0, build.QuietHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        types = {}
+        for name in ("pyodide.asm.wasm", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
+            with urllib.request.urlopen(base + name) as response:
+                types[name] = response.headers["Content-Type"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert types == {
+        "pyodide.asm.wasm": "application/wasm",
+        "pyodide.js": "text/javascript",
+        "module.mjs": "text/javascript",
+        "manifest.webmanifest": "application/manifest+json",
+        "build.json": "application/json",
+    }
