@@ -189,7 +189,8 @@ def drawn_section() -> str:
         "",
         "![Digits the vote misread](misread-drawn.png)",
         "",
-        "Reproduce: `./dev serve` once (or `python3 build.py`), then `.venv/bin/python -m train drawn`.",
+        "Reproduce: `python3 build.py`, then `.venv/bin/python -m train drawn --per-digit 30` (without the option "
+        "every held-out digit is drawn in the page too: about 70 minutes).",
         "",
     ]
     return "\n".join(lines)
