@@ -1,5 +1,7 @@
 """The pen-digit reader and the fixed split of writers."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -39,8 +41,23 @@ def test_parses_labels_writers_strokes_and_flips_y():
 
 
 def test_a_bad_point_line_is_reported_with_its_number():
-    with pytest.raises(pendigits.PendigitsError, match="line 9"):
+    with pytest.raises(pendigits.PendigitsError, match="line 9: cannot read '200 x'"):
         pendigits.parse_unipen(SNIPPET.replace(" 200  400", " 200 x"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ((".COMMENT 1 3  10\n", ""), "line 16: no writer 1..30 \\(.COMMENT names none\\)"),
+        (("1 3  10", "1 31  10"), "line 16: no writer 1..30 \\(.COMMENT names 31\\)"),
+        (('? "1"', '? "12"'), "line 16: label 12, expected a digit 0..9"),
+        (("1 3  10\n.PEN_DOWN", "1 3  10\n.PEN_UP"), "line 16: digit without strokes"),
+    ],
+)
+def test_a_digit_that_would_escape_the_split_stops_the_reading(change, message):
+    # Without a known writer a digit would land in neither or the wrong side of the split.
+    with pytest.raises(pendigits.PendigitsError, match=message):
+        pendigits.parse_unipen(SNIPPET.replace(*change))
 
 
 def test_held_out_writers_are_ten_and_never_in_training():
@@ -48,14 +65,28 @@ def test_held_out_writers_are_ten_and_never_in_training():
     digits = pendigits.parse_unipen(SNIPPET)
     assert [d.writer for d in pendigits.held_out_digits(digits)] == [12, 3]
     assert pendigits.training_digits(digits) == []
+    seven, one = pendigits.parse_unipen(SNIPPET.replace("7 12  224", "7 13  224"))  # writer 13 trains
+    assert pendigits.training_digits([seven, one]) == [seven] and pendigits.held_out_digits([seven, one]) == [one]
 
 
 def test_missing_or_different_file_is_one_clear_line(tmp_path):
-    with pytest.raises(pendigits.PendigitsError, match="missing"):
+    with pytest.raises(pendigits.PendigitsError, match="none.tra: missing") as error:
         pendigits.read_digits(tmp_path / "none.tra")
+    assert "\n" not in str(error.value)
     (tmp_path / "other.tra").write_text(SNIPPET)
-    with pytest.raises(pendigits.PendigitsError, match="sha256 does not match"):
+    with pytest.raises(
+        pendigits.PendigitsError, match=f"other.tra: sha256 is .*, expected {pendigits.SHA256}"
+    ) as error:
         pendigits.read_digits(tmp_path / "other.tra")
+    assert "\n" not in str(error.value)
+
+
+def test_the_default_path_is_beside_the_project_or_named_by_pendigits(monkeypatch, tmp_path):
+    monkeypatch.delenv("PENDIGITS", raising=False)
+    project = Path(pendigits.__file__).resolve().parent.parent
+    assert pendigits.default_path() == project.parent / "shared" / "pendigits" / "pendigits-orig.tra"
+    monkeypatch.setenv("PENDIGITS", str(tmp_path / "elsewhere.tra"))
+    assert pendigits.default_path() == tmp_path / "elsewhere.tra"
 
 
 def test_the_real_file_has_the_published_counts():
@@ -76,7 +107,10 @@ def test_the_real_file_has_the_published_counts():
         719,
         719,
     ]
-    assert len({d.writer for d in digits}) == 30
+    assert {d.writer for d in digits} == set(range(1, 31))
+    assert np.bincount([len(d.strokes) for d in digits]).tolist() == [0, 5564, 1921, 9]
+    points = np.concatenate([stroke for d in digits for stroke in d.strokes])
+    assert points.min() >= 0 and points.max() <= 500
     held_out = pendigits.held_out_digits(digits)
     assert {d.writer for d in held_out} == set(pendigits.HELD_OUT_WRITERS)
     assert len(held_out) + len(pendigits.training_digits(digits)) == len(digits)
