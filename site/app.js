@@ -1,167 +1,265 @@
-// The page's glue: drawing on the canvas, the buttons, and messages to and from the Python worker.
+// The page: drawing on the canvas, the buttons, and messages to and from the worker that runs Python.
+// The page never waits for Python: drawing works at once, and answers arrive as messages.
 "use strict";
+
+const SIZE = 280; // strokes are kept in the pad's own 280x280 units, whatever its size on screen
+const PEN = 16; // shown pen width; Python redraws the strokes with a pen sized to the digit anyway
+const STEPS = 4; // loading steps: runtime, NumPy, recognizer, weights
 
 const pad = document.getElementById("pad");
 const ink = pad.getContext("2d");
 const result = document.getElementById("result");
-const statusText = document.getElementById("status");
-const progressBar = document.getElementById("progress");
-const modelButtons = [...document.querySelectorAll("button[data-model]"), document.getElementById("vote")];
-const strokes = []; // each stroke: a list of [x, y] in canvas pixels
-let ready = false;
+const statusLine = document.getElementById("status");
+const askButtons = [...document.querySelectorAll("button[data-model]"), document.getElementById("vote")];
 
-// --- drawing ---------------------------------------------------------------------------------------
+const strokes = []; // each stroke: a list of [x, y] points, y down
+let stroke = null; // the stroke being drawn
+let strokePointer = null; // the pointer drawing it (a second finger is ignored)
+let ready = false; // Python has loaded
 
-function canvasPoint(event) {
-  const box = pad.getBoundingClientRect();
-  return [((event.clientX - box.left) * pad.width) / box.width, ((event.clientY - box.top) * pad.height) / box.height];
-}
-
-function drawStroke(points) {
-  ink.beginPath();
-  ink.moveTo(...points[0]);
-  if (points.length === 1) ink.lineTo(points[0][0] + 0.1, points[0][1]);
-  for (let i = 1; i < points.length - 1; i++) {
-    // Curve through the midpoints: smooth strokes from jagged pointer samples.
-    const middle = [(points[i][0] + points[i + 1][0]) / 2, (points[i][1] + points[i + 1][1]) / 2];
-    ink.quadraticCurveTo(...points[i], ...middle);
-  }
-  if (points.length > 1) ink.lineTo(...points[points.length - 1]);
-  ink.stroke();
-}
+// --- drawing -------------------------------------------------------------------------------------
 
 function redraw() {
+  ink.setTransform(1, 0, 0, 1, 0, 0);
   ink.clearRect(0, 0, pad.width, pad.height);
-  ink.lineWidth = 16;
+  ink.setTransform(pad.width / SIZE, 0, 0, pad.height / SIZE, 0, 0);
+  ink.lineWidth = PEN;
   ink.lineCap = ink.lineJoin = "round";
   ink.strokeStyle = "#111";
-  strokes.forEach(drawStroke);
+  for (const points of strokes) {
+    ink.beginPath();
+    ink.moveTo(...points[0]);
+    if (points.length === 1) ink.lineTo(points[0][0] + 0.01, points[0][1]); // a dot
+    // Curves through the midpoints of the samples: smooth strokes from jagged pointer events.
+    for (let i = 1; i < points.length - 1; i++) {
+      const middle = [(points[i][0] + points[i + 1][0]) / 2, (points[i][1] + points[i + 1][1]) / 2];
+      ink.quadraticCurveTo(...points[i], ...middle);
+    }
+    if (points.length > 1) ink.lineTo(...points[points.length - 1]);
+    ink.stroke();
+  }
 }
 
-let drawing = null;
+let redrawQueued = false;
+function redrawSoon() {
+  if (redrawQueued) return;
+  redrawQueued = true;
+  requestAnimationFrame(() => {
+    redrawQueued = false;
+    redraw();
+  });
+}
+
+// Crisp ink on high-density screens: the canvas has as many pixels as the screen shows.
+function fitPadToScreen() {
+  const pixels = Math.round((pad.clientWidth || SIZE) * (window.devicePixelRatio || 1));
+  if (pixels > 0 && pad.width !== pixels) pad.width = pad.height = pixels;
+  redraw();
+}
+new ResizeObserver(fitPadToScreen).observe(pad);
+
+function pointOf(event) {
+  const box = pad.getBoundingClientRect();
+  const x = ((event.clientX - box.left) * SIZE) / box.width;
+  const y = ((event.clientY - box.top) * SIZE) / box.height;
+  return [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+}
+
 pad.addEventListener("pointerdown", (event) => {
+  if (stroke || (event.pointerType === "mouse" && event.button !== 0)) return;
   event.preventDefault();
   pad.setPointerCapture(event.pointerId);
-  drawing = [canvasPoint(event)];
-  strokes.push(drawing);
-  redraw();
+  strokePointer = event.pointerId;
+  stroke = [pointOf(event)];
+  strokes.push(stroke);
+  drawingChanged();
 });
-pad.addEventListener("pointermove", (event) => {
-  if (!drawing) return;
-  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-  for (const e of events.length ? events : [event]) drawing.push(canvasPoint(e));
-  redraw();
-});
-for (const type of ["pointerup", "pointercancel"]) pad.addEventListener(type, () => (drawing = null));
 
-function clearDrawing() {
-  strokes.length = 0;
+pad.addEventListener("pointermove", (event) => {
+  if (!stroke || event.pointerId !== strokePointer) return;
+  const samples = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+  for (const sample of samples.length ? samples : [event]) stroke.push(pointOf(sample));
+  redrawSoon();
+});
+
+function endStroke(event) {
+  if (event.pointerId !== strokePointer) return;
+  stroke = strokePointer = null;
+}
+for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) pad.addEventListener(type, endStroke);
+pad.addEventListener("contextmenu", (event) => event.preventDefault()); // a long press is drawing too
+
+function drawingChanged() {
   redraw();
-  showIdle();
+  if (strokes.length === 0) showIdle("Draw a digit, then press a network's button.");
+  else result.classList.toggle("stale", result.dataset.state === "done"); // the answer is for an older drawing
 }
 
 function undo() {
+  if (stroke) return; // not in the middle of a stroke
   strokes.pop();
-  redraw();
+  drawingChanged();
 }
 
-document.getElementById("clear").addEventListener("click", clearDrawing);
+function clearDrawing() {
+  strokes.length = 0;
+  stroke = strokePointer = null;
+  drawingChanged();
+}
+
 document.getElementById("undo").addEventListener("click", undo);
+document.getElementById("clear").addEventListener("click", clearDrawing);
 document.addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key === "z") { event.preventDefault(); undo(); }
-  if (event.key === "Escape") clearDrawing();
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
+    event.preventDefault();
+    undo();
+  } else if (event.key === "Escape") {
+    clearDrawing();
+  }
 });
 
-// --- results ---------------------------------------------------------------------------------------
+// --- answers -------------------------------------------------------------------------------------
 
-function setState(state) {
+// #result's data-state (loading | idle | done | error) and, with "done", what the answer was.
+function setState(state, data = {}) {
+  for (const key of ["model", "digit", "probs", "strokes"]) delete result.dataset[key];
+  Object.assign(result.dataset, data);
   result.dataset.state = state;
-  for (const key of ["model", "digit", "probs", "strokes"]) if (state !== "done") delete result.dataset[key];
+  result.classList.remove("stale");
 }
 
-function showIdle() {
-  if (!ready) return;
-  setState("idle");
-  statusText.textContent = "Draw a digit, then press a network's button.";
+function showError(message) {
+  setState("error");
+  statusLine.textContent = message;
+}
+
+function clearAnswer() {
   document.getElementById("digit").textContent = "–";
   document.getElementById("chart").replaceChildren();
-  document.querySelectorAll("[data-answer]").forEach((cell) => (cell.textContent = "–"));
+  document.getElementById("seen").getContext("2d").clearRect(0, 0, 28, 28);
+  for (const cell of document.querySelectorAll("[data-answer]")) {
+    cell.textContent = "–";
+    cell.className = "";
+  }
+}
+
+function showIdle(message, data = {}) {
+  if (!ready) return; // "loading" and "error" stay until Python is ready
+  clearAnswer();
+  setState("idle", data);
+  statusLine.textContent = message;
+}
+
+// As the chart's legend writes it: "100%" only when certain.
+function percent(share) {
+  if (share >= 1) return "100%";
+  if (share >= 0.9995) return ">99.9%";
+  return `${(100 * share).toFixed(1)}%`;
 }
 
 function showSeen(values) {
   const seen = document.getElementById("seen").getContext("2d");
   const image = seen.createImageData(28, 28);
-  values.forEach((v, i) => {
-    image.data.set([255 * v, 255 * v, 255 * v, 255], 4 * i);
-  });
+  values.forEach((value, i) => image.data.set([255 * value, 255 * value, 255 * value, 255], 4 * i));
   seen.putImageData(image, 0, 0);
 }
 
 function showAnswer(answer) {
-  if (answer.state === "idle") return showIdle();
-  if (answer.state === "error") {
-    statusText.textContent = `Could not read the drawing: ${answer.message}`;
-    return;
+  if (answer.state === "idle") {
+    const message = answer.strokes
+      ? "Too little ink to read: draw a whole digit."
+      : "Nothing to read yet: draw a digit first.";
+    return showIdle(message, { strokes: answer.strokes }); // data-strokes: this press has been answered
   }
+  if (answer.state === "error") return showError(`${answer.model} could not read the drawing: ${answer.message}`);
   document.getElementById("digit").textContent = answer.digit;
-  const chart = new DOMParser().parseFromString(answer.chart_svg, "image/svg+xml").documentElement;
-  document.getElementById("chart").replaceChildren(document.importNode(chart, true));
+  const svg = new DOMParser().parseFromString(answer.chart_svg, "image/svg+xml").documentElement;
+  document.getElementById("chart").replaceChildren(document.importNode(svg, true));
   showSeen(answer.input);
-  for (const [name, digit] of Object.entries(answer.answers)) {
-    const cell = document.querySelector(`[data-answer="${name}"]`);
-    if (cell) cell.textContent = digit;
+  for (const cell of document.querySelectorAll("[data-answer]")) {
+    const name = cell.dataset.answer;
+    cell.textContent = name in answer.answers ? answer.answers[name] : "–";
+    cell.className = [
+      name === answer.model ? "asked" : "",
+      name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
+    ].join(" ").trim();
   }
-  const name = answer.model === "vote" ? "The vote" : answer.model;
-  statusText.textContent = `${name} reads ${answer.digit} (${(100 * answer.probs[answer.digit]).toFixed(1)}% sure).`;
-  Object.assign(result.dataset, {
-    model: answer.model, digit: answer.digit, probs: JSON.stringify(answer.probs), strokes: answer.strokes,
+  const who = answer.model === "vote" ? "The vote" : answer.model;
+  statusLine.textContent = `${who} reads ${answer.digit}, ${percent(answer.probs[answer.digit])} sure.`;
+  setState("done", {
+    model: answer.model,
+    digit: answer.digit,
+    probs: JSON.stringify(answer.probs),
+    strokes: answer.strokes,
   });
-  setState("done");
 }
 
-function showModels(models) {
+// --- the networks' buttons -----------------------------------------------------------------------
+
+function showNetworks(models) {
   const labels = document.getElementById("labels");
+  const problems = document.getElementById("problems");
   for (const model of models) {
-    const button = document.querySelector(`button[data-model="${model.name}"]`);
     const item = document.createElement("li");
-    item.textContent = `${model.name}: ${model.ok ? model.label : "disabled: " + model.reason}`;
-    if (!model.ok) item.className = "broken";
+    const about = `layers ${model.layers}, ${model.accuracy} on MNIST's test set`;
+    item.textContent = `${model.name}: ${about}; trained on ${model.details}.`;
     labels.append(item);
+    if (!model.ok) {
+      const problem = document.createElement("li");
+      problem.textContent = `${model.name} is disabled: ${model.reason}`;
+      problems.append(problem);
+    }
+    const button = document.querySelector(`button[data-model="${model.name}"]`);
     if (!button) continue;
+    button.querySelector(".layers").textContent = model.layers;
+    button.querySelector(".accuracy").textContent = model.ok ? model.accuracy : "disabled";
+    button.title = model.ok ? `${model.name}: ${model.label}` : `${model.name} is disabled: ${model.reason}`;
     button.disabled = !model.ok;
-    button.title = model.ok ? model.label : `Disabled: ${model.reason}`;
   }
-  document.getElementById("vote").disabled = !models.some((m) => m.ok);
+  document.getElementById("vote").disabled = !models.some((model) => model.ok);
 }
 
-// --- the worker ------------------------------------------------------------------------------------
-
-const worker = new Worker("worker.js");
-worker.onmessage = ({ data }) => {
-  if (data.type === "progress") {
-    statusText.textContent = `Loading Python: ${data.text} (step ${data.step} of 4)`;
-    progressBar.value = data.step - 1;
-  } else if (data.type === "ready") {
-    ready = true;
-    showModels(data.status.models);
-    showIdle();
-  } else if (data.type === "error") {
-    setState("error");
-    statusText.textContent = `Python could not start: ${data.message}.`;
-  } else if (data.type === "answer") {
-    showAnswer(data.answer);
-  }
-};
-worker.onerror = (event) => {
-  setState("error");
-  statusText.textContent = `Python could not start: ${event.message || "the worker failed to load"}.`;
-};
-
-for (const button of modelButtons) {
+for (const button of askButtons) {
   button.addEventListener("click", () => {
-    const model = button.dataset.model || "vote";
-    worker.postMessage({ model, strokes: strokes.map((s) => s.map(([x, y]) => [x, y])) });
+    worker.postMessage({ recognize: button.dataset.model || "vote", strokes });
   });
 }
 
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("sw.js").catch(() => {});
+// --- the worker ----------------------------------------------------------------------------------
+
+function showProgress(step, text) {
+  performance.mark(`loading step ${step}`);
+  statusLine.textContent = `Loading Python, step ${step} of ${STEPS}: ${text}…`;
+  document.getElementById("progress").value = step - 1;
+  for (const item of document.querySelectorAll("#steps li")) {
+    item.className = +item.dataset.step < step ? "done" : +item.dataset.step === step ? "current" : "";
+  }
+}
+
+function onReady(status) {
+  performance.mark("python ready");
+  ready = true;
+  showNetworks(status.models);
+  if (!status.models.some((model) => model.ok)) {
+    return showError(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);
+  }
+  showIdle(strokes.length ? "Ready: press a network's button." : "Draw a digit, then press a network's button.");
+  // Only now, so that caching the site for offline use does not compete with the first load.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("sw.js").catch((error) => console.warn(`Offline use unavailable: ${error}`));
+  }
+}
+
+let worker = null;
+if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+  showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");
+} else {
+  worker = new Worker("worker.js");
+  worker.onmessage = ({ data }) => {
+    if (data.type === "progress") showProgress(data.step, data.text);
+    else if (data.type === "ready") onReady(data.status);
+    else if (data.type === "error") showError(`Python could not start: ${data.message}.`);
+    else if (data.type === "answer") showAnswer(data.answer);
+  };
+  worker.onerror = (event) => showError(`Python could not start: ${event.message || "worker.js failed to load"}.`);
+}

@@ -1,74 +1,175 @@
-// The worker owns Python: it loads Pyodide, NumPy, our recognizer package and the weights once, then
-// answers the page's messages. The page never waits on Python, so drawing stays smooth.
+// The worker owns Python, in Pyodide's web-worker pattern: the page posts messages, the worker answers.
+// It loads everything once, in four steps: the Python runtime, NumPy, our recognizer package, the weights.
+// In: {recognize: "B1".."B4" or "vote", strokes}. Out: {type: "progress" | "ready" | "error" | "answer", ...}.
 "use strict";
 
-let pyodide = null;
+const STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
+const SITE = new URL("./", self.location).href;
 
-function progress(step, text) {
-  postMessage({ type: "progress", step, text });
+function progress(step) {
+  postMessage({ type: "progress", step, text: STEPS[step - 1] });
 }
 
-async function fetchOrFail(url, what) {
+// The line of an error that says what went wrong: the last of a Python traceback, without the exception's
+// class name or a final full stop (the page adds its own).
+function plainWords(error) {
+  const lines = String((error && error.message) || error).trim().split("\n");
+  return lines[lines.length - 1].replace(/^([\w.]+(Error|Exception)): /, "").replace(/\.+$/, "");
+}
+
+const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
+
+// Pyodide's own downloads (runtime, standard library, wheels) that fail, so that an error can name the file
+// behind it rather than the symptom. A fetch with an integrity hash rejects when the bytes do not match it.
+const failedDownloads = [];
+const plainFetch = self.fetch.bind(self);
+self.fetch = async (resource, options = {}) => {
+  const url = sitePath(resource.url || resource);
+  try {
+    const response = await plainFetch(resource, options);
+    if (!response.ok) failedDownloads.push(`${url}: HTTP ${response.status}`);
+    return response;
+  } catch (error) {
+    const hashed = options.integrity ? " or does not match its sha256 in pyodide-lock.json" : "";
+    failedDownloads.push(`${url} could not be downloaded${hashed}`);
+    throw error;
+  }
+};
+
+function failure(what, error) {
+  const detail = failedDownloads.length ? failedDownloads.join("; ") : plainWords(error);
+  return new Error(detail ? `${what} (${detail})` : what);
+}
+
+async function download(path, what) {
   let response;
   try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`could not download ${what} (${url}): ${e.message}`);
+    response = await plainFetch(path);
+  } catch (error) {
+    throw new Error(`could not download ${what} (${path}): ${plainWords(error)}`);
   }
-  if (!response.ok) throw new Error(`could not download ${what} (${url}): HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`could not download ${what} (${path}): HTTP ${response.status}`);
   return response;
 }
 
-async function load() {
-  if (typeof WebAssembly !== "object") throw new Error("this browser cannot run WebAssembly, which Python needs here");
-  const build = await (await fetchOrFail("build.json", "the build description")).json();
-  progress(1, "Starting Python…");
+// models.json and every weight file it lists. A file that cannot be downloaded is left out: Python then
+// disables that one network, saying the file is missing, and the others still work.
+async function downloadWeights() {
+  const manifest = await (await download("weights/models.json", "the list of networks")).text();
+  let models;
   try {
-    importScripts("pyodide/pyodide.js");
-  } catch (e) {
-    throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${e.message}`);
+    models = JSON.parse(manifest).models;
+  } catch (error) {
+    throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`);
   }
-  pyodide = await loadPyodide({ indexURL: new URL("pyodide/", self.location).href });
-  progress(2, "Loading NumPy…");
-  await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {}, errorCallback: () => {} });
-  try {
-    pyodide.runPython("import numpy, micropip"); // loadPackage does not reject on a missing wheel: prove it
-  } catch (e) {
-    throw new Error("NumPy did not load (a file of pyodide/ is missing or damaged)");
-  }
-  progress(3, "Installing the recognizer…");
-  const wheel = new URL(build.recognizer_wheel, self.location).href;
-  await pyodide.runPythonAsync(`await micropip.install(${JSON.stringify(wheel)}, deps=False)`);
-  pyodide.runPython("import json\nimport recognizer.app as app");
-  progress(4, "Loading the networks…");
-  const manifest = await (await fetchOrFail("weights/models.json", "the list of networks")).text();
-  pyodide.FS.mkdirTree("/weights");
-  pyodide.FS.writeFile("/weights/models.json", manifest);
-  for (const entry of JSON.parse(manifest).models) {
-    try {
-      const bytes = new Uint8Array(await (await fetchOrFail(`weights/${entry.file}`, entry.file)).arrayBuffer());
-      pyodide.FS.writeFile(`/weights/${entry.file}`, bytes);
-    } catch (e) {
-      // A missing file disables one network; Python reports it as missing and the others still load.
-    }
-  }
-  return JSON.parse(pyodide.runPython('json.dumps(app.load("/weights"))'));
+  const files = await Promise.all(
+    models.map(async ({ file }) => {
+      try {
+        return [file, new Uint8Array(await (await download(`weights/${file}`, file)).arrayBuffer())];
+      } catch {
+        return [file, null];
+      }
+    }),
+  );
+  return { manifest, files };
 }
 
-const loading = load().then(
-  (status) => postMessage({ type: "ready", status }),
-  (error) => postMessage({ type: "error", message: error.message || String(error) }),
+// Pyodide only logs a failure to start its WebAssembly (a missing or damaged pyodide.asm.wasm), then waits
+// forever: this rejects instead.
+function runtimeFailure() {
+  return new Promise((_, reject) => {
+    const instantiate = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = (...args) =>
+      instantiate(...args).catch((error) => {
+        reject(error);
+        throw error;
+      });
+  });
+}
+
+async function load() {
+  if (typeof WebAssembly !== "object") throw new Error("this browser cannot run WebAssembly, which Python needs");
+  // Downloads that do not need Python start at once and overlap its start-up.
+  const build = download("build.json", "the build description").then((response) => response.json());
+  const weights = downloadWeights();
+  build.catch(() => {}); // each failure is reported where it is awaited
+  weights.catch(() => {});
+
+  progress(1);
+  try {
+    importScripts("pyodide/pyodide.js");
+  } catch (error) {
+    throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`);
+  }
+  let pyodide;
+  try {
+    const indexURL = new URL("pyodide/", SITE).href;
+    // Naming the packages here lets Pyodide download them while the runtime starts.
+    const packages = ["numpy", "micropip"];
+    pyodide = await Promise.race([loadPyodide({ indexURL, packages }), runtimeFailure()]);
+  } catch (error) {
+    throw failure("the Python runtime did not start", error);
+  }
+
+  progress(2);
+  for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
+    try {
+      pyodide.runPython(`import ${module}`); // Pyodide does not fail when a package does: prove it
+    } catch (error) {
+      throw failure(`${name} did not load`, error);
+    }
+  }
+
+  progress(3);
+  const { recognizer_wheel: wheel } = await build;
+  try {
+    // deps=False: NumPy is already here, and nothing may be looked up on PyPI.
+    const url = JSON.stringify(new URL(wheel, SITE).href);
+    await pyodide.runPythonAsync(`await micropip.install(${url}, deps=False)`);
+    pyodide.runPython("import recognizer.app");
+  } catch (error) {
+    throw failure(`the recognizer package (${wheel}) did not install`, error);
+  }
+
+  progress(4);
+  const { manifest, files } = await weights;
+  pyodide.FS.mkdirTree("/weights");
+  pyodide.FS.writeFile("/weights/models.json", manifest);
+  for (const [file, bytes] of files) if (bytes) pyodide.FS.writeFile(`/weights/${file}`, bytes);
+  // JSON in, JSON out: no Python object crosses into JavaScript.
+  const [status, answer] = pyodide
+    .runPython(
+      `import json
+from recognizer import app
+from recognizer.models import WeightsError
+
+def answer(model, strokes):
+    return json.dumps(app.recognize(model, json.loads(strokes)))
+
+try:
+    status = json.dumps(app.load("/weights"))
+except WeightsError as error:  # models.json itself is unusable
+    status = json.dumps({"error": str(error)})
+status, answer`,
+    )
+    .toJs();
+  const loaded = JSON.parse(status);
+  if (loaded.error) throw new Error(`the networks could not be loaded: ${loaded.error}`);
+  return { status: loaded, answer };
+}
+
+const loading = load(); // the one place where anything is loaded
+loading.then(
+  ({ status }) => postMessage({ type: "ready", status }),
+  (error) => postMessage({ type: "error", message: plainWords(error) }),
 );
 
-self.onmessage = async (event) => {
-  await loading;
-  const { model, strokes } = event.data;
+self.onmessage = async ({ data }) => {
+  const model = data.recognize;
   try {
-    pyodide.globals.set("model", model);
-    pyodide.globals.set("strokes", pyodide.toPy(strokes));
-    const answer = JSON.parse(pyodide.runPython("json.dumps(app.recognize(model, strokes))"));
-    postMessage({ type: "answer", answer });
-  } catch (e) {
-    postMessage({ type: "answer", answer: { state: "error", message: String(e.message || e).trim().split("\n").pop() } });
+    const { answer } = await loading;
+    postMessage({ type: "answer", answer: JSON.parse(answer(model, JSON.stringify(data.strokes))) });
+  } catch (error) {
+    postMessage({ type: "answer", answer: { state: "error", model, message: plainWords(error) } });
   }
 };

@@ -1,59 +1,95 @@
-"""Browser tests: the built dist/ served on loopback, driven in Debian's Chromium by Playwright.
+"""Browser tests: the built site served on loopback, driven in Debian's Chromium by Playwright.
 
-Every request that would leave 127.0.0.1 fails the test that made it.
+Build first (`python build.py`); the site tested is dist/, or the folder $DIST names. Every request that would
+leave 127.0.0.1 fails the test that made it, and so does any Content-Security-Policy violation.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from train.browser import DIST, FLAGS, Server, ensure_chromium
+from train import browser as helpers
+
+DIST = Path(os.environ.get("DIST", helpers.DIST))
 
 
 @pytest.fixture(scope="session")
 def dist() -> Path:
     if not (DIST / "build.json").exists():
-        pytest.fail("dist/ is not built: run `python build.py` first (the test command does)")
+        pytest.fail(f"{DIST} is not a built site: run `python build.py` first (the test command does)")
     return DIST
 
 
 @pytest.fixture(scope="session")
-def browser(dist):
+def chromium() -> str:
+    try:
+        return helpers.ensure_chromium()
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+        pytest.fail(f"Chromium is missing and could not be installed with apt-get ({e}): apt-get install chromium")
+
+
+@pytest.fixture(scope="session")
+def browser(dist, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=helpers.FLAGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def server(dist):
-    server = Server()
+    """dist/ on a free loopback port, in a thread; a test may stop it to go offline."""
+    server = helpers.Server(dist)
     yield server
     try:
         server.stop()
     except OSError:
-        pass
+        pass  # already stopped
+
+
+def on_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("blob", "data") or (parts.scheme in ("http", "https") and parts.hostname == "127.0.0.1")
 
 
 @pytest.fixture
-def context(browser, server):
-    """A fresh profile whose every request must stay on loopback."""
-    context = browser.new_context()
-    escaped: list[str] = []
+def new_context(browser, server):
+    """Make fresh browser profiles (options as for browser.new_context) watched for escaping requests and CSP
+    violations, from the page, its worker and the service worker alike."""
+    contexts, escaped, violations = [], [], []
 
     def guard(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "blob:", "data:")):
-            route.continue_()
+        if on_loopback(route.request.url):
+            route.fallback()  # to a test's own route, if any, else to the server
         else:
-            escaped.append(url)
+            escaped.append(route.request.url)
             route.abort()
 
-    context.route("**/*", guard)
-    yield context
-    context.close()
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.route("**/*", guard)
+        context.on("console", watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
     assert not escaped, f"requests left loopback: {escaped}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()

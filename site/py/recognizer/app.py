@@ -1,7 +1,7 @@
 """What the page's worker calls: load the networks once, then read drawings. Answers are JSON-able dicts.
 
-Every press runs all the networks that loaded (each is well under a millisecond), so the page can show
-their four answers side by side, and the vote is the average of their probabilities.
+Every press runs all the networks that loaded (each takes well under a millisecond), so the page can show
+their answers side by side; the vote is the average of their probabilities.
 """
 
 from __future__ import annotations
@@ -16,57 +16,89 @@ from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
-_networks: dict[str, Network] = {}
-_entries: dict[str, dict] = {}
+_networks: dict[str, Network] = {}  # the networks that loaded, by name
+_entries: dict[str, dict] = {}  # every network models.json lists, loaded or not
+_failures: dict[str, str] = {}  # why a listed network did not load
 
 
-def describe(entry: dict) -> str:
-    """The button's label: architecture, training set and test accuracy."""
+def training_set(entry: dict) -> str:
+    """A short name for what the network was trained on: models.json's text up to its first detail."""
+    text = entry.get("trained_on", "")
+    short = text.split(" (")[0].split(",")[0].split(";")[0].strip()
+    if "pen-drawn" in text and "pen-drawn" not in short:
+        short += " + pen-drawn digits"
+    last = text.rsplit(";", 1)[-1].strip()
+    if last != text and last.endswith("an epoch"):
+        short += f" ({last})"
+    return short
+
+
+def describe(entry: dict) -> dict:
+    """What the page shows about a network: its architecture, training set and test accuracy."""
     layers = "-".join(map(str, entry["layers"]))
-    trained_on = entry["trained_on"].split(" (")[0].split(",")[0]
-    if "pen-drawn" in entry["trained_on"]:
-        trained_on += " + pen-drawn digits"
-    return f"{layers}, {trained_on}, {100 * entry['test_accuracy']:.2f}% on MNIST test"
+    accuracy = f"{100 * entry['test_accuracy']:.2f}%" if "test_accuracy" in entry else "untested"
+    trained_on = training_set(entry)
+    return {
+        "name": entry["name"],
+        "layers": layers,
+        "trained_on": trained_on,
+        "accuracy": accuracy,
+        "label": f"{layers}, {trained_on}, {accuracy} on MNIST's test set",
+        "details": entry.get("trained_on", ""),
+    }
 
 
 def load(weights_dir: str | Path) -> dict:
-    """Load every network in the manifest; report each as ready or disabled with its reason."""
+    """Load every network models.json lists: each is ready, or disabled with a one-line reason.
+
+    A missing or unreadable models.json raises models.WeightsError: without it nothing can be read."""
+    entries = read_manifest(weights_dir)
     networks, failures = load_models(weights_dir)
+    _entries.clear()
+    _entries.update({entry["name"]: entry for entry in entries})
     _networks.clear()
     _networks.update(networks)
-    _entries.clear()
-    _entries.update({entry["name"]: entry for entry in read_manifest(weights_dir)})
-    return {
-        "models": [
-            {"name": name, "label": describe(entry), "ok": name in networks, "reason": failures.get(name, "")}
-            for name, entry in _entries.items()
-        ]
-    }
+    _failures.clear()
+    _failures.update(failures)
+    models = [
+        {**describe(entry), "ok": entry["name"] in networks, "reason": failures.get(entry["name"], "")}
+        for entry in entries
+    ]
+    return {"models": models, "ready": sorted(networks)}
 
 
 def recognize(model: str, strokes: Strokes) -> dict:
-    """The answer of `model` (a network's name or "vote") for the drawing, with all networks' answers."""
+    """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
+
+    strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down. A blank or
+    nearly blank drawing gives {"state": "idle"}; a network that is unknown or did not load raises ValueError.
+    """
     if model != VOTE and model not in _networks:
-        reason = "unknown network" if model not in _entries else "its weights could not be loaded"
-        raise ValueError(f"{model}: {reason}")
+        if model in _failures:
+            raise ValueError(f"{model} is disabled: {_failures[model]}")
+        raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
-    inputs = {framing: to_network_input(strokes, framing) for framing in {e["framing"] for e in _entries.values()}}
-    if all(x is None for x in inputs.values()):
-        return {"state": "idle", "strokes": len(strokes)}
+    framings = {_entries[name].get("framing", "mnist") for name in _networks}
+    inputs = {framing: to_network_input(strokes, framing) for framing in sorted(framings)}
+    if any(x is None for x in inputs.values()):
+        return {"state": "idle", "model": model, "strokes": len(strokes)}
     probabilities = {
-        name: network.probabilities(inputs[_entries[name]["framing"]]) for name, network in _networks.items()
+        name: network.probabilities(inputs[_entries[name].get("framing", "mnist")])
+        for name, network in _networks.items()
     }
     probabilities[VOTE] = vote(list(probabilities.values()))
     chosen = probabilities[model]
-    framing = _entries[model]["framing"] if model != VOTE else _entries[next(iter(_networks))]["framing"]
+    # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
+    seen_by = model if model != VOTE else next(iter(_networks))
+    title = "The vote" if model == VOTE else model
     return {
         "state": "done",
         "model": model,
         "digit": int(chosen.argmax()),
-        "probs": [round(float(p), 5) for p in chosen],
-        "input": np.round(inputs[framing], 3).tolist(),
-        "chart_svg": pie_chart(chosen.tolist(), f"{model} reads"),
+        "probs": [round(float(p), 6) for p in chosen],
+        "input": np.round(inputs[_entries[seen_by].get("framing", "mnist")], 3).tolist(),
+        "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
     }
