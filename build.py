@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import gzip
 import hashlib
 import http.server
 import importlib.util
@@ -70,6 +71,8 @@ PINNED = {
 # What loading needs from the pyodide package (checked by loading it: python build.py --check);
 # python_stdlib.zip and pyodide-lock.json are written trimmed.
 PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
+# ... of which the WebAssembly is written gzipped (8.6 MB -> 2.8 MB); site/unpack-wasm.js unpacks it on load.
+GZIPPED = ("pyodide.asm.wasm",)
 
 # Parts of Python's standard library a page computing with NumPy never imports: the REPL, debuggers, test
 # and profiling tools, mail and network protocols, processes, XML parsers, and all but the common text
@@ -93,6 +96,7 @@ STDLIB_ENCODINGS = {
 
 MIME_TYPES = {
     ".wasm": "application/wasm",
+    ".gz": "application/gzip",  # sent as it is, unpacked by the page (no Content-Encoding)
     ".js": "text/javascript",
     ".mjs": "text/javascript",
     ".json": "application/json",
@@ -369,7 +373,11 @@ def build(with_weights: bool = True) -> None:
         pyodide = fetch("pyodide")
         (out / "pyodide").mkdir()
         for name in PYODIDE_FILES:
-            (out / "pyodide" / name).write_bytes(tarball_member(pyodide, name))
+            data = tarball_member(pyodide, name)
+            if name in GZIPPED:
+                (out / "pyodide" / f"{name}.gz").write_bytes(gzip.compress(data, 9, mtime=0))
+            else:
+                (out / "pyodide" / name).write_bytes(data)
         (out / "pyodide" / "python_stdlib.zip").write_bytes(
             trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
         )
@@ -438,15 +446,25 @@ def serve(port: int) -> None:
         httpd.server_close()
 
 
-# Node loads dist/ the way the page's worker does: Pyodide from dist/pyodide/, then over HTTP our wheel
-# (with micropip) and the weights. The drawing is a rough "7"; any answer will do: this proves loading.
+# Node loads dist/ the way the page's worker does: the runtime unpacked by site/unpack-wasm.js (from HTTP; Node's
+# Pyodide reads the unpacked file from a folder), a snapshot of the started interpreter (made, then started
+# from, as on a repeat visit), NumPy and micropip, our wheel with micropip, and the weights over HTTP. The
+# drawing is a rough "7"; any answer will do: this proves loading.
 NODE_CHECK = r"""
+const fs = require("fs");
 const [dist, base] = process.argv.slice(-2);
 const seconds = (start) => +((performance.now() - start) / 1000).toFixed(2);
+const indexURL = fs.mkdtempSync(`${require("os").tmpdir()}/pyodide-`) + "/";
 (async () => {
-  const start = performance.now();
+  require("vm").runInThisContext(fs.readFileSync(`${dist}/unpack-wasm.js`, "utf8"));
+  const wasm = await fetchUnpackingWasm(fetch)(base + "pyodide/pyodide.asm.wasm");
+  fs.writeFileSync(indexURL + "pyodide.asm.wasm", new Uint8Array(await wasm.arrayBuffer()));
+  for (const name of fs.readdirSync(`${dist}/pyodide`)) fs.symlinkSync(`${dist}/pyodide/${name}`, indexURL + name);
   const { loadPyodide } = require(`${dist}/pyodide/pyodide.js`);
-  const pyodide = await loadPyodide({ indexURL: `${dist}/pyodide/` });
+  const fresh = await loadPyodide({ indexURL, _makeSnapshot: true });
+  const snapshot = fresh.makeMemorySnapshot();
+  const start = performance.now();
+  const pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
   const python = seconds(start);
   await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
   pyodide.runPython("import numpy, micropip");  // loadPackage does not reject on a missing wheel
@@ -479,8 +497,8 @@ json.dumps({name: app.recognize(name, seven)["digit"] for name in names})
   console.log(JSON.stringify({ python, numpy, total: seconds(start), answers }));
 })().catch((error) => {
   console.error(String(error.message || error).trim().split("\n").pop());
-  process.exit(1);
-});
+  process.exitCode = 1;
+}).finally(() => fs.rmSync(indexURL, { recursive: true, force: true }));
 """
 
 
@@ -519,7 +537,7 @@ def main() -> int:
             result = check()
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
-                f"checked: Python ready after {result['python']} s, NumPy {result['numpy']} s, "
+                f"checked: Python ready after {result['python']} s (from a snapshot), NumPy {result['numpy']} s, "
                 f"our wheel and the networks {result['total']} s; answers to a drawn 7: {answers}"
             )
         if args.serve:

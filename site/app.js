@@ -238,6 +238,7 @@ function showProgress(step, text) {
 
 function onReady(status) {
   performance.mark("python ready");
+  document.body.dataset.pythonStart = status.python; // "fresh", or "snapshot" (saved by an earlier visit)
   ready = true;
   showNetworks(status.models);
   if (!status.models.some((model) => model.ok)) {

@@ -1,5 +1,6 @@
 // The worker owns Python, in Pyodide's web-worker pattern: the page posts messages, the worker answers.
-// It loads everything once, in four steps: the Python runtime, NumPy, our recognizer package, the weights.
+// It loads everything once, in four steps: the Python runtime, NumPy, our recognizer package (the wheel
+// build.json names, installed by micropip), the networks' weights (weights/models.json and the files it lists).
 // In: {recognize: "B1".."B4" or "vote", strokes}. Out: {type: "progress" | "ready" | "error" | "answer", ...}.
 "use strict";
 
@@ -23,7 +24,7 @@ const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
 // behind it rather than the symptom. A fetch with an integrity hash rejects when the bytes do not match it.
 const failedDownloads = [];
 const plainFetch = self.fetch.bind(self);
-self.fetch = async (resource, options = {}) => {
+const recordingFetch = async (resource, options = {}) => {
   const url = sitePath(resource.url || resource);
   try {
     const response = await plainFetch(resource, options);
@@ -35,6 +36,8 @@ self.fetch = async (resource, options = {}) => {
     throw error;
   }
 };
+importScripts("unpack-wasm.js");
+self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
   const detail = failedDownloads.length ? failedDownloads.join("; ") : plainWords(error);
@@ -74,6 +77,51 @@ async function downloadWeights() {
   return { manifest, files };
 }
 
+// --- a snapshot of the started interpreter ------------------------------------------------------------
+// Starting Python (its memory laid out, the standard library imported) takes most of a load: about 1.5 s.
+// On the first visit the worker keeps a snapshot of the interpreter's memory just after it started, before
+// any package, in this browser's cache (about 21 MB); later visits start from it in a tenth of the time.
+// One snapshot is kept, for one build version: it matches only the exact runtime and library it was made with.
+const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
+const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
+
+async function savedSnapshot(version) {
+  try {
+    const saved = await (await caches.open(SNAPSHOTS)).match(snapshotKey(version));
+    return saved ? new Uint8Array(await saved.arrayBuffer()) : null;
+  } catch {
+    return null; // no cache storage (a private window, say): start as on a first visit
+  }
+}
+
+async function saveSnapshot(snapshot, version) {
+  try {
+    await caches.delete(SNAPSHOTS); // the snapshot of an older version
+    await (await caches.open(SNAPSHOTS)).put(snapshotKey(version), new Response(snapshot));
+  } catch (error) {
+    console.warn(`Python's snapshot was not saved, the next visit starts it afresh: ${plainWords(error)}`);
+  }
+}
+
+const forgetSnapshot = () => caches.delete(SNAPSHOTS).catch(() => {});
+
+// The interpreter, from this version's snapshot when there is one, else started afresh (and snapshotted).
+async function startPython(version) {
+  const indexURL = new URL("pyodide/", SITE).href;
+  const snapshot = await savedSnapshot(version);
+  if (snapshot) {
+    try {
+      return { pyodide: await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), runtimeFailure()]), start: "snapshot" };
+    } catch (error) {
+      console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
+      await forgetSnapshot();
+    }
+  }
+  const pyodide = await Promise.race([loadPyodide({ indexURL, _makeSnapshot: true }), runtimeFailure()]);
+  saveSnapshot(pyodide.makeMemorySnapshot(), version); // not awaited: loading goes on meanwhile
+  return { pyodide, start: "fresh" };
+}
+
 // Pyodide only logs a failure to start its WebAssembly (a missing or damaged pyodide.asm.wasm), then waits
 // forever: this rejects instead.
 function runtimeFailure() {
@@ -89,6 +137,9 @@ function runtimeFailure() {
 
 async function load() {
   if (typeof WebAssembly !== "object") throw new Error("this browser cannot run WebAssembly, which Python needs");
+  if (typeof DecompressionStream !== "function") {
+    throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
+  }
   // Downloads that do not need Python start at once and overlap its start-up.
   const build = download("build.json", "the build description").then((response) => response.json());
   const weights = downloadWeights();
@@ -101,17 +152,16 @@ async function load() {
   } catch (error) {
     throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`);
   }
-  let pyodide;
+  const { version, recognizer_wheel: wheel } = await build;
+  let pyodide, start;
   try {
-    const indexURL = new URL("pyodide/", SITE).href;
-    // Naming the packages here lets Pyodide download them while the runtime starts.
-    const packages = ["numpy", "micropip"];
-    pyodide = await Promise.race([loadPyodide({ indexURL, packages }), runtimeFailure()]);
+    ({ pyodide, start } = await startPython(version));
   } catch (error) {
     throw failure("the Python runtime did not start", error);
   }
 
   progress(2);
+  await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
   for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
     try {
       pyodide.runPython(`import ${module}`); // Pyodide does not fail when a package does: prove it
@@ -121,7 +171,6 @@ async function load() {
   }
 
   progress(3);
-  const { recognizer_wheel: wheel } = await build;
   try {
     // deps=False: NumPy is already here, and nothing may be looked up on PyPI.
     const url = JSON.stringify(new URL(wheel, SITE).href);
@@ -155,13 +204,16 @@ status, answer`,
     .toJs();
   const loaded = JSON.parse(status);
   if (loaded.error) throw new Error(`the networks could not be loaded: ${loaded.error}`);
-  return { status: loaded, answer };
+  return { status: { ...loaded, python: start }, answer };
 }
 
 const loading = load(); // the one place where anything is loaded
 loading.then(
   ({ status }) => postMessage({ type: "ready", status }),
-  (error) => postMessage({ type: "error", message: plainWords(error) }),
+  (error) => {
+    forgetSnapshot(); // in case the snapshot was the trouble: the next visit starts Python afresh
+    postMessage({ type: "error", message: plainWords(error) });
+  },
 );
 
 self.onmessage = async ({ data }) => {

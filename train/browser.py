@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -36,23 +38,20 @@ def ensure_chromium() -> str:
     return CHROMIUM
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-        ".webmanifest": "application/manifest+json",
-    }
-
-    def log_message(self, *args):
-        pass
+def build_script():
+    """build.py, a script rather than a package: the one place that says how dist/ is served."""
+    if "build" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
+        sys.modules["build"] = importlib.util.module_from_spec(spec)  # dataclasses look their module up here
+        spec.loader.exec_module(sys.modules["build"])
+    return sys.modules["build"]
 
 
 class Server:
     """dist/ on a free loopback port, in a thread; it can be stopped (to test offline use)."""
 
     def __init__(self, directory: Path = DIST):
-        handler = functools.partial(QuietHandler, directory=str(directory))
+        handler = functools.partial(build_script().QuietHandler, directory=str(directory))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"

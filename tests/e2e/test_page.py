@@ -7,6 +7,7 @@ to a natural size in the box, so the answers checked are the committed networks'
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -119,7 +120,7 @@ def test_every_button_reads_held_out_writers_digits(context, server, held_out):
 
 def test_drawing_works_at_once_while_python_loads(context, server):
     held = []
-    context.route("**/pyodide/pyodide.asm.wasm", lambda route: held.append(route))  # held until we have drawn
+    context.route("**/pyodide/pyodide.asm.wasm.gz", lambda route: held.append(route))  # held until we have drawn
     page = context.new_page()
     page.goto(server.url)
     assert result_of(page)["state"] == "loading"
@@ -227,17 +228,20 @@ def test_broken_weight_files_disable_only_their_networks(context, server, dist, 
 @pytest.mark.parametrize(
     ("broken", "says"),
     [
-        ("numpy wheel", "NumPy did not load (pyodide/numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl could not"),
-        ("runtime", "Python could not start: the Python runtime did not start (pyodide/pyodide.asm.wasm: HTTP 404)"),
-        ("list of networks", "Python could not start: could not download the list of networks (weights/models.json)"),
-        ("WebAssembly", "This browser cannot run WebAssembly"),
+        ("numpy wheel", r"NumPy did not load \(pyodide/numpy-[^ ]+\.whl could not be downloaded or does not match"),
+        ("runtime", r"the Python runtime did not start \(pyodide/pyodide\.asm\.wasm\.gz: HTTP 404\)"),
+        ("list of networks", r"could not download the list of networks \(weights/models\.json\): HTTP 404"),
+        ("recognizer wheel", r"the recognizer package \(py/recognizer-.+\.whl\) did not install \(.+: HTTP 404\)"),
+        ("WebAssembly", r"^This browser cannot run WebAssembly"),
     ],
 )
 def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server, broken, says):
     if broken == "numpy wheel":
         context.route("**/pyodide/numpy-*.whl", lambda route: route.fulfill(body=b"PK\x03\x04 not numpy"))
     elif broken == "runtime":
-        context.route("**/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="not found"))
+        context.route("**/pyodide/pyodide.asm.wasm.gz", lambda route: route.fulfill(status=404, body="not found"))
+    elif broken == "recognizer wheel":
+        context.route("**/py/recognizer-*.whl", lambda route: route.fulfill(status=404, body="not found"))
     elif broken == "list of networks":
         context.route("**/weights/models.json", lambda route: route.fulfill(status=404, body="not found"))
     else:
@@ -245,7 +249,9 @@ def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server,
     page = context.new_page()
     page.goto(server.url)
     assert wait_until_loaded(page) == "error"
-    assert says in page.inner_text("#status")
+    status = page.inner_text("#status")
+    assert re.search(says, status), status
+    assert status.startswith("Python could not start: ") or broken == "WebAssembly"
     assert all(page.is_disabled(button(name)) for name in NAMES)
     draw_with_mouse(page, vertical_line(page))
     assert ink_on_pad(page) > 1000
@@ -253,6 +259,7 @@ def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server,
 
 def test_works_offline_after_the_first_visit(context, server, held_out):
     page = open_page(context, server)
+    assert python_start(page) == "fresh"
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # registered once Python is ready
     for _ in range(200):
         if page.evaluate("navigator.serviceWorker.controller !== null"):
@@ -261,6 +268,40 @@ def test_works_offline_after_the_first_visit(context, server, held_out):
     server.stop()
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert python_start(page) == "snapshot"  # Python started from the snapshot the first visit saved
     zero = held_out[0]
     draw(page, zero.strokes)
     assert ask(page, "vote", len(zero.strokes))["digit"] == "0"
+
+
+def python_start(page) -> str:
+    return page.get_attribute("body", "data-python-start")
+
+
+# Overwrites the saved interpreter snapshot with bytes that are not one; resolves to how many it damaged.
+DAMAGE_SNAPSHOT = """async () => {
+  let damaged = 0;
+  for (const name of (await caches.keys()).filter((n) => n.includes("python snapshot"))) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      await cache.put(request, new Response(new Uint8Array(65536 * 4).fill(7)));
+      damaged += 1;
+    }
+  }
+  return damaged;
+}"""
+
+
+def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out):
+    page = open_page(context, server)
+    assert python_start(page) == "fresh"
+    assert page.evaluate(DAMAGE_SNAPSHOT) == 1
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert python_start(page) == "fresh"
+    page.reload()  # the fresh start saved a good snapshot again
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert python_start(page) == "snapshot"
+    four = held_out[4]
+    draw(page, four.strokes)
+    assert ask(page, "vote", len(four.strokes))["digit"] == "4"
