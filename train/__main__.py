@@ -50,6 +50,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--mode", choices=["both", "native", "page"], default="both", help="drawn: through the page, natively, or both"
     )
     parser.add_argument("--per-digit", type=int, help="drawn: only the first N held-out digits of each kind")
+    parser.add_argument("--pages", type=int, default=2, help="drawn: pages drawing at once, each in its own browser")
+    parser.add_argument("--dist", type=Path, help="drawn: the built site to draw into (default dist/)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="download and cache folder")
     return parser.parse_args(argv)
 
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         elif "drawn" in args.what:
             from .drawn import benchmark as drawn_benchmark
 
-            drawn_benchmark(args.mode, args.per_digit)
+            drawn_benchmark(args.mode, args.per_digit, args.pages, args.dist)
         elif "bench" in args.what:
             from .bench import benchmark
 

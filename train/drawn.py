@@ -11,7 +11,9 @@ Figures go to docs/drawn.json (read by `python -m train report`) and a picture o
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -58,13 +60,25 @@ def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[l
     return answers, inputs
 
 
-def page_answers(digits: list[pendigits.PenDigit]) -> list[dict]:
-    """Every network's answer for every digit, drawn into the built page with the mouse."""
+def page_answers(digits: list[pendigits.PenDigit], pages: int = 2, dist: Path | None = None) -> list[dict]:
+    """Every network's answer for every digit, drawn into the built page with the mouse. The digits are dealt
+    to `pages` browsers working at once (each draws its share in order); each keeps its own variation."""
+    shares = [(digits[i::pages], variations(len(digits))[i::pages], dist, i) for i in range(pages)]
+    if pages == 1:
+        answers = [draw_in_page(*shares[0])]
+    else:
+        with ProcessPoolExecutor(pages, mp_context=multiprocessing.get_context("spawn")) as pool:
+            answers = list(pool.map(draw_in_page, *zip(*shares, strict=True)))
+    return [answers[i % pages][i // pages] for i in range(len(digits))]  # dealt back into the digits' order
+
+
+def draw_in_page(digits: list[pendigits.PenDigit], variations: list[dict], dist: Path | None, page_number: int):
+    """One browser's share: draw each digit, press Vote, read the four networks' answers and the vote."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, press, wait_until_loaded
+    from .browser import DIST, FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, press, wait_until_loaded
 
-    server = Server()
+    server = Server(dist or DIST)
     answers = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS)
@@ -74,7 +88,7 @@ def page_answers(digits: list[pendigits.PenDigit]) -> list[dict]:
             raise RuntimeError(f"the page did not load: {page.inner_text('#status')}")
         box = page.locator("#pad").bounding_box()
         began = time.perf_counter()
-        for i, (digit, variation) in enumerate(zip(digits, variations(len(digits)), strict=True)):
+        for i, (digit, variation) in enumerate(zip(digits, variations, strict=True)):
             page.click("#clear")
             strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
             draw_with_mouse(page, strokes, variation["steps"])
@@ -83,8 +97,7 @@ def page_answers(digits: list[pendigits.PenDigit]) -> list[dict]:
             answers.append({name: int(text) for name, text in cells})
             if (i + 1) % 50 == 0 or i + 1 == len(digits):
                 rate = (i + 1) / (time.perf_counter() - began)
-                print(f"\rdrawn in the page: {i + 1}/{len(digits)} ({rate:.1f} digits/s)", end="", flush=True)
-        print()
+                print(f"page {page_number + 1}: {i + 1}/{len(digits)} drawn ({rate:.2f} digits/s)", flush=True)
         browser.close()
     server.stop()
     return answers
@@ -130,7 +143,7 @@ def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> Non
     plt.close(fig)
 
 
-def benchmark(mode: str = "both", per_digit: int | None = None) -> dict:
+def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, dist: Path | None = None) -> dict:
     """Natively on every held-out digit; in the page on all of them too, or the first per_digit of each kind."""
     digits = chosen_digits(None)
     writers = sorted({d.writer for d in digits})
@@ -141,7 +154,7 @@ def benchmark(mode: str = "both", per_digit: int | None = None) -> dict:
     if mode in ("page", "both"):
         subset = chosen_digits(per_digit, digits)
         index = {id(d): i for i, d in enumerate(digits)}
-        page = page_answers(subset)
+        page = page_answers(subset, pages, dist)
         native_subset = [native[index[id(d)]] for d in subset]
         results["page"] = summary(subset, page)
         results["page_digits"] = len(subset)
