@@ -6,7 +6,8 @@ Each run uses a fresh browser profile:
 - first visit: from navigation until #result leaves "loading" (Python, NumPy, our package and the weights
   loaded), read from the page's own performance marks, so no polling delay is counted;
 - repeat visit: the browser is closed, the server stopped, and the same profile opens the page again: the
-  service worker serves everything from its cache;
+  service worker serves everything from its cache, and Python starts from the snapshot the first visit saved
+  ("Python snapshot" in the lines below; "fresh" where it had to start afresh);
 - Vote: from the click on Vote until the answer is on screen (the frame after #result shows it), 10 presses.
 Also: the time each loading step took, and the size of dist/.
 """
@@ -53,7 +54,7 @@ def loaded_marks(page) -> dict[str, float]:
     state = wait_until_loaded(page)
     if state != "idle":
         raise RuntimeError(f"the page ended in state {state}: {page.inner_text('#status')}")
-    return page.evaluate(MARKS)
+    return {**page.evaluate(MARKS), "python": page.get_attribute("body", "data-python-start")}
 
 
 def draw_a_one(page) -> None:
@@ -100,7 +101,7 @@ def steps(marks: dict[str, float]) -> str:
     """How long each loading step took, from app.js's marks."""
     names = ["runtime", "NumPy", "recognizer", "weights"]
     times = [marks[f"loading step {i}"] for i in range(1, 5)] + [marks["python ready"]]
-    return ", ".join(
+    return f"Python {marks['python']}: " + ", ".join(
         f"{name} {(end - start) / 1000:.2f}" for name, start, end in zip(names, times[:-1], times[1:], strict=True)
     )
 

@@ -111,7 +111,8 @@ async function startPython(version) {
   const snapshot = await savedSnapshot(version);
   if (snapshot) {
     try {
-      return { pyodide: await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), runtimeFailure()]), start: "snapshot" };
+      const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), runtimeFailure()]);
+      return { pyodide, start: "snapshot" };
     } catch (error) {
       console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
       await forgetSnapshot();
