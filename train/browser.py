@@ -67,12 +67,24 @@ def wait_until_loaded(page) -> str:
     return page.get_attribute("#result", "data-state")
 
 
-def fit_to_box(strokes: list[np.ndarray], box: dict, height: float = 0.6, offset=(0.0, 0.0)) -> list[np.ndarray]:
-    """Strokes scaled so the digit is `height` of the box tall, centred (plus `offset`, in box fractions)."""
+def fit_to_box(
+    strokes: list[np.ndarray], box: dict, height: float = 0.6, offset=(0.0, 0.0), margin: float = 0.03
+) -> list[np.ndarray]:
+    """Strokes scaled so the digit is `height` of the box tall, centred (plus `offset`, in box fractions), and
+    kept inside the box (`margin` from each side): a wide digit is made smaller and moved in, since a stroke
+    that began outside the box would not be drawn at all."""
     points = np.concatenate(strokes)
     low, high = points.min(axis=0), points.max(axis=0)
-    scale = height * box["height"] / max(high[1] - low[1], (high[0] - low[0]) * 0.8, 1)
-    centre = np.array([box["x"] + box["width"] * (0.5 + offset[0]), box["y"] + box["height"] * (0.5 + offset[1])])
+    size = np.maximum(high - low, 1)
+    corner, sides = np.array([box["x"], box["y"]]), np.array([box["width"], box["height"]])
+    room = sides * (1 - 2 * margin)
+    scale = min(height * box["height"] / max(size[1], size[0] * 0.8), *(room / size))
+    half = size * scale / 2
+    centre = np.clip(
+        corner + sides * (0.5 + np.asarray(offset)),
+        corner + sides * margin + half,
+        corner + sides * (1 - margin) - half,
+    )
     return [(s - (low + high) / 2) * scale + centre for s in strokes]
 
 
