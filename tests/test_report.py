@@ -1,0 +1,37 @@
+"""The drawn-digit section of docs/results.md, written from what `python -m train drawn` saved."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+
+from train import drawn, report
+
+
+def saved_results(tmp_path, monkeypatch, page_digits: int) -> str:
+    """Run the benchmark's summary on made-up answers, save it as drawn.json does, and write the section."""
+    digits = [SimpleNamespace(label=i % 10) for i in range(40)]
+    answers = [{name: d.label for name in drawn.NAMES} for d in digits]
+    answers[1] = {**answers[1], "vote": 7}  # one 1 read as 7 by the vote
+    results = {"digits": 40, "writers": [3, 6], "native": drawn.summary(digits, answers)}
+    results |= {"page": drawn.summary(digits, answers), "page_digits": page_digits}
+    results["agreement"] = {name: 1.0 for name in drawn.NAMES}
+    (tmp_path / "drawn.json").write_text(json.dumps(results))
+    monkeypatch.setattr(report, "DOCS", tmp_path)
+    return report.drawn_section()
+
+
+def test_the_section_gives_every_figure_per_network_and_per_digit(tmp_path, monkeypatch):
+    section = saved_results(tmp_path, monkeypatch, page_digits=40)
+    assert "*Page*: all of them drawn into the built page" in section
+    assert "| page | 100.00% | 100.00% | 100.00% | 100.00% | 97.50% |" in section
+    assert "| 1 | 100.00% | 100.00% | 100.00% | 100.00% | 75.00% |" in section  # 3 of the 4 ones
+    assert "| vote | 1 -> 7 (1) |" in section
+    assert np.isclose(json.loads((tmp_path / "drawn.json").read_text())["page"]["vote"]["accuracy"], 0.975)
+
+
+def test_a_partial_page_run_says_how_many_were_drawn(tmp_path, monkeypatch):
+    section = saved_results(tmp_path, monkeypatch, page_digits=20)
+    assert "*Page*: 20 of them (the first of each kind" in section
