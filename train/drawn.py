@@ -92,7 +92,10 @@ def draw_in_page(digits: list[pendigits.PenDigit], variations: list[dict], dist:
             page.click("#clear")
             strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
             draw_with_mouse(page, strokes, variation["steps"])
-            press(page, "#vote", len(digit.strokes))
+            try:
+                press(page, "#vote", len(digit.strokes))
+            except TimeoutError as e:  # names the digit, to draw it again by hand
+                raise RuntimeError(f"page {page_number + 1}, a {digit.label} by writer {digit.writer}: {e}") from None
             cells = page.eval_on_selector_all("[data-answer]", "cs => cs.map(c => [c.dataset.answer, c.textContent])")
             answers.append({name: int(text) for name, text in cells})
             if (i + 1) % 50 == 0 or i + 1 == len(digits):
