@@ -213,14 +213,17 @@ def fetch(key: str, downloads: Path | None = None) -> Path:
 # --- what goes into dist/ ----------------------------------------------------------------------------
 
 
+# Every member the build writes is deflated at the highest level (ZipFile's own level does not apply to
+# members written from a ZipInfo, so it is given to each).
+DEFLATED = {"compress_type": zipfile.ZIP_DEFLATED, "compresslevel": 9}
+
+
 def redeflated(wheel: bytes) -> bytes:
     """The same wheel with its members compressed (NumPy's are stored raw): identical contents, ~4x smaller."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 9) as target:
+    with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            data = source.read(info)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+            target.writestr(info, source.read(info), **DEFLATED)
     return out.getvalue()
 
 
@@ -235,10 +238,10 @@ def stdlib_keeps(name: str) -> bool:
 def trimmed_stdlib(stdlib_zip: bytes) -> bytes:
     """python_stdlib.zip without the modules of STDLIB_UNUSED and the rarer encodings."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(stdlib_zip)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 9) as kept:
+    with zipfile.ZipFile(io.BytesIO(stdlib_zip)) as source, zipfile.ZipFile(out, "w") as kept:
         for info in source.infolist():
             if stdlib_keeps(info.filename):
-                kept.writestr(info, source.read(info))
+                kept.writestr(info, source.read(info), **DEFLATED)
     return out.getvalue()
 
 
@@ -272,7 +275,7 @@ for name in sorted(os.listdir("/work")):
         for path in archive.namelist():
             if f"{folder}/{path}" in imported and path.endswith(".py"):
                 source = archive.read(path)
-                code = compile(source, path, "exec", dont_inherit=True)
+                code = compile(source, f"{folder}/{path}", "exec", dont_inherit=True)  # named as imported
                 compiled.writestr(path, _code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False))
 `);
 })().catch((error) => {
@@ -302,7 +305,10 @@ def compiled_by_pyodide(pyodide_tarball: Path, stdlib: bytes, wheels: dict[str, 
             (work / name).write_bytes(data)
         environment = {**os.environ, "CACHE_TAG": PYTHON_CACHE_TAG}
         command = ["node", "-e", NODE_COMPILE, str(runtime), str(work), ours]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=environment)
+        except subprocess.TimeoutExpired:
+            raise BuildError("compiling Python to bytecode: Node did not finish within 5 minutes") from None
         if done.returncode != 0:
             raise BuildError(f"compiling Python to bytecode under Node failed: {first_error_line(done.stderr)}")
         compiled = {}
@@ -324,17 +330,17 @@ def bytecode_path(source_path: str, beside: bool) -> str:
 def with_bytecode(archive: bytes, bytecode: dict[str, bytes], beside: bool = False) -> bytes:
     """The archive with each .pyc added where Python looks for it; a wheel's RECORD lists them too."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 9) as target:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
         added = {bytecode_path(path, beside): pyc for path, pyc in bytecode.items()}
         for info in source.infolist():
             data = source.read(info)
             if info.filename.endswith(".dist-info/RECORD"):
                 data += "".join(f"{path},{record_hash(pyc)},{len(pyc)}\n" for path, pyc in added.items()).encode()
-            target.writestr(info, data, zipfile.ZIP_DEFLATED)
+            target.writestr(info, data, **DEFLATED)
         for path, pyc in added.items():
             member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
             member.external_attr = 0o644 << 16
-            target.writestr(member, pyc, zipfile.ZIP_DEFLATED)
+            target.writestr(member, pyc, **DEFLATED)
     return out.getvalue()
 
 
@@ -380,11 +386,11 @@ def recognizer_wheel(version: str, requires: list[str], source: Path = SITE / "p
     record = [f"{path},{record_hash(data)},{len(data)}" for path, data in files.items()] + [f"{info}/RECORD,,"]
     files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as wheel:
+    with zipfile.ZipFile(out, "w") as wheel:
         for path, data in files.items():
             member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same code, same bytes
             member.external_attr = 0o644 << 16
-            wheel.writestr(member, data, zipfile.ZIP_DEFLATED)
+            wheel.writestr(member, data, **DEFLATED)
     return name, out.getvalue()
 
 

@@ -50,7 +50,7 @@ def launch(playwright, profile: str, executable: str):
     return playwright.chromium.launch_persistent_context(profile, executable_path=executable, args=FLAGS)
 
 
-def loaded_marks(page) -> dict[str, float]:
+def loaded_marks(page) -> dict:
     state = wait_until_loaded(page)
     if state != "idle":
         raise RuntimeError(f"the page ended in state {state}: {page.inner_text('#status')}")

@@ -261,6 +261,7 @@ if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     else if (data.type === "ready") onReady(data.status);
     else if (data.type === "error") showError(`Python could not start: ${data.message}.`);
     else if (data.type === "answer") showAnswer(data.answer);
+    else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
   };
   worker.onerror = (event) => showError(`Python could not start: ${event.message || "worker.js failed to load"}.`);
 }

@@ -11,7 +11,8 @@ function fetchUnpackingWasm(fetch) {
     const packed = await fetch(`${url}.gz`, options);
     if (!packed.ok) return packed;
     const bytes = new Uint8Array(await packed.arrayBuffer());
-    // A server that sends .gz files with "Content-Encoding: gzip" has had the browser unpack it already.
+    // A server that sends .gz files with "Content-Encoding: gzip" has had the browser unpack it already (the
+    // page then works, though the service worker refuses to keep such a file: its hash is of the .gz bytes).
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
     const body = gzipped ? new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")) : bytes;
     return new Response(body, { headers: { "Content-Type": "application/wasm" } });

@@ -1,7 +1,8 @@
 // The worker owns Python, in Pyodide's web-worker pattern: the page posts messages, the worker answers.
 // It loads everything once, in four steps: the Python runtime, NumPy, our recognizer package (the wheel
 // build.json names, installed by micropip), the networks' weights (weights/models.json and the files it lists).
-// In: {recognize: "B1".."B4" or "vote", strokes}. Out: {type: "progress" | "ready" | "error" | "answer", ...}.
+// In: {recognize: "B1".."B4" or "vote", strokes}.
+// Out: {type: "progress" | "ready" | "error" | "answer" | "snapshot saved", ...}.
 "use strict";
 
 const STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
@@ -40,7 +41,7 @@ importScripts("unpack-wasm.js");
 self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
-  const detail = failedDownloads.length ? failedDownloads.join("; ") : plainWords(error);
+  const detail = failedDownloads.length ? [...new Set(failedDownloads)].join("; ") : plainWords(error);
   return new Error(detail ? `${what} (${detail})` : what);
 }
 
@@ -78,32 +79,47 @@ async function downloadWeights() {
 }
 
 // --- a snapshot of the started interpreter ------------------------------------------------------------
-// Starting Python (its memory laid out, the standard library imported) takes most of a load: about 1.5 s.
-// On the first visit the worker keeps a snapshot of the interpreter's memory just after it started, before
-// any package, in this browser's cache (about 21 MB); later visits start from it in a tenth of the time.
-// One snapshot is kept, for one build version: it matches only the exact runtime and library it was made with.
+// Starting Python (its memory laid out, its first modules imported) is the longest step of a load. On the
+// first visit the worker keeps a snapshot of the interpreter's memory just after it started, before any
+// package, in this browser's cache (about 21 MB); later visits start from it in about half the time. A
+// snapshot matches only the exact runtime and library it was made with, so it is kept under the build's
+// version, and saving one removes those of other versions.
 const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
 const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
+let startedFromSnapshot = null; // the version whose snapshot this load started from
 
 async function savedSnapshot(version) {
   try {
     const saved = await (await caches.open(SNAPSHOTS)).match(snapshotKey(version));
     return saved ? new Uint8Array(await saved.arrayBuffer()) : null;
   } catch {
-    return null; // no cache storage (a private window, say): start as on a first visit
+    return null; // no cache storage (a private window, or plain http beyond localhost): start afresh
   }
 }
 
-async function saveSnapshot(snapshot, version) {
+// Snapshots the interpreter at once (before the first await: no package may load before it), then saves it
+// while loading goes on. Optional: a failure costs only the next visit's speed.
+async function saveSnapshot(pyodide, version) {
   try {
-    await caches.delete(SNAPSHOTS); // the snapshot of an older version
-    await (await caches.open(SNAPSHOTS)).put(snapshotKey(version), new Response(snapshot));
+    const snapshot = pyodide.makeMemorySnapshot(); // a copy of all Python's memory: a small phone may refuse
+    const cache = await caches.open(SNAPSHOTS);
+    await cache.put(snapshotKey(version), new Response(snapshot));
+    for (const request of await cache.keys()) {
+      if (request.url !== snapshotKey(version)) await cache.delete(request);
+    }
+    postMessage({ type: "snapshot saved" });
   } catch (error) {
     console.warn(`Python's snapshot was not saved, the next visit starts it afresh: ${plainWords(error)}`);
   }
 }
 
-const forgetSnapshot = () => caches.delete(SNAPSHOTS).catch(() => {});
+async function forgetSnapshot(version) {
+  try {
+    await (await caches.open(SNAPSHOTS)).delete(snapshotKey(version));
+  } catch {
+    // no cache storage: nothing was saved
+  }
+}
 
 // The interpreter, from this version's snapshot when there is one, else started afresh (and snapshotted).
 async function startPython(version) {
@@ -112,14 +128,16 @@ async function startPython(version) {
   if (snapshot) {
     try {
       const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), runtimeFailure()]);
+      startedFromSnapshot = version;
       return { pyodide, start: "snapshot" };
     } catch (error) {
       console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
-      await forgetSnapshot();
+      await forgetSnapshot(version);
+      failedDownloads.length = 0; // a download that failed then is tried again, and reported if it fails again
     }
   }
   const pyodide = await Promise.race([loadPyodide({ indexURL, _makeSnapshot: true }), runtimeFailure()]);
-  saveSnapshot(pyodide.makeMemorySnapshot(), version); // not awaited: loading goes on meanwhile
+  saveSnapshot(pyodide, version);
   return { pyodide, start: "fresh" };
 }
 
@@ -162,7 +180,11 @@ async function load() {
   }
 
   progress(2);
-  await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+  try {
+    await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+  } catch (error) {
+    throw failure("NumPy and micropip did not load", error);
+  }
   for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
     try {
       pyodide.runPython(`import ${module}`); // Pyodide does not fail when a package does: prove it
@@ -212,8 +234,9 @@ const loading = load(); // the one place where anything is loaded
 loading.then(
   ({ status }) => postMessage({ type: "ready", status }),
   (error) => {
-    forgetSnapshot(); // in case the snapshot was the trouble: the next visit starts Python afresh
     postMessage({ type: "error", message: plainWords(error) });
+    // In case the snapshot was the trouble, the next visit starts Python afresh.
+    if (startedFromSnapshot) forgetSnapshot(startedFromSnapshot);
   },
 );
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -63,25 +62,37 @@ def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[l
 def page_answers(digits: list[pendigits.PenDigit], pages: int = 2, dist: Path | None = None) -> list[dict]:
     """Every network's answer for every digit, drawn into the built page with the mouse. The digits are dealt
     to `pages` browsers working at once (each draws its share in order); each keeps its own variation."""
-    shares = [(digits[i::pages], variations(len(digits))[i::pages], dist, i) for i in range(pages)]
+    from .browser import ensure_chromium
+
+    chromium = ensure_chromium()  # once, here: two installs at once would fight over apt's lock
+    shares = [(digits[i::pages], variations(len(digits))[i::pages], dist, i, chromium) for i in range(pages)]
     if pages == 1:
         answers = [draw_in_page(*shares[0])]
     else:
-        with ProcessPoolExecutor(pages, mp_context=multiprocessing.get_context("spawn")) as pool:
-            answers = list(pool.map(draw_in_page, *zip(*shares, strict=True)))
+        with multiprocessing.get_context("spawn").Pool(pages) as pool:
+            # Taken as they finish: a failed share raises at once, and leaving the block stops the other browsers.
+            finished = dict(pool.imap_unordered(draw_share, enumerate(shares)))
+        answers = [finished[i] for i in range(pages)]
     return [answers[i % pages][i // pages] for i in range(len(digits))]  # dealt back into the digits' order
 
 
-def draw_in_page(digits: list[pendigits.PenDigit], variations: list[dict], dist: Path | None, page_number: int):
+def draw_share(numbered_share: tuple[int, tuple]) -> tuple[int, list[dict]]:
+    number, share = numbered_share
+    return number, draw_in_page(*share)
+
+
+def draw_in_page(
+    digits: list[pendigits.PenDigit], variations: list[dict], dist: Path | None, page_number: int, chromium: str
+) -> list[dict]:
     """One browser's share: draw each digit, press Vote, read the four networks' answers and the vote."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import DIST, FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, press, wait_until_loaded
+    from .browser import DIST, FLAGS, Server, draw_with_mouse, fit_to_box, press, wait_until_loaded
 
     server = Server(dist or DIST)
     answers = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
         page = browser.new_page()
         page.goto(server.url)
         if wait_until_loaded(page) != "idle":
@@ -89,12 +100,12 @@ def draw_in_page(digits: list[pendigits.PenDigit], variations: list[dict], dist:
         box = page.locator("#pad").bounding_box()
         began = time.perf_counter()
         for i, (digit, variation) in enumerate(zip(digits, variations, strict=True)):
-            page.click("#clear")
-            strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
-            draw_with_mouse(page, strokes, variation["steps"])
             try:
+                page.click("#clear")
+                strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
+                draw_with_mouse(page, strokes, variation["steps"])
                 press(page, "#vote", len(digit.strokes))
-            except TimeoutError as e:  # names the digit, to draw it again by hand
+            except Exception as e:  # Playwright's errors or no answer: name the digit, to draw it again by hand
                 raise RuntimeError(f"page {page_number + 1}, a {digit.label} by writer {digit.writer}: {e}") from None
             cells = page.eval_on_selector_all("[data-answer]", "cs => cs.map(c => [c.dataset.answer, c.textContent])")
             answers.append({name: int(text) for name, text in cells})

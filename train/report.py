@@ -196,7 +196,7 @@ def drawn_section() -> str:
         "![Digits the vote misread](misread-drawn.png)",
         "",
         "Reproduce: `python3 build.py`, then `.venv/bin/python -m train drawn` (every held-out digit drawn in the "
-        "page by two browsers at once: about 35 minutes on 2 cores; `--per-digit 30` draws 300 in about 5).",
+        "page by two browsers at once: about 31 minutes on 2 cores; `--per-digit 30` draws 300 in about 5).",
         "",
     ]
     return "\n".join(lines)

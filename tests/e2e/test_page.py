@@ -260,6 +260,7 @@ def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server,
 def test_works_offline_after_the_first_visit(context, server, held_out):
     page = open_page(context, server)
     assert python_start(page) == "fresh"
+    page.wait_for_selector('body[data-python-snapshot="saved"]')  # saved while loading went on
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # registered once Python is ready
     for _ in range(200):
         if page.evaluate("navigator.serviceWorker.controller !== null"):
@@ -295,10 +296,12 @@ DAMAGE_SNAPSHOT = """async () => {
 def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out):
     page = open_page(context, server)
     assert python_start(page) == "fresh"
+    page.wait_for_selector('body[data-python-snapshot="saved"]')
     assert page.evaluate(DAMAGE_SNAPSHOT) == 1
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh"
+    page.wait_for_selector('body[data-python-snapshot="saved"]')
     page.reload()  # the fresh start saved a good snapshot again
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "snapshot"
