@@ -43,3 +43,10 @@ def test_every_held_out_digit_with_its_benchmark_variation_stays_inside_the_box(
     digits = pendigits.held_out_digits(pendigits.read_digits(path))
     for digit, variation in zip(digits, drawn.variations(len(digits)), strict=True):
         assert inside(fit_to_box(digit.strokes, BOX, variation["height"], variation["offset"]), BOX)
+
+
+def test_the_drawn_benchmark_refuses_a_folder_that_is_not_a_built_site(tmp_path, capsys):
+    from train.__main__ import main
+
+    assert main(["drawn", "--mode", "page", "--dist", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == f"error: {tmp_path} is not a built site: run `python3 build.py` first"

@@ -116,9 +116,14 @@ def main(argv: list[str] | None = None) -> int:
 
             write_report(args.data_dir)
         elif "drawn" in args.what:
+            from .browser import DIST
             from .drawn import benchmark as drawn_benchmark
 
-            drawn_benchmark(args.mode, args.per_digit, args.pages, args.dist)
+            site = args.dist or DIST
+            if args.mode != "native" and not (site / "build.json").exists():
+                print(f"error: {site} is not a built site: run `python3 build.py` first", file=sys.stderr)
+                return 1
+            drawn_benchmark(args.mode, args.per_digit, args.pages, site)
         elif "bench" in args.what:
             from .bench import benchmark
 
