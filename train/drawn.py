@@ -19,7 +19,7 @@ import numpy as np
 
 from . import pendigits
 from .publish import WEIGHTS_DIR
-from .report import DOCS, confusion_matrix, top_confusions
+from .report import DOCS, confusion_matrix, summary_of
 
 NAMES = ["B1", "B2", "B3", "B4", "vote"]
 SEED = 2024
@@ -118,17 +118,9 @@ def draw_in_page(
 
 
 def summary(digits, answers) -> dict:
+    """For each network: accuracy, accuracy per digit and the most common mistakes."""
     truth = np.array([d.label for d in digits])
-    out = {}
-    for name in NAMES:
-        predicted = np.array([a[name] for a in answers])
-        matrix = confusion_matrix(truth, predicted)
-        out[name] = {
-            "accuracy": float((predicted == truth).mean()),
-            "per_digit": [float(matrix[d, d] / max(matrix[d].sum(), 1)) for d in range(10)],
-            "confusions": top_confusions(matrix, 6),
-        }
-    return out
+    return {name: summary_of(confusion_matrix(truth, np.array([a[name] for a in answers]))) for name in NAMES}
 
 
 def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> None:

@@ -101,11 +101,34 @@ def percent(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
+def summary_of(matrix: np.ndarray) -> dict:
+    """From a confusion matrix: the accuracy, the accuracy on each digit, and the six most common mistakes."""
+    return {
+        "accuracy": float(np.trace(matrix) / matrix.sum()),
+        "per_digit": [float(matrix[d, d] / max(matrix[d].sum(), 1)) for d in range(10)],
+        "confusions": top_confusions(matrix, 6),
+    }
+
+
+def per_digit_table(summaries: dict[str, dict]) -> list[str]:
+    lines = ["| digit | " + " | ".join(summaries) + " |", "|---|" + "---|" * len(summaries)]
+    for digit in range(10):
+        lines.append(f"| {digit} | " + " | ".join(percent(s["per_digit"][digit]) for s in summaries.values()) + " |")
+    return lines
+
+
+def confusions_table(summaries: dict[str, dict]) -> list[str]:
+    lines = ["| network | true -> answer (count) |", "|---|---|"]
+    for name, summary in summaries.items():
+        lines.append(f"| {name} | " + ", ".join(f"{i} -> {j} ({n})" for i, j, n in summary["confusions"]) + " |")
+    return lines
+
+
 def mnist_section(weights_dir: Path, data_dir: Path) -> str:
     entries = read_manifest(weights_dir)
     probabilities, truth = test_probabilities(weights_dir, data_dir)
-    predictions = {name: p.argmax(axis=1) for name, p in probabilities.items()}
-    matrices = {name: confusion_matrix(truth, pred) for name, pred in predictions.items()}
+    matrices = {name: confusion_matrix(truth, p.argmax(axis=1)) for name, p in probabilities.items()}
+    summaries = {name: summary_of(matrix) for name, matrix in matrices.items()}
     plot_confusion(matrices["Vote"], "Vote on the MNIST test set", DOCS / "confusion-vote.png")
     plot_training_curves(entries, DOCS / "training-curves.png")
 
@@ -117,29 +140,16 @@ def mnist_section(weights_dir: Path, data_dir: Path) -> str:
     ]
     for entry in entries:
         name = entry["name"]
-        accuracy = (predictions[name] == truth).mean()
+        accuracy = summaries[name]["accuracy"]
         original = ORIGINAL_ACCURACY.get(name)
         lines.append(
             f"| {name} | {'-'.join(map(str, entry['layers']))} | {entry['trained_on']} | **{percent(accuracy)}** "
             f"| {percent(original) if original else ''} |"
         )
-    lines.append(f"| Vote | average of the four | | **{percent((predictions['Vote'] == truth).mean())}** | |")
+    lines.append(f"| Vote | average of the four | | **{percent(summaries['Vote']['accuracy'])}** | |")
     lines += ["", "The original's B3 and B4 figures are on EMNIST's test set; ours are all on MNIST's.", ""]
-
-    lines += [
-        "### Accuracy per digit",
-        "",
-        "| digit | " + " | ".join(predictions) + " |",
-        "|---|" + "---|" * len(predictions),
-    ]
-    for digit in range(10):
-        row = [percent(m[digit, digit] / m[digit].sum()) for m in matrices.values()]
-        lines.append(f"| {digit} | " + " | ".join(row) + " |")
-
-    lines += ["", "### Most common confusions", "", "| network | true -> answer (count) |", "|---|---|"]
-    for name, matrix in matrices.items():
-        mistakes = ", ".join(f"{i} -> {j} ({n})" for i, j, n in top_confusions(matrix, 6))
-        lines.append(f"| {name} | {mistakes} |")
+    lines += ["### Accuracy per digit", "", *per_digit_table(summaries)]
+    lines += ["", "### Most common confusions", "", *confusions_table(summaries)]
 
     lines += [
         "",
@@ -184,13 +194,8 @@ def drawn_section() -> str:
     if "agreement" in results:
         lines.append("| page = native | " + " | ".join(percent(results["agreement"][n]) for n in names) + " |")
     main = "page" if "page" in results else "native"
-    lines += ["", f"### Per digit ({main})", "", "| digit | " + " | ".join(names) + " |", "|---|" + "---|" * 5]
-    for digit in range(10):
-        lines.append(f"| {digit} | " + " | ".join(percent(results[main][n]["per_digit"][digit]) for n in names) + " |")
-    lines += ["", "### Most common confusions", "", "| network | true -> answer (count) |", "|---|---|"]
-    for name in names:
-        mistakes = ", ".join(f"{i} -> {j} ({n})" for i, j, n in results[main][name]["confusions"])
-        lines.append(f"| {name} | {mistakes} |")
+    lines += ["", f"### Per digit ({main})", "", *per_digit_table(results[main])]
+    lines += ["", "### Most common confusions", "", *confusions_table(results[main])]
     lines += [
         "",
         "![Digits the vote misread](misread-drawn.png)",
