@@ -218,12 +218,21 @@ def fetch(key: str, downloads: Path | None = None) -> Path:
 DEFLATED = {"compress_type": zipfile.ZIP_DEFLATED, "compresslevel": 9}
 
 
-def redeflated(wheel: bytes) -> bytes:
-    """The same wheel with its members compressed (NumPy's are stored raw): identical contents, ~4x smaller."""
+def add_member(archive: zipfile.ZipFile, path: str, data: bytes) -> None:
+    """A new file in a zip we write, dated and permissioned alike every time: same contents, same bytes."""
+    member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+    member.external_attr = 0o644 << 16
+    archive.writestr(member, data, **DEFLATED)
+
+
+def redeflated(archive: bytes, keeps=lambda name: True) -> bytes:
+    """The same zip with its members compressed (NumPy's are stored raw): identical contents, ~4x smaller;
+    with `keeps`, only the members whose names it accepts."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(wheel)) as source, zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            target.writestr(info, source.read(info), **DEFLATED)
+            if keeps(info.filename):
+                target.writestr(info, source.read(info), **DEFLATED)
     return out.getvalue()
 
 
@@ -237,12 +246,7 @@ def stdlib_keeps(name: str) -> bool:
 
 def trimmed_stdlib(stdlib_zip: bytes) -> bytes:
     """python_stdlib.zip without the modules of STDLIB_UNUSED and the rarer encodings."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(stdlib_zip)) as source, zipfile.ZipFile(out, "w") as kept:
-        for info in source.infolist():
-            if stdlib_keeps(info.filename):
-                kept.writestr(info, source.read(info), **DEFLATED)
-    return out.getvalue()
+    return redeflated(stdlib_zip, stdlib_keeps)
 
 
 # Python compiles every module it imports from its source unless bytecode lies beside it, and in the page
@@ -268,8 +272,8 @@ await micropip.install("emfs:/work/${ours}", deps=False)
 import numpy, recognizer.app  # all that the page imports
 assert sys.implementation.cache_tag == "${process.env.CACHE_TAG}", sys.implementation.cache_tag
 imported = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
+stdlib = next(path for path in sys.path if path.endswith(".zip"))
 for name in sorted(os.listdir("/work")):
-    stdlib = next(path for path in sys.path if path.endswith(".zip"))
     folder = stdlib if name == "python_stdlib.zip" else os.path.dirname(os.path.dirname(micropip.__file__))
     with zipfile.ZipFile(f"/work/{name}") as archive, zipfile.ZipFile(f"/work/{name}.pyc", "w") as compiled:
         for path in archive.namelist():
@@ -285,18 +289,20 @@ for name in sorted(os.listdir("/work")):
 """
 
 
-def compiled_by_pyodide(pyodide_tarball: Path, stdlib: bytes, wheels: dict[str, bytes], ours: str) -> dict:
+def compiled_by_pyodide(
+    runtime_files: dict[str, bytes], lock: dict, stdlib: bytes, wheels: dict[str, bytes], ours: str
+) -> dict[str, dict[str, bytes]]:
     """For the standard library and each wheel, the bytecode of each module the page imports: {archive: {path of
-    the .py: .pyc bytes}}, compiled by the Python of the pinned Pyodide running under Node."""
+    the .py: .pyc bytes}}, compiled by the Python of the pinned Pyodide (its PYODIDE_FILES and package lock)
+    running under Node."""
     if not shutil.which("node"):
         raise BuildError("compiling Python to bytecode needs Node.js (node)")
     with tempfile.TemporaryDirectory(prefix="pyodide-") as folder:
         runtime, work = Path(folder) / "runtime", Path(folder) / "work"
         runtime.mkdir()
         work.mkdir()
-        for name in PYODIDE_FILES:
-            (runtime / name).write_bytes(tarball_member(pyodide_tarball, name))
-        lock = json.loads(tarball_member(pyodide_tarball, "pyodide-lock.json"))
+        for name, data in runtime_files.items():
+            (runtime / name).write_bytes(data)
         packages = {name: data for name, data in wheels.items() if name != ours}
         (runtime / "pyodide-lock.json").write_text(json.dumps(page_lock(lock, packages)))
         archives = {"python_stdlib.zip": stdlib, **wheels}
@@ -338,9 +344,7 @@ def with_bytecode(archive: bytes, bytecode: dict[str, bytes], beside: bool = Fal
                 data += "".join(f"{path},{record_hash(pyc)},{len(pyc)}\n" for path, pyc in added.items()).encode()
             target.writestr(info, data, **DEFLATED)
         for path, pyc in added.items():
-            member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
-            member.external_attr = 0o644 << 16
-            target.writestr(member, pyc, **DEFLATED)
+            add_member(target, path, pyc)
     return out.getvalue()
 
 
@@ -388,9 +392,7 @@ def recognizer_wheel(version: str, requires: list[str], source: Path = SITE / "p
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as wheel:
         for path, data in files.items():
-            member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same code, same bytes
-            member.external_attr = 0o644 << 16
-            wheel.writestr(member, data, **DEFLATED)
+            add_member(wheel, path, data)
     return name, out.getvalue()
 
 
@@ -474,9 +476,10 @@ def build(with_weights: bool = True) -> None:
 
         step(f"[2/7] Pyodide {PYODIDE_VERSION}: runtime, trimmed standard library")
         pyodide = fetch("pyodide")
+        runtime = {name: tarball_member(pyodide, name) for name in PYODIDE_FILES}
+        pyodide_lock = json.loads(tarball_member(pyodide, "pyodide-lock.json"))
         (out / "pyodide").mkdir()
-        for name in PYODIDE_FILES:
-            data = tarball_member(pyodide, name)
+        for name, data in runtime.items():
             if name in GZIPPED:
                 (out / "pyodide" / f"{name}.gz").write_bytes(gzip.compress(data, 9, mtime=0))
             else:
@@ -492,15 +495,14 @@ def build(with_weights: bool = True) -> None:
         wheels[wheel_name] = ours
 
         step("[5/7] Python bytecode for all of them, compiled by Pyodide's Python, and the package lock")
-        bytecode = compiled_by_pyodide(pyodide, stdlib, wheels, wheel_name)
+        bytecode = compiled_by_pyodide(runtime, pyodide_lock, stdlib, wheels, wheel_name)
         (out / "pyodide" / "python_stdlib.zip").write_bytes(with_bytecode(stdlib, bytecode["python_stdlib.zip"], True))
         wheels = {name: with_bytecode(data, bytecode[name]) for name, data in wheels.items()}
         (out / "py").mkdir()
         (out / "py" / wheel_name).write_bytes(wheels.pop(wheel_name))
         for file_name, data in wheels.items():
             (out / "pyodide" / file_name).write_bytes(data)
-        lock = page_lock(json.loads(tarball_member(pyodide, "pyodide-lock.json")), wheels)
-        (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+        (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(page_lock(pyodide_lock, wheels), indent=1))
 
         if with_weights:
             step(f"[6/7] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
