@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from train.browser import DIST, FLAGS, Server, ensure_chromium, wait_until_loaded  # noqa: E402
+from train.browser import DIST, FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded  # noqa: E402
 
 TARGETS = {"first": 4.0, "repeat": 2.0, "vote": 50.0, "size": 16.0}
 VOTES = 10
@@ -73,13 +73,7 @@ def one_run(playwright, executable: str, dist: Path) -> dict:
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(server.url)
         first = loaded_marks(page)
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        for _ in range(400):  # the service worker controls the page once it has cached every file
-            if page.evaluate("navigator.serviceWorker.controller !== null"):
-                break
-            page.wait_for_timeout(50)
-        else:
-            raise RuntimeError("the service worker never took control")
+        wait_for_service_worker(page, seconds=20)
         draw_a_one(page)
         votes = []
         for _ in range(VOTES):

@@ -36,11 +36,8 @@ def test_any_digit_stays_inside_the_box_whatever_its_shape_size_and_offset():
         assert inside(fitted, BOX)
 
 
-def test_every_held_out_digit_with_its_benchmark_variation_stays_inside_the_box():
-    path = pendigits.default_path()
-    if not path.exists():
-        pytest.skip(f"{path} absent: the pen-digit data lives outside the project (set $PENDIGITS)")
-    digits = pendigits.held_out_digits(pendigits.read_digits(path))
+def test_every_held_out_digit_with_its_benchmark_variation_stays_inside_the_box(pen_digits):
+    digits = pendigits.held_out_digits(pen_digits)
     for digit, variation in zip(digits, drawn.variations(len(digits)), strict=True):
         assert inside(fit_to_box(digit.strokes, BOX, variation["height"], variation["offset"]), BOX)
 

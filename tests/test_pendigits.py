@@ -89,11 +89,8 @@ def test_the_default_path_is_beside_the_project_or_named_by_pendigits(monkeypatc
     assert pendigits.default_path() == tmp_path / "elsewhere.tra"
 
 
-def test_the_real_file_has_the_published_counts():
-    path = pendigits.default_path()
-    if not path.exists():
-        pytest.skip(f"{path} absent: the pen-digit data lives outside the project")
-    digits = pendigits.read_digits(path)
+def test_the_real_file_has_the_published_counts(pen_digits):
+    digits = pen_digits
     assert len(digits) == 7494
     assert np.bincount([d.label for d in digits]).tolist() == [
         780,

@@ -67,6 +67,17 @@ def wait_until_loaded(page) -> str:
     return page.get_attribute("#result", "data-state")
 
 
+def wait_for_service_worker(page, seconds: float) -> None:
+    """Wait until the service worker (registered once Python is ready) controls the page, which it does once it
+    has cached every file of the site."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    for _ in range(round(seconds * 20)):
+        if page.evaluate("navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(50)
+    raise RuntimeError(f"the service worker did not take control within {seconds} s")
+
+
 def fit_to_box(
     strokes: list[np.ndarray], box: dict, height: float = 0.6, offset=(0.0, 0.0), margin: float = 0.03
 ) -> list[np.ndarray]:

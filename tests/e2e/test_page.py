@@ -14,19 +14,16 @@ import numpy as np
 import pytest
 
 from train import pendigits
-from train.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from train.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 
 pytestmark = pytest.mark.e2e
 NAMES = ["B1", "B2", "B3", "B4", "vote"]
 
 
 @pytest.fixture(scope="module")
-def held_out() -> list[pendigits.PenDigit]:
+def held_out(pen_digits) -> list[pendigits.PenDigit]:
     """The first held-out digit of each kind, 0 to 9."""
-    path = pendigits.default_path()
-    if not path.exists():
-        pytest.skip(f"{path} absent: the pen-digit data lives outside the project (set $PENDIGITS)")
-    digits = pendigits.held_out_digits(pendigits.read_digits(path))
+    digits = pendigits.held_out_digits(pen_digits)
     return [next(d for d in digits if d.label == label) for label in range(10)]
 
 
@@ -261,11 +258,7 @@ def test_works_offline_after_the_first_visit(context, server, held_out):
     page = open_page(context, server)
     assert python_start(page) == "fresh"
     page.wait_for_selector('body[data-python-snapshot="saved"]')  # saved while loading went on
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # registered once Python is ready
-    for _ in range(200):
-        if page.evaluate("navigator.serviceWorker.controller !== null"):
-            break
-        page.wait_for_timeout(50)
+    wait_for_service_worker(page, seconds=10)
     server.stop()
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
