@@ -4,13 +4,13 @@
 
 const SIZE = 280; // strokes are kept in the pad's own 280x280 units, whatever its size on screen
 const PEN = 16; // shown pen width; Python redraws the strokes with a pen sized to the digit anyway
-const STEPS = 4; // loading steps: runtime, NumPy, recognizer, weights
 
 const pad = document.getElementById("pad");
 const ink = pad.getContext("2d");
 const result = document.getElementById("result");
 const statusLine = document.getElementById("status");
 const askButtons = [...document.querySelectorAll("button[data-model]"), document.getElementById("vote")];
+const STEPS = document.querySelectorAll("#steps li").length; // loading steps, as the page lists them
 
 const strokes = []; // each stroke: a list of [x, y] points, y down
 let stroke = null; // the stroke being drawn
