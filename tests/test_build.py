@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import gzip
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -18,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from train.browser import build_script
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
-build = importlib.util.module_from_spec(spec)
-sys.modules["build"] = build  # dataclasses look their module up here
-spec.loader.exec_module(build)
+build = build_script()
 
 NPM_404 = """npm warn Unknown user config "nodedir".
 npm error code E404
