@@ -6,12 +6,13 @@ their answers side by side; the vote is the average of their probabilities.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from .chart import pie_chart
-from .models import load_models, read_manifest
+from .models import WeightsError, load_models, read_manifest
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
@@ -102,3 +103,19 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
     }
+
+
+# --- JSON in, JSON out: what the page's worker calls, so no Python object crosses into JavaScript ---------
+
+
+def load_json(weights_dir: str) -> str:
+    """load() as JSON; {"error": reason} when models.json itself is unusable (then nothing can be read)."""
+    try:
+        return json.dumps(load(weights_dir))
+    except WeightsError as error:
+        return json.dumps({"error": str(error)})
+
+
+def recognize_json(model: str, strokes: str) -> str:
+    """recognize() with the strokes and the answer as JSON."""
+    return json.dumps(recognize(model, json.loads(strokes)))
