@@ -1,8 +1,9 @@
 // Pyodide's WebAssembly is shipped gzipped (build.py): pyodide.asm.wasm.gz is 2.8 MB where the plain file is
 // 8.6 MB. fetchUnpackingWasm wraps fetch so that Pyodide's request for pyodide.asm.wasm is answered with the
 // unpacked bytes of pyodide.asm.wasm.gz; every other request passes through. Used by worker.js and by the
-// Node check in build.py.
+// Node check (builder/check-dist.mjs).
 "use strict";
+/* exported fetchUnpackingWasm */
 
 function fetchUnpackingWasm(fetch) {
   return async (resource, options) => {

@@ -1,22 +1,17 @@
 // The worker owns Python, in Pyodide's web-worker pattern: the page posts messages, the worker answers.
-// It loads everything once, in four steps: the Python runtime, NumPy, our recognizer package (the wheel
-// build.json names, installed by micropip), the networks' weights (weights/models.json and the files it lists).
+// It loads everything once, in the steps load-python.js lists (LOAD_STEPS): the Python runtime, NumPy, our
+// recognizer package (the wheel build.json names, installed by micropip), the networks' weights
+// (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
 // In: {recognize: "B1".."B4" or "vote", strokes}.
 // Out: {type: "progress" | "ready" | "error" | "answer" | "snapshot saved", ...}.
 "use strict";
+/* global fetchUnpackingWasm, LOAD_STEPS, loadRecognizer, plainWords, loadPyodide -- from importScripts below */
 
-const STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
 const SITE = new URL("./", self.location).href;
 
+// step counts from 1; the page draws its list of steps from `steps`.
 function progress(step) {
-  postMessage({ type: "progress", step, text: STEPS[step - 1] });
-}
-
-// The line of an error that says what went wrong: the last of a Python traceback, without the exception's
-// class name or a final full stop (the page adds its own).
-function plainWords(error) {
-  const lines = String((error && error.message) || error).trim().split("\n");
-  return lines[lines.length - 1].replace(/^([\w.]+(Error|Exception)): /, "").replace(/\.+$/, "");
+  postMessage({ type: "progress", step, steps: LOAD_STEPS, text: LOAD_STEPS[step - 1] });
 }
 
 const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
@@ -37,12 +32,12 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-importScripts("unpack-wasm.js");
+importScripts("unpack-wasm.js", "load-python.js");
 self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
   const detail = failedDownloads.length ? [...new Set(failedDownloads)].join("; ") : plainWords(error);
-  return new Error(detail ? `${what} (${detail})` : what);
+  return new Error(detail ? `${what} (${detail})` : what, { cause: error });
 }
 
 async function download(path, what) {
@@ -50,7 +45,7 @@ async function download(path, what) {
   try {
     response = await plainFetch(path);
   } catch (error) {
-    throw new Error(`could not download ${what} (${path}): ${plainWords(error)}`);
+    throw new Error(`could not download ${what} (${path}): ${plainWords(error)}`, { cause: error });
   }
   if (!response.ok) throw new Error(`could not download ${what} (${path}): HTTP ${response.status}`);
   return response;
@@ -64,7 +59,7 @@ async function downloadWeights() {
   try {
     models = JSON.parse(manifest).models;
   } catch (error) {
-    throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`);
+    throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`, { cause: error });
   }
   const files = await Promise.all(
     models.map(async ({ file }) => {
@@ -169,7 +164,7 @@ async function load() {
   try {
     importScripts("pyodide/pyodide.js");
   } catch (error) {
-    throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`);
+    throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`, { cause: error });
   }
   const { version, recognizer_wheel: wheel } = await build;
   let pyodide, start;
@@ -179,55 +174,13 @@ async function load() {
     throw failure("the Python runtime did not start", error);
   }
 
-  progress(2);
-  try {
-    await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
-  } catch (error) {
-    throw failure("NumPy and micropip did not load", error);
-  }
-  for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
-    try {
-      pyodide.runPython(`import ${module}`); // Pyodide does not fail when a package does: prove it
-    } catch (error) {
-      throw failure(`${name} did not load`, error);
-    }
-  }
-
-  progress(3);
-  try {
-    // deps=False: NumPy is already here, and nothing may be looked up on PyPI.
-    const url = JSON.stringify(new URL(wheel, SITE).href);
-    await pyodide.runPythonAsync(`await micropip.install(${url}, deps=False)`);
-    pyodide.runPython("import recognizer.app");
-  } catch (error) {
-    throw failure(`the recognizer package (${wheel}) did not install`, error);
-  }
-
-  progress(4);
-  const { manifest, files } = await weights;
-  pyodide.FS.mkdirTree("/weights");
-  pyodide.FS.writeFile("/weights/models.json", manifest);
-  for (const [file, bytes] of files) if (bytes) pyodide.FS.writeFile(`/weights/${file}`, bytes);
-  // JSON in, JSON out: no Python object crosses into JavaScript.
-  const [status, answer] = pyodide
-    .runPython(
-      `import json
-from recognizer import app
-from recognizer.models import WeightsError
-
-def answer(model, strokes):
-    return json.dumps(app.recognize(model, json.loads(strokes)))
-
-try:
-    status = json.dumps(app.load("/weights"))
-except WeightsError as error:  # models.json itself is unusable
-    status = json.dumps({"error": str(error)})
-status, answer`,
-    )
-    .toJs();
-  const loaded = JSON.parse(status);
-  if (loaded.error) throw new Error(`the networks could not be loaded: ${loaded.error}`);
-  return { status: { ...loaded, python: start }, answer };
+  const { status, answer } = await loadRecognizer(pyodide, {
+    wheel: { url: new URL(wheel, SITE).href, name: wheel },
+    weights,
+    onStep: progress,
+    failure,
+  });
+  return { status: { ...status, python: start }, answer };
 }
 
 const loading = load(); // the one place where anything is loaded
@@ -244,7 +197,7 @@ self.onmessage = async ({ data }) => {
   const model = data.recognize;
   try {
     const { answer } = await loading;
-    postMessage({ type: "answer", answer: JSON.parse(answer(model, JSON.stringify(data.strokes))) });
+    postMessage({ type: "answer", answer: answer(model, data.strokes) });
   } catch (error) {
     postMessage({ type: "answer", answer: { state: "error", model, message: plainWords(error) } });
   }

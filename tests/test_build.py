@@ -1,4 +1,5 @@
-"""build.py's pieces: downloads are checked, wheels are valid, the service worker covers every file of dist/."""
+"""The build's pieces (builder/): downloads are checked, wheels are valid, the service worker covers every file of
+dist/, the server sends the right types; and build.py's command stops with one line."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from train.browser import build_script
-
-ROOT = Path(__file__).resolve().parents[1]
-build = build_script()
+import build
+from builder import archives, lock, pins, precache, server, weights
+from builder.errors import BuildError, first_error_line
+from builder.wheel import recognizer_wheel
+from files import DIST, RECOGNIZER, check_hash
 
 NPM_404 = """npm warn Unknown user config "nodedir".
 npm error code E404
@@ -42,10 +44,10 @@ def fake_npm(folder: Path, script: str) -> None:
 
 def test_a_tampered_cached_download_stops_with_one_line(tmp_path):
     (tmp_path / "pyodide-0.29.5.tgz").write_bytes(b"not the real thing")
-    with pytest.raises(build.BuildError) as error:
-        build.fetch("pyodide", tmp_path)
+    with pytest.raises(BuildError) as error:
+        pins.fetch("pyodide", tmp_path)
     message = str(error.value)
-    assert "pyodide-0.29.5.tgz" in message and "sha256" in message and "delete it" in message
+    assert "pyodide-0.29.5.tgz" in message and "sha256 is" in message and "delete it" in message
     assert "\n" not in message
 
 
@@ -53,16 +55,19 @@ def test_a_tampered_registry_download_is_refused_and_not_cached(tmp_path, monkey
     fake_npm(tmp_path / "bin", 'echo "evil" > pyodide-0.29.5.tgz')
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     downloads = tmp_path / "downloads"
-    with pytest.raises(build.BuildError, match=r"pyodide-0\.29\.5\.tgz as downloaded: sha256 is .* not the pinned"):
-        build.fetch("pyodide", downloads)
+    pinned = pins.PINNED["pyodide"].sha256[:16]
+    with pytest.raises(
+        BuildError, match=rf"^pyodide-0\.29\.5\.tgz as downloaded: sha256 is \w{{16}}\.\.\., expected {pinned}"
+    ):
+        pins.fetch("pyodide", downloads)
     assert list(downloads.iterdir()) == []  # nothing half-checked stays in the cache
 
 
 def test_a_failed_registry_download_says_what_the_registry_said(tmp_path, monkeypatch):
     fake_npm(tmp_path / "bin", f"cat >&2 <<'EOF'\n{NPM_404}EOF\nexit 1")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    with pytest.raises(build.BuildError) as error:
-        build.fetch("pyodide", tmp_path / "downloads")
+    with pytest.raises(BuildError) as error:
+        pins.fetch("pyodide", tmp_path / "downloads")
     assert str(error.value) == (
         "pyodide@0.29.5: download failed: 404 Not Found - GET https://registry.npmjs.org/pyodide - Not found"
     )
@@ -74,7 +79,7 @@ def test_pip_errors_are_reduced_to_their_line():
         "ERROR: Could not find a version that satisfies the requirement micropip==9.9\n"
         "ERROR: No matching distribution found for micropip==9.9\n"
     )
-    assert build.first_error_line(stderr) == "Could not find a version that satisfies the requirement micropip==9.9"
+    assert first_error_line(stderr) == "Could not find a version that satisfies the requirement micropip==9.9"
 
 
 def test_the_command_prints_one_line_without_a_traceback_and_keeps_the_old_dist(tmp_path, monkeypatch, capsys):
@@ -83,7 +88,7 @@ def test_the_command_prints_one_line_without_a_traceback_and_keeps_the_old_dist(
     dist.mkdir()
     (dist / "index.html").write_text("the previous build")
     (downloads / "pyodide-0.29.5.tgz").write_bytes(b"tampered")
-    monkeypatch.setattr(build, "DOWNLOADS", downloads)
+    monkeypatch.setattr(build, "DOWNLOADS", downloads)  # the folders build.py's command builds with
     monkeypatch.setattr(build, "DIST", dist)
     monkeypatch.setattr(sys, "argv", ["build.py"])
     assert build.main() == 1
@@ -93,19 +98,19 @@ def test_the_command_prints_one_line_without_a_traceback_and_keeps_the_old_dist(
 
 
 def test_the_pins_are_one_table_of_full_sha256_hashes():
-    for pinned in build.PINNED.values():
+    for pinned in pins.PINNED.values():
         assert len(pinned.sha256) == 64 and int(pinned.sha256, 16) >= 0
-        assert pinned.source in ("npm", "pypi") or pinned.source in build.PINNED
-    assert build.PINNED["numpy"].sha256 == "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"
+        assert pinned.source in ("npm", "pypi") or pinned.source in pins.PINNED
+    assert pins.PINNED["numpy"].sha256 == "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"
 
 
 # --- wheels and the lock --------------------------------------------------------------------------------
 
 
 def test_the_recognizer_wheel_is_a_valid_wheel_of_the_package(tmp_path):
-    name, data = build.recognizer_wheel("0.1.0", ["numpy>=2.0"])
+    name, data = recognizer_wheel("0.1.0", ["numpy>=2.0"])
     assert name == "recognizer-0.1.0-py3-none-any.whl"
-    sources = sorted((ROOT / "site" / "py" / "recognizer").glob("*.py"))
+    sources = sorted(RECOGNIZER.glob("*.py"))
     with zipfile.ZipFile(io.BytesIO(data)) as wheel:
         assert wheel.testzip() is None
         for source in sources:
@@ -119,7 +124,7 @@ def test_the_recognizer_wheel_is_a_valid_wheel_of_the_package(tmp_path):
                 assert digest == size == ""
                 continue
             content = wheel.read(path)
-            assert (int(size), digest) == (len(content), build.record_hash(content))
+            assert (int(size), digest) == (len(content), archives.record_hash(content))
     # pip itself installs it, offline, and the installed package is our code
     (tmp_path / name).write_bytes(data)
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", "installed"]
@@ -129,7 +134,7 @@ def test_the_recognizer_wheel_is_a_valid_wheel_of_the_package(tmp_path):
 
 
 def test_the_recognizer_wheel_depends_only_on_its_sources():
-    assert build.recognizer_wheel("0.1.0", []) == build.recognizer_wheel("0.1.0", [])
+    assert recognizer_wheel("0.1.0", []) == recognizer_wheel("0.1.0", [])
 
 
 def make_stored_wheel() -> bytes:
@@ -152,17 +157,17 @@ def assert_same_members(original: bytes, redeflated: bytes) -> None:
 
 def test_redeflating_keeps_every_member_identical_and_shrinks_the_wheel():
     stored = make_stored_wheel()
-    smaller = build.redeflated(stored)
+    smaller = archives.redeflated(stored)
     assert len(smaller) < len(stored) / 5
     assert_same_members(stored, smaller)
 
 
 def test_the_real_numpy_wheel_keeps_its_contents_when_redeflated():
-    cached = build.DOWNLOADS / build.PINNED["numpy"].file
+    cached = pins.DOWNLOADS / pins.PINNED["numpy"].file
     if not cached.exists():
         pytest.skip("the NumPy wheel is not in downloads/ yet (python build.py fetches it)")
-    original = build.check_hash(cached.read_bytes(), build.PINNED["numpy"].sha256, cached.name)
-    smaller = build.redeflated(original)
+    original = check_hash(cached.read_bytes(), pins.PINNED["numpy"].sha256, cached.name, BuildError)
+    smaller = archives.redeflated(original)
     assert len(smaller) < len(original) / 3
     assert_same_members(original, smaller)
 
@@ -179,15 +184,15 @@ LOCK = {
 
 def test_bytecode_goes_where_python_looks_for_it():
     in_cache = "numpy/linalg/__pycache__/_linalg.cpython-313.pyc"
-    assert build.bytecode_path("numpy/linalg/_linalg.py", beside=False) == in_cache
-    assert build.bytecode_path("six.py", beside=False) == "__pycache__/six.cpython-313.pyc"
-    assert build.bytecode_path("json/decoder.py", beside=True) == "json/decoder.pyc"  # zipimport's place
+    assert archives.bytecode_path("numpy/linalg/_linalg.py", beside=False) == in_cache
+    assert archives.bytecode_path("six.py", beside=False) == "__pycache__/six.cpython-313.pyc"
+    assert archives.bytecode_path("json/decoder.py", beside=True) == "json/decoder.pyc"  # zipimport's place
 
 
 def test_adding_bytecode_keeps_every_member_and_lists_the_new_ones_in_record():
-    _, wheel = build.recognizer_wheel("0.1.0", [])
+    _, wheel = recognizer_wheel("0.1.0", [])
     pyc = {"recognizer/app.py": b"compiled app", "recognizer/chart.py": b"compiled chart"}
-    added = build.with_bytecode(wheel, pyc)
+    added = archives.with_bytecode(wheel, pyc)
     with zipfile.ZipFile(io.BytesIO(wheel)) as before, zipfile.ZipFile(io.BytesIO(added)) as after:
         assert after.testzip() is None
         for member in before.namelist():
@@ -196,16 +201,16 @@ def test_adding_bytecode_keeps_every_member_and_lists_the_new_ones_in_record():
         assert after.read("recognizer/__pycache__/app.cpython-313.pyc") == b"compiled app"
         record = after.read("recognizer-0.1.0.dist-info/RECORD").decode().splitlines()
         assert sorted(line.split(",")[0] for line in record) == sorted(after.namelist())
-        assert f"recognizer/__pycache__/chart.cpython-313.pyc,{build.record_hash(b'compiled chart')},14" in record
+        assert f"recognizer/__pycache__/chart.cpython-313.pyc,{archives.record_hash(b'compiled chart')},14" in record
 
 
 def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_gzipped():
-    dist = ROOT / "dist"
+    dist = DIST
     if not (dist / "build.json").exists():
         pytest.skip("dist/ is not built (python build.py)")
     assert gzip.decompress((dist / "pyodide" / "pyodide.asm.wasm.gz").read_bytes())[:4] == b"\0asm"
     assert not (dist / "pyodide" / "pyodide.asm.wasm").exists()
-    numpy = dist / "pyodide" / build.PINNED["numpy"].file
+    numpy = dist / "pyodide" / pins.PINNED["numpy"].file
     with zipfile.ZipFile(numpy) as wheel:
         names = set(wheel.namelist())
         pycs = [name for name in names if name.endswith(".pyc")]
@@ -219,18 +224,18 @@ def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_gzipped()
 
 
 def test_the_lock_names_only_our_wheels_with_their_hashes():
-    lock = build.page_lock(LOCK, {"numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl": b"abc"})
-    assert lock["info"] == LOCK["info"] and list(lock["packages"]) == ["numpy"]
-    numpy = lock["packages"]["numpy"]
+    page = lock.page_lock(LOCK, {"numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl": b"abc"})
+    assert page["info"] == LOCK["info"] and list(page["packages"]) == ["numpy"]
+    numpy = page["packages"]["numpy"]
     assert numpy["file_name"] == "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl"
     assert numpy["sha256"] == hashlib.sha256(b"abc").hexdigest()
 
 
 def test_the_lock_refuses_a_wrong_version_or_a_missing_dependency():
-    with pytest.raises(build.BuildError, match="names numpy 2.2.5, but the build ships 2.3.0"):
-        build.page_lock(LOCK, {"numpy-2.3.0-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
-    with pytest.raises(build.BuildError, match="scipy needs numpy"):
-        build.page_lock(LOCK, {"scipy-1.14.1-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
+    with pytest.raises(BuildError, match="names numpy 2.2.5, but the build ships 2.3.0"):
+        lock.page_lock(LOCK, {"numpy-2.3.0-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
+    with pytest.raises(BuildError, match="scipy needs numpy"):
+        lock.page_lock(LOCK, {"scipy-1.14.1-cp313-cp313-pyodide_2025_0_wasm32.whl": b""})
 
 
 # --- the standard library we ship --------------------------------------------------------------------
@@ -249,24 +254,24 @@ def stdlib_imports(folder: Path) -> set[str]:
 
 
 def test_the_trimmed_stdlib_keeps_what_the_page_imports():
-    imported = stdlib_imports(ROOT / "site" / "py" / "recognizer")
+    imported = stdlib_imports(RECOGNIZER)
     assert {"json", "dataclasses"} <= imported  # the parser finds the imports
     # ours, and what Pyodide's package loader and micropip import
     for name in imported | {"asyncio", "email.parser", "zipfile", "importlib.metadata", "tarfile"}:
         path = name.replace(".", "/")
-        assert build.stdlib_keeps(f"{path}.py") or build.stdlib_keeps(f"{path}/__init__.py"), name
+        assert archives.stdlib_keeps(f"{path}.py") or archives.stdlib_keeps(f"{path}/__init__.py"), name
     for encoding in ("utf_8", "cp437", "latin_1", "ascii"):
-        assert build.stdlib_keeps(f"encodings/{encoding}.py")
+        assert archives.stdlib_keeps(f"encodings/{encoding}.py")
 
 
 def test_the_trimmed_stdlib_leaves_out_the_unused_parts():
     for name in ("unittest/case.py", "multiprocessing/pool.py", "_pyrepl/main.py", "pdb.py", "encodings/cp1250.py"):
-        assert not build.stdlib_keeps(name)
+        assert not archives.stdlib_keeps(name)
     stdlib = io.BytesIO()
     with zipfile.ZipFile(stdlib, "w", zipfile.ZIP_DEFLATED) as z:
         for name in ("json/__init__.py", "unittest/__init__.py", "encodings/utf_8.py", "encodings/koi8_r.py"):
             z.writestr(name, f"# {name}\n")
-    with zipfile.ZipFile(io.BytesIO(build.trimmed_stdlib(stdlib.getvalue()))) as trimmed:
+    with zipfile.ZipFile(io.BytesIO(archives.trimmed_stdlib(stdlib.getvalue()))) as trimmed:
         assert trimmed.namelist() == ["json/__init__.py", "encodings/utf_8.py"]
         assert trimmed.read("json/__init__.py") == b"# json/__init__.py\n"
 
@@ -275,19 +280,19 @@ def test_the_trimmed_stdlib_leaves_out_the_unused_parts():
 
 
 def test_missing_weights_stop_the_build_with_one_line(tmp_path):
-    with pytest.raises(build.BuildError, match=r"models\.json: missing; train the networks .* or use --no-weights"):
-        build.copy_weights(tmp_path / "out", tmp_path)
+    with pytest.raises(BuildError, match=r"models\.json: missing; train the networks .* or use --no-weights"):
+        weights.copy_weights(tmp_path / "out", tmp_path)
 
 
 def test_a_weight_file_that_does_not_match_models_json_stops_the_build(tmp_path):
     (tmp_path / "B1.npz").write_bytes(b"weights")
     entry = {"name": "B1", "file": "B1.npz", "sha256": hashlib.sha256(b"other weights").hexdigest()}
     (tmp_path / "models.json").write_text(json.dumps({"models": [entry]}))
-    with pytest.raises(build.BuildError, match=r"B1\.npz \(against models\.json\): sha256 is"):
-        build.copy_weights(tmp_path / "out", tmp_path)
+    with pytest.raises(BuildError, match=r"B1\.npz \(against models\.json\): sha256 is"):
+        weights.copy_weights(tmp_path / "out", tmp_path)
     entry["sha256"] = hashlib.sha256(b"weights").hexdigest()
     (tmp_path / "models.json").write_text(json.dumps({"models": [entry]}))
-    assert build.copy_weights(tmp_path / "out", tmp_path) == 1
+    assert weights.copy_weights(tmp_path / "out", tmp_path) == 1
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["B1.npz", "models.json"]
 
 
@@ -303,33 +308,33 @@ def make_site(folder: Path) -> Path:
 
 def test_the_precache_list_covers_every_file_with_its_hash(tmp_path):
     site = make_site(tmp_path)
-    hashes = build.content_hashes(site)
+    hashes = precache.content_hashes(site)
     assert sorted(hashes) == ["index.html", "pyodide/pyodide.js", "weights/B1.npz"]
     assert hashes["pyodide/pyodide.js"] == hashlib.sha256(b"1").hexdigest()[:16]
-    template = build.SW_TEMPLATE.read_text()
-    text = build.service_worker(template, "v123", hashes)
+    template = precache.SW_TEMPLATE.read_text()
+    text = precache.service_worker(template, "v123", hashes)
     assert 'const VERSION = "v123";' in text
     assert json.loads(text.split("const PRECACHE = ")[1].split(";\n")[0]) == hashes
 
 
 def test_the_version_changes_when_any_file_changes_and_only_then(tmp_path):
     site = make_site(tmp_path)
-    template = build.SW_TEMPLATE.read_text()
-    version = build.build_version(build.content_hashes(site), template)
-    assert build.build_version(build.content_hashes(site), template) == version
+    template = precache.SW_TEMPLATE.read_text()
+    version = precache.build_version(precache.content_hashes(site), template)
+    assert precache.build_version(precache.content_hashes(site), template) == version
     (site / "weights" / "B1.npz").write_text("new weights")
-    changed = build.build_version(build.content_hashes(site), template)
+    changed = precache.build_version(precache.content_hashes(site), template)
     assert changed != version
-    assert build.build_version(build.content_hashes(site), template + "// changed") != changed
+    assert precache.build_version(precache.content_hashes(site), template + "// changed") != changed
 
 
 def test_a_template_without_placeholders_is_refused():
-    with pytest.raises(build.BuildError, match="__PRECACHE__"):
-        build.service_worker('const VERSION = "__VERSION__";', "v1", {})
+    with pytest.raises(BuildError, match="__PRECACHE__"):
+        precache.service_worker('const VERSION = "__VERSION__";', "v1", {})
 
 
 def test_the_built_dist_is_precached_whole():
-    dist = ROOT / "dist"
+    dist = DIST
     if not (dist / "sw.js").exists():
         pytest.skip("dist/ is not built (python build.py)")
     sw = (dist / "sw.js").read_text()
@@ -346,21 +351,21 @@ def test_the_built_dist_is_precached_whole():
 # --- serving ---------------------------------------------------------------------------------------------
 
 
-def test_the_server_sends_the_types_browsers_insist_on(tmp_path, monkeypatch):
+def test_the_server_sends_the_types_browsers_insist_on(tmp_path):
     for name in ("pyodide.asm.wasm.gz", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
         (tmp_path / name).write_bytes(b"x")
-    monkeypatch.setattr(build, "DIST", tmp_path)
-    httpd = build.server(0, build.QuietHandler)
+    httpd = server.make_server(tmp_path, quiet=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    host, port = httpd.server_address[:2]
     try:
         types = {}
         for name in ("pyodide.asm.wasm.gz", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
-            with urllib.request.urlopen(base + name) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{name}") as response:
                 types[name] = response.headers["Content-Type"], response.headers["Content-Encoding"]
     finally:
         httpd.shutdown()
         httpd.server_close()
+    assert host == "127.0.0.1"  # loopback only
     assert types == {
         "pyodide.asm.wasm.gz": ("application/gzip", None),  # unpacked by the page, not by the browser
         "pyodide.js": ("text/javascript", None),
@@ -368,3 +373,14 @@ def test_the_server_sends_the_types_browsers_insist_on(tmp_path, monkeypatch):
         "manifest.webmanifest": ("application/manifest+json", None),
         "build.json": ("application/json", None),
     }
+
+
+def test_a_busy_port_stops_with_one_line(tmp_path):
+    first = server.make_server(tmp_path, quiet=True)
+    try:
+        with pytest.raises(BuildError) as error:
+            server.make_server(tmp_path, port=first.server_address[1])
+    finally:
+        first.server_close()
+    message = str(error.value)
+    assert f"127.0.0.1:{first.server_address[1]}" in message and "\n" not in message

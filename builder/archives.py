@@ -1,0 +1,95 @@
+"""The zips the build writes: members dated and permissioned alike (same contents, same bytes), deflated at
+the highest level, the standard library trimmed, and bytecode placed where Python looks for it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+
+# Every member the build writes is deflated at the highest level (ZipFile's own level does not apply to
+# members written from a ZipInfo, so it is given to each).
+DEFLATED = {"compress_type": zipfile.ZIP_DEFLATED, "compresslevel": 9}
+
+# Parts of Python's standard library a page computing with NumPy never imports: the REPL, debuggers, test
+# and profiling tools, mail and network protocols, processes, XML parsers, and all but the common text
+# encodings. Leaving them out of python_stdlib.zip saves about 1 MB; --check runs the page's Python on the
+# result. (micropip's email and asyncio, and the zipfile and tarfile that unpack wheels, all stay.)
+STDLIB_UNUSED = (
+    "_pyrepl/", "multiprocessing/", "unittest/", "xmlrpc/", "wsgiref/", "__phello__/", "xml/dom/", "xml/etree/",
+    "xml/parsers/", "email/mime/", "http/server.py", "http/cookiejar.py", "http/cookies.py", "doctest.py", "pdb.py",
+    "bdb.py", "pydoc.py", "_pyio.py", "_pydatetime.py", "pickletools.py", "mailbox.py", "imaplib.py", "smtplib.py",
+    "ftplib.py", "poplib.py", "socketserver.py", "difflib.py", "statistics.py", "optparse.py", "configparser.py",
+    "trace.py", "profile.py", "cProfile.py", "pstats.py", "timeit.py", "tracemalloc.py", "tabnanny.py", "pyclbr.py",
+    "symtable.py", "modulefinder.py", "zipapp.py", "pty.py", "tty.py", "getpass.py", "cmd.py", "webbrowser.py",
+    "antigravity.py", "this.py", "__hello__.py", "wave.py", "csv.py", "shelve.py", "sched.py", "netrc.py",
+    "filecmp.py", "fileinput.py", "_android_support.py", "_ios_support.py", "_apple_support.py",
+)  # fmt: skip
+STDLIB_ENCODINGS = {
+    "__init__", "aliases", "ascii", "latin_1", "utf_8", "utf_8_sig", "utf_16", "utf_16_le", "utf_16_be", "utf_32",
+    "utf_32_le", "utf_32_be", "cp437", "cp1252", "idna", "punycode", "raw_unicode_escape", "unicode_escape",
+    "charmap", "base64_codec", "hex_codec", "undefined",
+}  # fmt: skip
+
+PYTHON_CACHE_TAG = "cpython-313"  # Pyodide 0.29's Python is 3.13; bytecode is particular to a Python version
+
+
+def add_member(archive: zipfile.ZipFile, path: str, data: bytes) -> None:
+    """A new file in a zip we write, dated and permissioned alike every time: same contents, same bytes."""
+    member = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+    member.external_attr = 0o644 << 16
+    archive.writestr(member, data, **DEFLATED)
+
+
+def record_hash(data: bytes) -> str:
+    """A file's hash as a wheel's RECORD writes it (PEP 376/427)."""
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def redeflated(archive: bytes, keeps=lambda name: True) -> bytes:
+    """The same zip with its members compressed (NumPy's are stored raw): identical contents, ~4x smaller;
+    with `keeps`, only the members whose names it accepts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if keeps(info.filename):
+                target.writestr(info, source.read(info), **DEFLATED)
+    return out.getvalue()
+
+
+def stdlib_keeps(name: str) -> bool:
+    if name.startswith(STDLIB_UNUSED):
+        return False
+    if name.startswith("encodings/") and name.endswith(".py"):
+        return name.removeprefix("encodings/").removesuffix(".py") in STDLIB_ENCODINGS
+    return True
+
+
+def trimmed_stdlib(stdlib_zip: bytes) -> bytes:
+    """python_stdlib.zip without the modules of STDLIB_UNUSED and the rarer encodings."""
+    return redeflated(stdlib_zip, stdlib_keeps)
+
+
+def bytecode_path(source_path: str, beside: bool) -> str:
+    """Where Python looks for a module's bytecode: beside it in a zip on sys.path (zipimport), else in
+    __pycache__ ("numpy/linalg.py" -> "numpy/__pycache__/linalg.cpython-313.pyc")."""
+    folder, _, file = source_path.rpartition("/")
+    if beside:
+        return source_path + "c"
+    return f"{folder}/__pycache__/{file[:-3]}.{PYTHON_CACHE_TAG}.pyc".lstrip("/")
+
+
+def with_bytecode(archive: bytes, bytecode: dict[str, bytes], beside: bool = False) -> bytes:
+    """The archive with each .pyc added where Python looks for it; a wheel's RECORD lists them too."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        added = {bytecode_path(path, beside): pyc for path, pyc in bytecode.items()}
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                data += "".join(f"{path},{record_hash(pyc)},{len(pyc)}\n" for path, pyc in added.items()).encode()
+            target.writestr(info, data, **DEFLATED)
+        for path, pyc in added.items():
+            add_member(target, path, pyc)
+    return out.getvalue()

@@ -1,0 +1,33 @@
+// ESLint for the site's JavaScript and the build's Node programs: its recommended rules, and for each file the
+// globals of where it runs. Run: npm ci && npx eslint .
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  // Made by the build or by installing: not ours to lint.
+  { ignores: ["dist/", "downloads/", ".venv/", "data/", "checkpoints/"] },
+  js.configs.recommended,
+  {
+    files: ["site/**/*.js"],
+    languageOptions: { sourceType: "script" },
+  },
+  {
+    files: ["site/app.js"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    // The page's worker, and what it shares with the build's Node programs (which run those two files in a
+    // vm context, with Node's own fetch, Response and DecompressionStream).
+    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js"],
+    languageOptions: { globals: globals.worker },
+  },
+  {
+    // __PRECACHE__ stands for the precache list, which the build writes in its place (builder/precache.py).
+    files: ["site/sw.template.js"],
+    languageOptions: { globals: { ...globals.serviceworker, __PRECACHE__: "readonly" } },
+  },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: { sourceType: "module", globals: globals.node },
+  },
+];

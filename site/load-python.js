@@ -1,0 +1,64 @@
+// The one sequence that loads our Python, shared by the page's worker (importScripts), the build's bytecode
+// step and its Node check (vm.runInThisContext): in a started Pyodide, NumPy and micropip, then our recognizer
+// wheel, then the networks' weights. Starting the runtime (step 1) is each host's own: the worker starts it from
+// a snapshot when it can, Node plainly.
+"use strict";
+/* exported LOAD_STEPS, loadRecognizer, plainWords */
+
+// The steps of a load, in order, as the page lists them (the page draws its list from the worker's progress).
+const LOAD_STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
+
+// The line of an error that says what went wrong: the last of a Python traceback, without the exception's
+// class name or a final full stop (a message adds its own).
+function plainWords(error) {
+  const lines = String((error && error.message) || error).trim().split("\n");
+  return lines[lines.length - 1].replace(/^([\w.]+(Error|Exception)): /, "").replace(/\.+$/, "");
+}
+
+// Without a host's own wording: what failed, and why.
+const describedFailure = (what, error) => new Error(`${what} (${plainWords(error)})`, { cause: error });
+
+// Steps 2 to 4 into `pyodide`, already started (step 1):
+//   wheel: {url, name}: where micropip fetches our wheel, and the name a failure gives it
+//   weights: null (none: step 4 is left out), or (a promise of) {manifest: models.json's text, files: [[file
+//     name, bytes, or null when it could not be downloaded: Python then disables that network], ...]}
+//   onStep(step): called as each step begins, `step` counting from 1 in LOAD_STEPS
+//   failure(what, error): the error to throw when a step fails; `what` says which, `error` is Pyodide's
+// Returns {status, answer}: status is recognizer.app.load's (null without weights); answer(model, strokes)
+// is recognizer.app.recognize's answer. JSON in, JSON out: no Python object crosses into JavaScript.
+async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {}, failure = describedFailure }) {
+  onStep(2);
+  try {
+    await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+  } catch (error) {
+    throw failure("NumPy and micropip did not load", error);
+  }
+  for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
+    try {
+      pyodide.runPython(`import ${module}`); // loadPackage does not reject when a wheel fails: prove it loaded
+    } catch (error) {
+      throw failure(`${name} did not load`, error);
+    }
+  }
+
+  onStep(3);
+  try {
+    // deps=False: NumPy is already here, and nothing may be looked up on PyPI.
+    await pyodide.runPythonAsync(`await micropip.install(${JSON.stringify(wheel.url)}, deps=False)`);
+    pyodide.runPython("import recognizer.app");
+  } catch (error) {
+    throw failure(`the recognizer package (${wheel.name}) did not install`, error);
+  }
+  const app = pyodide.pyimport("recognizer.app");
+  const answer = (model, strokes) => JSON.parse(app.recognize_json(model, JSON.stringify(strokes)));
+  if (weights === null) return { status: null, answer };
+
+  onStep(4);
+  const { manifest, files } = await weights;
+  pyodide.FS.mkdirTree("/weights");
+  pyodide.FS.writeFile("/weights/models.json", manifest);
+  for (const [file, bytes] of files) if (bytes) pyodide.FS.writeFile(`/weights/${file}`, bytes);
+  const status = JSON.parse(app.load_json("/weights"));
+  if (status.error) throw new Error(`the networks could not be loaded: ${status.error}`);
+  return { status, answer };
+}
