@@ -9,8 +9,7 @@ const pad = document.getElementById("pad");
 const ink = pad.getContext("2d");
 const result = document.getElementById("result");
 const statusLine = document.getElementById("status");
-const askButtons = [...document.querySelectorAll("button[data-model]"), document.getElementById("vote")];
-const STEPS = document.querySelectorAll("#steps li").length; // loading steps, as the page lists them
+const networks = document.querySelector(".networks"); // a button per network (made from models.json), and Vote
 
 const strokes = []; // each stroke: a list of [x, y] points, y down
 let stroke = null; // the stroke being drawn
@@ -150,13 +149,6 @@ function showIdle(message, data = {}) {
   statusLine.textContent = message;
 }
 
-// As the chart's legend writes it: "100%" only when certain.
-function percent(share) {
-  if (share >= 1) return "100%";
-  if (share >= 0.9995) return ">99.9%";
-  return `${(100 * share).toFixed(1)}%`;
-}
-
 function showSeen(values) {
   const seen = document.getElementById("seen").getContext("2d");
   const image = seen.createImageData(28, 28);
@@ -185,7 +177,7 @@ function showAnswer(answer) {
     ].join(" ").trim();
   }
   const who = answer.model === "vote" ? "The vote" : answer.model;
-  statusLine.textContent = `${who} reads ${answer.digit}, ${percent(answer.probs[answer.digit])} sure.`;
+  statusLine.textContent = `${who} reads ${answer.digit}, ${answer.confidence} sure.`;
   setState("done", {
     model: answer.model,
     digit: answer.digit,
@@ -194,53 +186,78 @@ function showAnswer(answer) {
   });
 }
 
-// --- the networks' buttons -----------------------------------------------------------------------
+// --- the networks' buttons, made from models.json ----------------------------------------------------
 
-function showNetworks(models) {
-  const labels = document.getElementById("labels");
-  const problems = document.getElementById("problems");
+// An element with a class and text; text is never parsed as HTML, so any name is shown as it is.
+function element(tag, text = "", className = "") {
+  const made = document.createElement(tag);
+  made.textContent = text;
+  if (className) made.className = className;
+  return made;
+}
+
+function networkButton(model) {
+  const button = element("button", "", model.colour);
+  button.type = "button";
+  button.dataset.model = model.name;
+  button.append(element("b", model.name), element("span", model.layers));
+  button.append(element("span", model.ok ? model.accuracy : "disabled"));
+  button.title = model.ok
+    ? `${model.name}: ${model.layers}, trained on ${model.trained_on}`
+    : `${model.name} is disabled: ${model.reason}`;
+  button.disabled = !model.ok;
+  return button;
+}
+
+// The buttons, a column each in the table of answers, the key to the colours, and what each network is.
+function showNetworks(models, key) {
+  const vote = document.getElementById("vote");
   for (const model of models) {
-    const item = document.createElement("li");
-    const about = `layers ${model.layers}, ${model.accuracy} on MNIST's test set`;
-    item.textContent = `${model.name}: ${about}; trained on ${model.details}.`;
-    labels.append(item);
+    networks.insertBefore(networkButton(model), vote);
+    const name = element("th", model.name);
+    name.scope = "col";
+    document.querySelector("#answer-names th:last-child").before(name);
+    const answer = element("td", "–");
+    answer.dataset.answer = model.name;
+    document.querySelector('[data-answer="vote"]').before(answer);
+    const about = `layers ${model.layers}, ${model.accuracy} on MNIST's test set; trained on ${model.details}`;
+    document.getElementById("labels").append(element("li", `${model.name}: ${about}.`));
     if (!model.ok) {
-      const problem = document.createElement("li");
-      problem.textContent = `${model.name} is disabled: ${model.reason}`;
-      problems.append(problem);
+      document.getElementById("problems").append(element("li", `${model.name} is disabled: ${model.reason}`));
     }
-    const button = document.querySelector(`button[data-model="${model.name}"]`);
-    if (!button) continue;
-    button.querySelector(".layers").textContent = model.layers;
-    button.querySelector(".accuracy").textContent = model.ok ? model.accuracy : "disabled";
-    button.title = model.ok ? `${model.name}: ${model.label}` : `${model.name} is disabled: ${model.reason}`;
-    button.disabled = !model.ok;
   }
-  document.getElementById("vote").disabled = !models.some((model) => model.ok);
+  const legend = document.getElementById("key");
+  for (const group of key) {
+    legend.append(element("span", "", `swatch ${group.colour}`), `${group.names.join(", ")}: ${group.trained_on}. `);
+  }
+  legend.append("Each button shows the network's layers and its accuracy on MNIST's test set.");
+  vote.disabled = !models.some((model) => model.ok);
 }
 
-for (const button of askButtons) {
-  button.addEventListener("click", () => {
-    worker.postMessage({ recognize: button.dataset.model || "vote", strokes });
-  });
-}
+networks.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (button) worker.postMessage({ recognize: button.dataset.model || "vote", strokes });
+});
 
 // --- the worker ----------------------------------------------------------------------------------
 
-function showProgress(step, text) {
-  performance.mark(`loading step ${step}`);
-  statusLine.textContent = `Loading Python, step ${step} of ${STEPS}: ${text}…`;
+// The worker names its loading steps; the page lists them and marks each as it begins (for the page-speed
+// benchmark, which reads the marks).
+function showProgress(step, steps) {
+  performance.mark(`loading step ${step}: ${steps[step - 1]}`);
+  const list = document.getElementById("steps");
+  if (list.children.length !== steps.length) list.replaceChildren(...steps.map((name) => element("li", name)));
+  statusLine.textContent = `Loading Python, step ${step} of ${steps.length}: ${steps[step - 1]}…`;
+  document.getElementById("progress").max = steps.length;
   document.getElementById("progress").value = step - 1;
-  for (const item of document.querySelectorAll("#steps li")) {
-    item.className = +item.dataset.step < step ? "done" : +item.dataset.step === step ? "current" : "";
-  }
+  [...list.children].forEach((item, i) => (item.className = i + 1 < step ? "done" : i + 1 === step ? "current" : ""));
 }
 
 function onReady(status) {
   performance.mark("python ready");
   document.body.dataset.pythonStart = status.python; // "fresh", or "snapshot" (saved by an earlier visit)
   ready = true;
-  showNetworks(status.models);
+  showNetworks(status.models, status.key);
   if (!status.models.some((model) => model.ok)) {
     return showError(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);
   }
@@ -257,7 +274,7 @@ if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
 } else {
   worker = new Worker("worker.js");
   worker.onmessage = ({ data }) => {
-    if (data.type === "progress") showProgress(data.step, data.text);
+    if (data.type === "progress") showProgress(data.step, data.steps);
     else if (data.type === "ready") onReady(data.status);
     else if (data.type === "error") showError(`Python could not start: ${data.message}.`);
     else if (data.type === "answer") showAnswer(data.answer);

@@ -9,8 +9,5 @@ from train import pendigits
 
 @pytest.fixture(scope="session")
 def pen_digits() -> list[pendigits.PenDigit]:
-    """Every digit of the real pen-digit file; tests that need it are skipped where it is absent."""
-    path = pendigits.default_path()
-    if not path.exists():
-        pytest.skip(f"{path} absent: the pen-digit data lives outside the project (set $PENDIGITS)")
-    return pendigits.read_digits(path)
+    """Every digit of the pen-digit file that ships with the project (pendigits/)."""
+    return pendigits.read_digits()

@@ -13,7 +13,11 @@ from recognizer.models import WeightsError, network_to_bytes, sha256_bytes
 from recognizer.network import Network
 
 FOUR = [[(30, 10), (12, 60), (55, 60)], [(45, 25), (45, 95)]]
-TRAINED_ON = "MNIST train (50,000 digits) + 4,996 pen-drawn digits (pendigits); 240,000 images an epoch"
+TRAINED_ON = {
+    "sets": [{"name": "MNIST", "images": 50000}, {"name": "pen digits", "images": 4996, "writers": 20}],
+    "augmentation": {"copies": 39, "kinds": ["affine", "elastic", "thickness"]},
+    "images_per_epoch": 240000,
+}
 
 
 def random_network(layers: list[int], seed: int) -> Network:
@@ -31,8 +35,9 @@ def write_weights(folder, specs: dict[str, tuple[list[int], str]]) -> None:
     for seed, (name, (layers, framing)) in enumerate(specs.items()):
         data = network_to_bytes(random_network(layers, seed))
         (folder / f"{name}.npz").write_bytes(data)
+        colour = "green" if name in ("B3", "B4") else "blue"
         entries.append({"name": name, "file": f"{name}.npz", "layers": layers, "activation": "relu",
-                        "framing": framing, "trained_on": TRAINED_ON, "test_accuracy": 0.9871,
+                        "colour": colour, "framing": framing, "trained_on": TRAINED_ON, "test_accuracy": 0.9871,
                         "sha256": sha256_bytes(data)})  # fmt: skip
     (folder / "models.json").write_text(json.dumps({"models": entries}))
 
@@ -61,10 +66,35 @@ def test_load_reports_each_network_ready_or_disabled_with_its_reason(status):
     assert not models["B2"]["ok"] and "sha256 does not match" in models["B2"]["reason"]
     assert not models["B3"]["ok"] and models["B3"]["reason"] == "B3.npz: missing"
     assert models["B1"]["layers"] == "784-20-10-10" and models["B1"]["accuracy"] == "98.71%"
-    assert models["B1"]["trained_on"] == "MNIST train + pen-drawn digits (240,000 images an epoch)"
-    assert models["B1"]["label"] == "784-20-10-10, " + models["B1"]["trained_on"] + ", 98.71% on MNIST's test set"
-    assert models["B1"]["details"] == TRAINED_ON
+    assert models["B1"]["colour"] == "blue" and models["B4"]["colour"] == "green"
+    assert models["B1"]["trained_on"] == "MNIST + pen digits, 240,000 images an epoch"
+    assert models["B1"]["details"] == (
+        "MNIST (50,000 digits) + pen digits (4,996 digits by 20 writers), each in 39 distorted versions "
+        "(affine, elastic, thickness); 240,000 images an epoch"
+    )
     json.dumps(status)  # the worker sends it to the page as JSON
+
+
+def test_the_colour_key_is_made_from_what_each_network_was_trained_on(status):
+    # Made from models.json's fields, never from prose: each colour names its networks and their data.
+    assert status["key"] == [
+        {"colour": "blue", "names": ["B1", "B2"], "trained_on": "MNIST + pen digits, 240,000 images an epoch"},
+        {"colour": "green", "names": ["B3", "B4"], "trained_on": "MNIST + pen digits, 240,000 images an epoch"},
+    ]
+
+
+def test_the_committed_networks_are_described_by_their_own_fields():
+    from files import WEIGHTS
+
+    status = app.load(WEIGHTS)
+    assert [(group["colour"], group["names"]) for group in status["key"]] == [
+        ("blue", ["B1", "B2"]),
+        ("green", ["B3", "B4"]),
+    ]
+    assert [group["trained_on"] for group in status["key"]] == [
+        "MNIST + pen digits, 54,996 images an epoch",
+        "MNIST + pen digits, 240,000 images an epoch",
+    ]
 
 
 def test_a_missing_manifest_is_one_clear_error(tmp_path):

@@ -1,7 +1,5 @@
 """Augmentation: deterministic, geometrically right, in range, and the same whatever the process count."""
 
-import struct
-import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -115,8 +113,6 @@ def test_output_keeps_shape_type_and_range():
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match=r"shape \(n, 28, 28\)"):
         augment.augment(np.zeros((3, 784), np.float32), np.random.default_rng(0))
-    with pytest.raises(ValueError, match="uint8"):
-        augment.generate_pool(np.zeros((3, 28, 28), np.float32), 2, seed=0)
 
 
 def test_thickening_adds_ink_and_thinning_removes_it():
@@ -165,50 +161,3 @@ def test_elastic_field_has_the_expected_size_and_smoothness():
     assert expected_correlation > 0.98  # smooth: neighbouring pixels move together
     far = np.corrcoef(fields[:, 0, i, 2], fields[:, 0, i, 25])[0, 1]
     assert far < 0.6  # but different parts of the digit move differently
-
-
-def test_pool_is_uint8_deterministic_and_independent_of_the_process_count():
-    images = augment.to_uint8(strokes(10))
-    one = augment.generate_pool(images, 3, seed=5, chunk_size=4, progress=False)
-    two = augment.generate_pool(images, 3, seed=5, chunk_size=4, processes=2, progress=False)
-    assert one.shape == (3, 10, 28, 28) and one.dtype == np.uint8
-    np.testing.assert_array_equal(one, two)
-    assert not np.array_equal(one[0], one[1])  # copies differ
-    other = augment.generate_pool(images, 3, seed=6, chunk_size=4, progress=False)
-    assert not np.array_equal(one, other)
-
-
-def test_pool_can_keep_the_originals_as_copy_zero():
-    images = augment.to_uint8(strokes(5))
-    pool = augment.generate_pool(images, 3, seed=1, keep_originals=True, progress=False)
-    np.testing.assert_array_equal(pool[0], images)
-    np.testing.assert_array_equal(pool[1:], augment.generate_pool(images, 3, seed=1, progress=False)[1:])
-
-
-def read_grey_png(data: bytes) -> np.ndarray:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    position, idat, width, height = 8, b"", 0, 0
-    while position < len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind, body = data[position + 4 : position + 8], data[position + 8 : position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
-        assert crc == zlib.crc32(kind + body)
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
-        elif kind == b"IDAT":
-            idat += body
-        position += 12 + length
-    rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(height, width + 1)
-    assert not rows[:, 0].any()  # filter type 0 on every row
-    return rows[:, 1:]
-
-
-def test_preview_is_a_png_of_originals_beside_copies(tmp_path):
-    images = strokes(3)
-    path = tmp_path / "preview.png"
-    augment.save_preview(path, images, copies=4)
-    picture = read_grey_png(path.read_bytes())
-    zoom, cell = 3, 32
-    assert picture.shape == (3 * cell * zoom, (1 + 1 + 4) * cell * zoom)
-    first = picture[2 * zoom : 30 * zoom : zoom, 2 * zoom : 30 * zoom : zoom]  # top-left digit, unzoomed
-    np.testing.assert_allclose(first, 255 * (1 - images[0]), atol=0.51)  # ink dark on white

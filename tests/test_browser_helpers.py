@@ -1,12 +1,14 @@
-"""The helpers that draw into the page (train/browser.py), checked without a browser."""
+"""The helpers that draw into the page (evaluation/browser.py), checked without a browser."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from train import drawn, pendigits
-from train.browser import fit_to_box
+from evaluation import drawn
+from evaluation.browser import fit_to_box
+from files import shown
+from train import pendigits
 
 BOX = {"x": 40.0, "y": 100.0, "width": 300.0, "height": 300.0}
 
@@ -43,7 +45,9 @@ def test_every_held_out_digit_with_its_benchmark_variation_stays_inside_the_box(
 
 
 def test_the_drawn_benchmark_refuses_a_folder_that_is_not_a_built_site(tmp_path, capsys):
-    from train.__main__ import main
+    from evaluation.__main__ import main
 
     assert main(["drawn", "--mode", "page", "--dist", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.strip() == f"error: {tmp_path} is not a built site: run `python3 build.py` first"
+    assert (
+        capsys.readouterr().err.strip() == f"error: {shown(tmp_path)} is not a built site: run `python3 build.py` first"
+    )

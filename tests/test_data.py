@@ -108,7 +108,7 @@ def test_a_table_of_md5s_accepts_the_right_files_and_names_a_changed_one(tmp_pat
     changed = bytearray(paths["t10k-images-idx3-ubyte"].read_bytes())
     changed[500] ^= 0xFF  # one pixel: same size, valid header, different file
     paths["t10k-images-idx3-ubyte"].write_bytes(changed)
-    with pytest.raises(DataError, match=f"md5 is {hashlib.md5(changed).hexdigest()}, expected") as error:
+    with pytest.raises(DataError, match=rf"md5 is {hashlib.md5(changed).hexdigest()[:16]}\.\.\., expected") as error:
         read_pairs(paths, "md5", table)
     assert one_line_naming(error, paths["t10k-images-idx3-ubyte"])
 

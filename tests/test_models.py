@@ -84,4 +84,4 @@ def test_one_broken_file_disables_one_network(tmp_path):
     assert "sha256" in failures["B"] and failures["C"] == "C.npz: missing"
     manifest = json.loads((tmp_path / "models.json").read_text())
     assert [m["name"] for m in manifest["models"]] == ["A", "B", "C"]
-    assert not list(tmp_path.glob("*.partial"))  # atomic writes leave nothing behind
+    assert not list(tmp_path.glob("*partial*"))  # atomic writes leave nothing behind

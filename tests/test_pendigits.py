@@ -1,11 +1,13 @@
 """The pen-digit reader and the fixed split of writers."""
 
-from pathlib import Path
+import gzip
 
 import numpy as np
 import pytest
 
+from files import PENDIGITS
 from train import pendigits
+from train.data import DataError
 
 SNIPPET = """.INCLUDE        dene.doc
 .LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"
@@ -41,7 +43,7 @@ def test_parses_labels_writers_strokes_and_flips_y():
 
 
 def test_a_bad_point_line_is_reported_with_its_number():
-    with pytest.raises(pendigits.PendigitsError, match="line 9: cannot read '200 x'"):
+    with pytest.raises(DataError, match="line 9: cannot read '200 x'"):
         pendigits.parse_unipen(SNIPPET.replace(" 200  400", " 200 x"))
 
 
@@ -56,7 +58,7 @@ def test_a_bad_point_line_is_reported_with_its_number():
 )
 def test_a_digit_that_would_escape_the_split_stops_the_reading(change, message):
     # Without a known writer a digit would land in neither or the wrong side of the split.
-    with pytest.raises(pendigits.PendigitsError, match=message):
+    with pytest.raises(DataError, match=message):
         pendigits.parse_unipen(SNIPPET.replace(*change))
 
 
@@ -69,24 +71,24 @@ def test_held_out_writers_are_ten_and_never_in_training():
     assert pendigits.training_digits([seven, one]) == [seven] and pendigits.held_out_digits([seven, one]) == [one]
 
 
-def test_missing_or_different_file_is_one_clear_line(tmp_path):
-    with pytest.raises(pendigits.PendigitsError, match="none.tra: missing") as error:
-        pendigits.read_digits(tmp_path / "none.tra")
+def test_missing_damaged_or_different_file_is_one_clear_line(tmp_path):
+    with pytest.raises(DataError, match="none.tra.gz: missing") as error:
+        pendigits.read_digits(tmp_path / "none.tra.gz")
     assert "\n" not in str(error.value)
-    (tmp_path / "other.tra").write_text(SNIPPET)
-    with pytest.raises(
-        pendigits.PendigitsError, match=f"other.tra: sha256 is .*, expected {pendigits.SHA256}"
-    ) as error:
-        pendigits.read_digits(tmp_path / "other.tra")
+    (tmp_path / "other.tra.gz").write_bytes(gzip.compress(SNIPPET.encode()))
+    with pytest.raises(DataError, match=f"other.tra.gz: sha256 is .*, expected {pendigits.SHA256[:16]}") as error:
+        pendigits.read_digits(tmp_path / "other.tra.gz")
+    assert "\n" not in str(error.value)
+    (tmp_path / "cut.tra.gz").write_bytes(PENDIGITS.read_bytes()[:5000])
+    with pytest.raises(DataError, match="cut.tra.gz: damaged gzip") as error:
+        pendigits.read_digits(tmp_path / "cut.tra.gz")
     assert "\n" not in str(error.value)
 
 
-def test_the_default_path_is_beside_the_project_or_named_by_pendigits(monkeypatch, tmp_path):
-    monkeypatch.delenv("PENDIGITS", raising=False)
-    project = Path(pendigits.__file__).resolve().parent.parent
-    assert pendigits.default_path() == project.parent / "shared" / "pendigits" / "pendigits-orig.tra"
-    monkeypatch.setenv("PENDIGITS", str(tmp_path / "elsewhere.tra"))
-    assert pendigits.default_path() == tmp_path / "elsewhere.tra"
+def test_the_file_ships_with_the_project_with_its_credit_and_licence():
+    assert PENDIGITS.exists() and PENDIGITS.suffix == ".gz"
+    credit = (PENDIGITS.parent / "README.md").read_text()
+    assert "Alpaydin" in credit and "Alimoglu" in credit and "CC BY 4.0" in credit and pendigits.SHA256 in credit
 
 
 def test_the_real_file_has_the_published_counts(pen_digits):

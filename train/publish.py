@@ -6,19 +6,15 @@ import json
 import re
 from pathlib import Path
 
-from recognizer.models import MANIFEST, network_to_bytes, sha256_bytes
+from files import WEIGHTS, write_atomically
+from recognizer.models import MANIFEST, network_to_bytes, read_manifest, sha256_bytes
 from recognizer.network import Network
-
-from .trainer import write_atomically
-
-WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "site" / "weights"
 
 
 def read_entries(weights_dir: Path) -> dict[str, dict]:
-    path = weights_dir / MANIFEST
-    if not path.exists():
-        return {}
-    return {entry["name"]: entry for entry in json.loads(path.read_text())["models"]}
+    if not (weights_dir / MANIFEST).exists():
+        return {}  # the first network published
+    return {entry["name"]: entry for entry in read_manifest(weights_dir)}
 
 
 def compact_json(value) -> str:
@@ -27,7 +23,7 @@ def compact_json(value) -> str:
     return re.sub(r"\[[-0-9.,e\s]*\]", lambda m: " ".join(m.group().split()), text) + "\n"
 
 
-def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS_DIR) -> dict:
+def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS) -> dict:
     """Save `network` as <name>.npz and record `entry` (plus file, layers, sha256) in models.json."""
     data = network_to_bytes(network)
     entry = {

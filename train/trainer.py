@@ -8,29 +8,22 @@ it stopped, with the same result as an uninterrupted one: every epoch's randomne
 
 from __future__ import annotations
 
-import json
 import math
-import os
+import pickle
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from files import write_atomically
 from recognizer.network import Network
 
 from .backprop import MomentumSGD, gradients, initial_network
 from .config import Settings
-
-
-@dataclass
-class TrainingSet:
-    pool: np.ndarray  # (copies, n, 784) uint8: copy 0 holds the originals, the rest distorted versions
-    labels: np.ndarray  # (n,)
-    validation_inputs: np.ndarray  # (m, 784) float32 in [0, 1]
-    validation_labels: np.ndarray
-    description: str  # what the network saw, for models.json
+from .data import as_inputs
+from .dataset import TrainingSet
 
 
 @dataclass
@@ -53,10 +46,6 @@ def epoch_samples(n_images: int, copies: int, epoch_size: int, rng: np.random.Ge
     return rng.integers(0, copies, size=epoch_size), images
 
 
-def as_inputs(pixels: np.ndarray) -> np.ndarray:
-    return pixels.astype(np.float32) * np.float32(1 / 255)
-
-
 def accuracy(network: Network, inputs: np.ndarray, labels: np.ndarray) -> float:
     return float((network.predict(inputs) == labels).mean())
 
@@ -70,48 +59,13 @@ def progress_bar(name: str, epoch: int, epochs: int, done: float, text: str) -> 
 # --- checkpoints -----------------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def save_checkpoint(path: Path, checkpoint: dict) -> None:
+    """One dict of the whole training state, pickled (as nanoGPT saves one): our own files, read only by us."""
+    write_atomically(path, pickle.dumps(checkpoint))
 
 
-def save_checkpoint(path: Path, settings: Settings, epoch: int, network, best, optimizer, history) -> None:
-    import io
-
-    arrays = {"epoch": np.array(epoch), "settings": np.array(json.dumps(settings.as_dict()))}
-    for prefix, params in [
-        ("w", network.weights + network.biases),
-        ("best", best.weights + best.biases),
-        ("v", optimizer.velocity),
-    ]:
-        arrays.update({f"{prefix}{i}": p for i, p in enumerate(params)})
-    arrays.update({f"history_{k}": np.array(v) for k, v in vars(history).items()})
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    write_atomically(path, buffer.getvalue())
-
-
-def load_checkpoint(path: Path, settings: Settings, network, best, optimizer, history) -> int:
-    """Restore state saved for the same settings into the given objects; returns the epochs already done."""
-    if not path.exists():
-        return 0
-    with np.load(path) as saved:
-        if json.loads(str(saved["settings"])) != json.loads(json.dumps(settings.as_dict())):
-            print(f"{path}: saved with other settings, starting afresh", file=sys.stderr)
-            return 0
-        for prefix, params in [
-            ("w", network.weights + network.biases),
-            ("best", best.weights + best.biases),
-            ("v", optimizer.velocity),
-        ]:
-            for i, p in enumerate(params):
-                p[...] = saved[f"{prefix}{i}"]
-        for key in vars(history):
-            setattr(history, key, saved[f"history_{key}"].tolist())
-        return int(saved["epoch"])
+def load_checkpoint(path: Path) -> dict | None:
+    return pickle.loads(path.read_bytes()) if path.exists() else None
 
 
 def copy_of(network: Network) -> Network:
@@ -129,8 +83,13 @@ def train(name: str, settings: Settings, data: TrainingSet, checkpoint: Path | N
     best = copy_of(network)
     optimizer = MomentumSGD(network, settings.momentum)
     history = History()
-    start = load_checkpoint(checkpoint, settings, network, best, optimizer, history) if checkpoint else 0
-    if start:
+    start = 0
+    saved = load_checkpoint(checkpoint) if checkpoint else None
+    if saved and saved["settings"] != asdict(settings):
+        print(f"{checkpoint}: saved with other settings, starting afresh", file=sys.stderr)
+    elif saved:
+        network, best, optimizer.velocity = saved["network"], saved["best"], saved["velocity"]
+        history, start = History(**saved["history"]), saved["epoch"]
         print(f"{name}: resuming after epoch {start} from {checkpoint}")
 
     batches_per_epoch = -(-epoch_size // settings.batch_size)
@@ -163,5 +122,15 @@ def train(name: str, settings: Settings, data: TrainingSet, checkpoint: Path | N
         text = f"loss {history.loss[-1]:.4f}  validation {100 * validation:.2f}%  {history.seconds[-1]:.1f}s"
         print(progress_bar(name, epoch + 1, settings.epochs, 1.0, text), flush=True)
         if checkpoint:
-            save_checkpoint(checkpoint, settings, epoch + 1, network, best, optimizer, history)
+            save_checkpoint(
+                checkpoint,
+                {
+                    "settings": asdict(settings),
+                    "epoch": epoch + 1,
+                    "network": network,
+                    "best": best,
+                    "velocity": optimizer.velocity,
+                    "history": asdict(history),
+                },
+            )
     return best, history

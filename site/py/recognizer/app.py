@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chart import pie_chart
+from .chart import percent, pie_chart
 from .models import WeightsError, load_models, read_manifest
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
@@ -22,31 +22,55 @@ _entries: dict[str, dict] = {}  # every network models.json lists, loaded or not
 _failures: dict[str, str] = {}  # why a listed network did not load
 
 
-def training_set(entry: dict) -> str:
-    """A short name for what the network was trained on: models.json's text up to its first detail."""
-    text = entry.get("trained_on", "")
-    short = text.split(" (")[0].split(",")[0].split(";")[0].strip()
-    if "pen-drawn" in text and "pen-drawn" not in short:
-        short += " + pen-drawn digits"
-    last = text.rsplit(";", 1)[-1].strip()
-    if last != text and last.endswith("an epoch"):
-        short += f" ({last})"
-    return short
+def data_sets(trained_on: dict) -> str:
+    """The data sets a network learned from, as models.json lists them: "MNIST + pen digits"."""
+    return " + ".join(data_set["name"] for data_set in trained_on.get("sets", [])) or "unknown data"
+
+
+def training_summary(trained_on: dict) -> str:
+    """Its data sets and how many images it saw an epoch: "MNIST + pen digits, 54,996 images an epoch"."""
+    per_epoch = trained_on.get("images_per_epoch")
+    return data_sets(trained_on) + (f", {per_epoch:,} images an epoch" if per_epoch else "")
+
+
+def training_details(trained_on: dict) -> str:
+    """Everything models.json says about a network's training data, in one sentence."""
+    parts = []
+    for data_set in trained_on.get("sets", []):
+        writers = f" by {data_set['writers']} writers" if "writers" in data_set else ""
+        parts.append(f"{data_set['name']} ({data_set['images']:,} digits{writers})")
+    text = " + ".join(parts) or "unknown data"
+    augmentation = trained_on.get("augmentation")
+    if augmentation:
+        text += f", each in {augmentation['copies']} distorted versions ({', '.join(augmentation['kinds'])})"
+    per_epoch = trained_on.get("images_per_epoch")
+    return text + (f"; {per_epoch:,} images an epoch" if per_epoch else "")
 
 
 def describe(entry: dict) -> dict:
-    """What the page shows about a network: its architecture, training set and test accuracy."""
+    """What the page shows about a network: its architecture, colour, training data and test accuracy."""
     layers = "-".join(map(str, entry["layers"]))
     accuracy = f"{100 * entry['test_accuracy']:.2f}%" if "test_accuracy" in entry else "untested"
-    trained_on = training_set(entry)
+    trained_on = entry.get("trained_on", {})
     return {
         "name": entry["name"],
         "layers": layers,
-        "trained_on": trained_on,
+        "colour": entry.get("colour", ""),
         "accuracy": accuracy,
-        "label": f"{layers}, {trained_on}, {accuracy} on MNIST's test set",
-        "details": entry.get("trained_on", ""),
+        "trained_on": training_summary(trained_on),
+        "details": training_details(trained_on),
     }
+
+
+def colour_key(described: list[dict]) -> list[dict]:
+    """The key to the buttons' colours: for each colour, its networks and what they were trained on."""
+    key = {}
+    for model in described:
+        group = key.setdefault(model["colour"], {"colour": model["colour"], "names": [], "trained_on": []})
+        group["names"].append(model["name"])
+        if model["trained_on"] not in group["trained_on"]:
+            group["trained_on"].append(model["trained_on"])
+    return [{**group, "trained_on": "; ".join(group["trained_on"])} for group in key.values()]
 
 
 def load(weights_dir: str | Path) -> dict:
@@ -65,7 +89,7 @@ def load(weights_dir: str | Path) -> dict:
         {**describe(entry), "ok": entry["name"] in networks, "reason": failures.get(entry["name"], "")}
         for entry in entries
     ]
-    return {"models": models, "ready": sorted(networks)}
+    return {"models": models, "key": colour_key(models), "ready": sorted(networks)}
 
 
 def recognize(model: str, strokes: Strokes) -> dict:
@@ -98,6 +122,7 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "model": model,
         "digit": int(chosen.argmax()),
         "probs": [round(float(p), 6) for p in chosen],
+        "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
         "input": np.round(inputs[_entries[seen_by].get("framing", "mnist")], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},

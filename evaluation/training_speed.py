@@ -1,20 +1,24 @@
-"""python -m train bench: how close B4's training gets to NumPy's own matrix-multiply speed.
+"""python -m evaluation training-speed: how close B4's training gets to NumPy's own matrix-multiply speed,
+and how long augmentation takes.
 
 An epoch of minibatch SGD (forward, backward and update over 50,000 images) does a known number of
 floating-point operations, counted from the layer shapes. Its rate is compared with the rate NumPy
 reaches on the very same matrix products alone, measured in the same run. The difference is what the
 training code spends on everything else: activations, softmax, gathering batches, the update.
+Augmentation runs in worker processes while the pool is made, so it is timed on its own.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
-from .backprop import MomentumSGD, gradients, initial_network
-from .config import MODELS
-from .trainer import as_inputs
+from train.augment import SIZE, AugmentParams, augment
+from train.backprop import MomentumSGD, gradients, initial_network
+from train.config import MODELS
+from train.data import as_inputs
 
 IMAGES = 50_000
 REPEATS = 5
@@ -64,8 +68,33 @@ def training_epoch_seconds(layers: list[int], batch: int, batches: int, rng: np.
     return time.perf_counter() - began
 
 
+def augmentation_seconds(n: int = 50_000, repeats: int = 3, chunk_size: int = 5_000) -> dict[str, float]:
+    """Median seconds to augment n images in chunks (as the pool is made), with its parts switched on in turn.
+
+    Random blobs stand in for digits: the cost does not depend on the content.
+    """
+    rng = np.random.default_rng(0)
+    images = (rng.random((n, SIZE, SIZE), dtype=np.float32) < 0.2).astype(np.float32)
+    params = AugmentParams()
+    cases = {
+        "affine": replace(params, elastic_alpha=0.0, thin_fraction=0.0, thick_fraction=0.0),
+        "affine + elastic": replace(params, thin_fraction=0.0, thick_fraction=0.0),
+        "affine + elastic + thickness": params,
+    }
+    medians = {}
+    for name, case in cases.items():
+        seconds = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for first in range(0, n, chunk_size):
+                augment(images[first : first + chunk_size], rng, params=case)
+            seconds.append(time.perf_counter() - start)
+        medians[name] = float(np.median(seconds))
+    return medians
+
+
 def benchmark(name: str = "B4") -> None:
-    settings = MODELS[name]
+    settings = MODELS[name].settings
     layers, batch = list(settings.layers), settings.batch_size
     batches = IMAGES // batch
     products_per_epoch = product_flops(layers, batch) * batches
@@ -84,3 +113,6 @@ def benchmark(name: str = "B4") -> None:
     print(f"training epoch: median {np.median(training):.2f} s -> {train_rate / 1e9:.1f} GFLOP/s")
     print(f"matrix products alone: median {np.median(products):.2f} s -> {matmul_rate / 1e9:.1f} GFLOP/s")
     print(f"training rate / matmul rate: {train_rate / matmul_rate:.2f}  (target >= 0.6)")
+    print(f"augmenting {IMAGES:,} images, one process, median of 3:")
+    for kinds, seconds in augmentation_seconds(IMAGES).items():
+        print(f"  {kinds:<30} {seconds:6.2f} s")

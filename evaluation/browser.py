@@ -1,21 +1,18 @@
 """Driving the real page in Debian's Chromium with Playwright: a loopback server for dist/ and a mouse that
-draws pen trajectories. Shared by the browser tests and the drawn-digit benchmark."""
+draws pen trajectories. Shared by the browser tests, the drawn-digit benchmark and the page-speed benchmark."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib.util
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-DIST = ROOT / "dist"
+from builder.server import make_server
+from files import DIST
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -38,21 +35,12 @@ def ensure_chromium() -> str:
     return CHROMIUM
 
 
-def build_script():
-    """build.py, a script rather than a package: the one place that says how dist/ is served."""
-    if "build" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("build", ROOT / "build.py")
-        sys.modules["build"] = importlib.util.module_from_spec(spec)  # dataclasses look their module up here
-        spec.loader.exec_module(sys.modules["build"])
-    return sys.modules["build"]
-
-
 class Server:
-    """dist/ on a free loopback port, in a thread; it can be stopped (to test offline use)."""
+    """dist/ on a free loopback port, served as `build.py --serve` serves it, in a thread; it can be stopped
+    (to test offline use)."""
 
     def __init__(self, directory: Path = DIST):
-        handler = functools.partial(build_script().QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = make_server(directory, quiet=True)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 

@@ -1,6 +1,5 @@
-"""Page benchmark: headless Chromium on loopback, medians of several runs, beside the targets.
-
-    .venv/bin/python bench/page.py [--runs 5] [--dist dist]      (build the site first: python build.py)
+"""python -m evaluation page-speed: the page in headless Chromium on loopback, medians of several runs,
+beside the targets. Build the site first (python3 build.py).
 
 Each run uses a fresh browser profile:
 - first visit: from navigation until #result leaves "loading" (Python, NumPy, our package and the weights
@@ -14,14 +13,11 @@ Also: the time each loading step took, and the size of dist/.
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from train.browser import DIST, FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded  # noqa: E402
+from .browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
 
 TARGETS = {"first": 4.0, "repeat": 2.0, "vote": 50.0, "size": 16.0}
 VOTES = 10
@@ -92,29 +88,22 @@ def one_run(playwright, executable: str, dist: Path) -> dict:
 
 
 def steps(marks: dict[str, float]) -> str:
-    """How long each loading step took, from app.js's marks."""
-    names = ["runtime", "NumPy", "recognizer", "weights"]
-    times = [marks[f"loading step {i}"] for i in range(1, 5)] + [marks["python ready"]]
+    """How long each loading step took, from app.js's marks ("loading step 2: NumPy" when it began)."""
+    began = sorted((time, name.split(": ", 1)[1]) for name, time in marks.items() if name.startswith("loading step"))
+    ends = [time for time, _ in began[1:]] + [marks["python ready"]]
     return f"Python {marks['python']}: " + ", ".join(
-        f"{name} {(end - start) / 1000:.2f}" for name, start, end in zip(names, times[:-1], times[1:], strict=True)
+        f"{name} {(end - start) / 1000:.2f}" for (start, name), end in zip(began, ends, strict=True)
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="fresh-profile runs (default 5)")
-    parser.add_argument("--dist", type=Path, default=DIST, help="the built site (default dist/)")
-    args = parser.parse_args()
-    if not (args.dist / "build.json").exists():
-        print(f"{args.dist} is not a built site: run python build.py first", file=sys.stderr)
-        return 1
+def benchmark(runs: int, dist: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     firsts, repeats, votes = [], [], []
     with sync_playwright() as playwright:
         executable = ensure_chromium()
-        for run in range(1, args.runs + 1):
-            result = one_run(playwright, executable, args.dist)
+        for run in range(1, runs + 1):
+            result = one_run(playwright, executable, dist)
             firsts.append(result["first"]["python ready"] / 1000)
             repeats.append(result["repeat"]["python ready"] / 1000)
             votes.extend(result["votes"])
@@ -124,7 +113,7 @@ def main() -> int:
                 f"Vote {statistics.median(result['votes']):.1f} ms",
                 flush=True,
             )
-    size = sum(p.stat().st_size for p in args.dist.rglob("*") if p.is_file()) / 1e6
+    size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file()) / 1e6
     figures = {
         "first": statistics.median(firsts),
         "repeat": statistics.median(repeats),
@@ -141,8 +130,3 @@ def main() -> int:
     for label, key, unit, note in rows:
         verdict = "ok" if figures[key] <= TARGETS[key] else "over"
         print(f"{label:30} {figures[key]:7.2f} {unit:2}  target <= {TARGETS[key]:g} {unit:2}  {verdict:4}  {note}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

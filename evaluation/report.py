@@ -1,7 +1,8 @@
-"""python -m train report: docs/results.md, measured on the MNIST test set with the committed weights.
+"""python -m evaluation report: docs/results.md, measured on the MNIST test set with the committed weights,
+and the drawn-digit figures that `python -m evaluation drawn` saved.
 
-Every figure is computed here, now, by the forward pass the browser runs (recognizer.network), so the
-report describes the shipped code.
+Every figure is computed by the forward pass the browser runs (recognizer.network), so the report describes
+the shipped code.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
+from files import DATA, DOCS, WEIGHTS
+from recognizer.app import training_details
 from recognizer.models import load_models, read_manifest
 from recognizer.network import vote
+from train.config import MODELS
+from train.data import as_inputs, load_mnist
+from train.dataset import frame_images
 
-from .config import ORIGINAL_ACCURACY
-from .data import load_mnist
-from .dataset import frame_images
-from .publish import WEIGHTS_DIR
-from .trainer import as_inputs
-
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from .pictures import plot_confusion, plot_training_curves
 
 
 def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -51,50 +51,6 @@ def test_probabilities(weights_dir: Path, data_dir: Path) -> tuple[dict[str, np.
     probabilities = {name: net.probabilities(framed[framing[name]]) for name, net in networks.items()}
     probabilities["Vote"] = vote(list(probabilities.values()))
     return probabilities, mnist.test_labels.astype(int)
-
-
-def plot_confusion(matrix: np.ndarray, title: str, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    errors = matrix * (1 - np.eye(10, dtype=int))
-    fig, ax = plt.subplots(figsize=(5.2, 4.6))
-    image = ax.imshow(errors, cmap="Reds")
-    for i in range(10):
-        for j in range(10):
-            if matrix[i, j]:
-                colour = "white" if errors[i, j] > errors.max() / 2 else "black"
-                text = str(matrix[i, j]) if i != j else f"{matrix[i, j]}"
-                ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color="grey" if i == j else colour)
-    ax.set(xticks=range(10), yticks=range(10), xlabel="answer", ylabel="true digit", title=title)
-    fig.colorbar(image, ax=ax, label="mistakes")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def plot_training_curves(entries: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for entry in entries:
-        history = entry["training"]["history"]
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        loss_ax.plot(epochs, history["loss"], label=entry["name"])
-        accuracy_ax.plot(epochs, 100 * np.array(history["validation_accuracy"]), label=entry["name"])
-    loss_ax.set(xlabel="epoch", ylabel="training cost (cross-entropy + L2)", yscale="log")
-    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy (%)", ylim=(97.5, 100))
-    for ax in (loss_ax, accuracy_ax):
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def percent(x: float) -> str:
@@ -141,10 +97,10 @@ def mnist_section(weights_dir: Path, data_dir: Path) -> str:
     for entry in entries:
         name = entry["name"]
         accuracy = summaries[name]["accuracy"]
-        original = ORIGINAL_ACCURACY.get(name)
+        original = percent(MODELS[name].original_accuracy) if name in MODELS else ""
         lines.append(
-            f"| {name} | {'-'.join(map(str, entry['layers']))} | {entry['trained_on']} | **{percent(accuracy)}** "
-            f"| {percent(original) if original else ''} |"
+            f"| {name} | {'-'.join(map(str, entry['layers']))} | {training_details(entry.get('trained_on', {}))} "
+            f"| **{percent(accuracy)}** | {original} |"
         )
     lines.append(f"| Vote | average of the four | | **{percent(summaries['Vote']['accuracy'])}** | |")
     lines += ["", "The original's B3 and B4 figures are on EMNIST's test set; ours are all on MNIST's.", ""]
@@ -167,9 +123,9 @@ def drawn_section() -> str:
     """The drawn-digit figures saved by `python -m train drawn` (docs/drawn.json), if it has been run."""
     path = DOCS / "drawn.json"
     if not path.exists():
-        return "## Drawn digits\n\nNot measured yet: run `.venv/bin/python -m train drawn`.\n"
+        return "## Drawn digits\n\nNot measured yet: run `.venv/bin/python -m evaluation drawn`.\n"
     results = json.loads(path.read_text())
-    names = ["B1", "B2", "B3", "B4", "vote"]
+    names = list(results["native"])
     page_digits = results.get("page_digits", 0)
     drawn_in_page = (
         "all of them"
@@ -200,22 +156,22 @@ def drawn_section() -> str:
         "",
         "![Digits the vote misread](misread-drawn.png)",
         "",
-        "Reproduce: `python3 build.py`, then `.venv/bin/python -m train drawn` (every held-out digit drawn in the "
-        "page by two browsers at once: about 31 minutes on 2 cores; `--per-digit 30` draws 300 in about 5).",
+        "Reproduce: `python3 build.py`, then `.venv/bin/python -m evaluation drawn` (every held-out digit drawn in "
+        "the page by two browsers at once: about 31 minutes on 2 cores; `--per-digit 30` draws 300 in about 5).",
         "",
     ]
     return "\n".join(lines)
 
 
-def write_report(data_dir: Path, weights_dir: Path = WEIGHTS_DIR) -> Path:
+def write_report(data_dir: Path = DATA, weights_dir: Path = WEIGHTS) -> Path:
     DOCS.mkdir(exist_ok=True)
     sections = [
         "# Results",
         "",
         "Measured with the shipped forward pass on the committed weights. To reproduce:",
         "",
-        "    .venv/bin/python -m train all      # train the four networks (writes site/weights/)",
-        "    .venv/bin/python -m train report   # this page",
+        "    .venv/bin/python -m train all          # train the four networks (writes site/weights/)",
+        "    .venv/bin/python -m evaluation report  # this page",
         "",
         mnist_section(weights_dir, data_dir),
         drawn_section(),

@@ -1,11 +1,11 @@
-"""python -m train drawn: how well the networks read digits people drew, by writers they never saw.
+"""python -m evaluation drawn: how well the networks read digits people drew, by writers they never saw.
 
-The held-out writers' pen trajectories (see pendigits.py) are drawn two ways:
+The held-out writers' pen trajectories (see train/pendigits.py) are drawn two ways:
 - "page": into the real page in Chromium with Playwright's mouse, as a person would, at a natural size in
   the box with small variations of size, position and speed from a fixed seed, then Vote is pressed (every
   press also shows the four networks' answers);
 - "native": the same strokes through the same Python preprocessing and networks, without a browser: fast.
-Figures go to docs/drawn.json (read by `python -m train report`) and a picture of misread digits.
+Figures go to docs/drawn.json (read by `python -m evaluation report`) and a picture of misread digits.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pendigits
-from .publish import WEIGHTS_DIR
-from .report import DOCS, confusion_matrix, summary_of
+from files import DOCS, WEIGHTS
+from train import pendigits
 
-NAMES = ["B1", "B2", "B3", "B4", "vote"]
+from .pictures import plot_misread
+from .report import confusion_matrix, summary_of
+
 SEED = 2024
 
 
@@ -50,7 +51,7 @@ def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[l
     """Every network's answer for every digit, and the vote's input image, computed natively."""
     from recognizer import app
 
-    app.load(WEIGHTS_DIR)
+    app.load(WEIGHTS)
     answers, inputs = [], []
     for digit in digits:
         result = app.recognize("vote", [s.tolist() for s in digit.strokes])
@@ -118,35 +119,9 @@ def draw_in_page(
 
 
 def summary(digits, answers) -> dict:
-    """For each network: accuracy, accuracy per digit and the most common mistakes."""
+    """For each network that answered, and the vote: accuracy, accuracy per digit and the most common mistakes."""
     truth = np.array([d.label for d in digits])
-    return {name: summary_of(confusion_matrix(truth, np.array([a[name] for a in answers]))) for name in NAMES}
-
-
-def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> None:
-    """What was drawn, what the network saw, what the vote said, for the first misread digits."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    wrong = [i for i, (d, a) in enumerate(zip(digits, answers, strict=True)) if a["vote"] != d.label][:how_many]
-    if not wrong:
-        return
-    fig, axes = plt.subplots(2, len(wrong), figsize=(1.2 * len(wrong), 2.8), squeeze=False)
-    for column, i in enumerate(wrong):
-        for stroke in digits[i].strokes:
-            axes[0, column].plot(stroke[:, 0], -stroke[:, 1], "k-", linewidth=2)
-        axes[0, column].set_aspect("equal")
-        axes[0, column].set_title(f"drawn {digits[i].label}", fontsize=8)
-        axes[1, column].imshow(np.reshape(inputs[i], (28, 28)), cmap="gray")
-        axes[1, column].set_title(f"read {answers[i]['vote']}", fontsize=8, color="#b00020")
-    for ax in axes.ravel():
-        ax.axis("off")
-    fig.suptitle("Misread by the vote: the strokes (top), the 28x28 input the networks saw (bottom)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    return {name: summary_of(confusion_matrix(truth, np.array([a[name] for a in answers]))) for name in answers[0]}
 
 
 def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, dist: Path | None = None) -> dict:
@@ -166,13 +141,13 @@ def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, 
         results["page_digits"] = len(subset)
         results["agreement"] = {
             name: float(np.mean([p[name] == n[name] for p, n in zip(page, native_subset, strict=True)]))
-            for name in NAMES
+            for name in native[0]
         }
         inputs = [inputs[index[id(d)]] for d in subset]
         shown = (subset, page)
     plot_misread(*shown, inputs, DOCS / "misread-drawn.png")
     for label in [m for m in ("page", "native") if m in results]:
-        figures = "  ".join(f"{n} {100 * results[label][n]['accuracy']:.2f}%" for n in NAMES)
+        figures = "  ".join(f"{n} {100 * summary['accuracy']:.2f}%" for n, summary in results[label].items())
         print(f"{label:>6}: {figures}")
     if "agreement" in results:
         print("agreement page/native: " + "  ".join(f"{n} {100 * v:.1f}%" for n, v in results["agreement"].items()))

@@ -1,0 +1,80 @@
+"""python -m evaluation: one command for each measurement, each writing or printing its figures.
+
+python -m evaluation report           docs/results.md from the committed weights (and docs/drawn.json)
+python -m evaluation drawn            the held-out writers' digits drawn into the built page (~31 minutes)
+python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
+python -m evaluation page-speed       the built page's start-up and answer times in headless Chromium
+python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from files import DATA, DIST, DOCS, shown
+from recognizer.models import WeightsError
+from train.data import DataError
+
+COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation"]
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation",
+        description="Measure the networks and the page with the shipped code.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("--dist", type=Path, default=DIST, help="drawn, page-speed: the built site (default dist/)")
+    parser.add_argument(
+        "--mode", choices=["both", "native", "page"], default="both", help="drawn: through the page, natively, or both"
+    )
+    parser.add_argument("--per-digit", type=int, help="drawn: only the first N held-out digits of each kind")
+    parser.add_argument("--pages", type=int, default=2, help="drawn: pages drawing at once, each in its own browser")
+    parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
+    parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    needs_site = args.command == "page-speed" or (args.command == "drawn" and args.mode != "native")
+    if needs_site and not (args.dist / "build.json").exists():
+        print(f"error: {shown(args.dist)} is not a built site: run `python3 build.py` first", file=sys.stderr)
+        return 1
+    try:
+        if args.command == "report":
+            from .report import write_report
+
+            write_report(args.data_dir)
+        elif args.command == "drawn":
+            from .drawn import benchmark
+
+            benchmark(args.mode, args.per_digit, args.pages, args.dist)
+        elif args.command == "training-speed":
+            from .training_speed import benchmark
+
+            benchmark()
+        elif args.command == "page-speed":
+            from .page_speed import benchmark
+
+            benchmark(args.runs, args.dist)
+        else:
+            from train.data import load_mnist
+
+            from .pictures import plot_augmentation
+
+            path = DOCS / "augmentation.png"
+            plot_augmentation(load_mnist(args.data_dir).train_images[:12], path)
+            print(f"wrote {shown(path)}")
+    except (DataError, WeightsError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

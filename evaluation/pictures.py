@@ -1,0 +1,81 @@
+"""Every picture the evaluation draws, with matplotlib: the vote's confusion matrix, the training curves,
+the drawn digits the vote misread, and digits beside their distorted copies (what training sees)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure  # no pyplot: figures drawn straight into files, no window, no global state
+
+from train.augment import AugmentParams, augment
+
+
+def plot_confusion(matrix: np.ndarray, title: str, path: Path) -> None:
+    errors = matrix * (1 - np.eye(10, dtype=int))
+    fig = Figure(figsize=(5.2, 4.6))
+    ax = fig.subplots()
+    image = ax.imshow(errors, cmap="Reds")
+    for i in range(10):
+        for j in range(10):
+            if matrix[i, j]:
+                colour = "white" if errors[i, j] > errors.max() / 2 else "black"
+                text = str(matrix[i, j]) if i != j else f"{matrix[i, j]}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color="grey" if i == j else colour)
+    ax.set(xticks=range(10), yticks=range(10), xlabel="answer", ylabel="true digit", title=title)
+    fig.colorbar(image, ax=ax, label="mistakes")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def plot_training_curves(entries: list[dict], path: Path) -> None:
+    fig = Figure(figsize=(10, 3.8))
+    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    for entry in entries:
+        history = entry["training"]["history"]
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        loss_ax.plot(epochs, history["loss"], label=entry["name"])
+        accuracy_ax.plot(epochs, 100 * np.array(history["validation_accuracy"]), label=entry["name"])
+    loss_ax.set(xlabel="epoch", ylabel="training cost (cross-entropy + L2)", yscale="log")
+    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy (%)", ylim=(97.5, 100))
+    for ax in (loss_ax, accuracy_ax):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> None:
+    """What was drawn, what the network saw, what the vote said, for the first misread digits."""
+    wrong = [i for i, (d, a) in enumerate(zip(digits, answers, strict=True)) if a["vote"] != d.label][:how_many]
+    if not wrong:
+        return
+    fig = Figure(figsize=(1.2 * len(wrong), 2.8))
+    axes = fig.subplots(2, len(wrong), squeeze=False)
+    for column, i in enumerate(wrong):
+        for stroke in digits[i].strokes:
+            axes[0, column].plot(stroke[:, 0], -stroke[:, 1], "k-", linewidth=2)
+        axes[0, column].set_aspect("equal")
+        axes[0, column].set_title(f"drawn {digits[i].label}", fontsize=8)
+        axes[1, column].imshow(np.reshape(inputs[i], (28, 28)), cmap="gray")
+        axes[1, column].set_title(f"read {answers[i]['vote']}", fontsize=8, color="#b00020")
+    for ax in axes.ravel():
+        ax.axis("off")
+    fig.suptitle("Misread by the vote: the strokes (top), the 28x28 input the networks saw (bottom)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def plot_augmentation(images: np.ndarray, path: Path, copies: int = 10, seed: int = 0) -> None:
+    """Each digit (a row) beside `copies` distorted versions of it, as training sees them."""
+    rng = np.random.default_rng(seed)
+    versions = [images / 255, *(augment(images, rng, params=AugmentParams()) for _ in range(copies))]
+    fig = Figure(figsize=(0.6 * len(versions), 0.6 * len(images)))
+    axes = fig.subplots(len(images), len(versions), squeeze=False)
+    for row, column in np.ndindex(axes.shape):
+        axes[row, column].imshow(versions[column][row], cmap="gray_r", vmin=0, vmax=1)
+        axes[row, column].axis("off")
+    axes[0, 0].set_title("digit", fontsize=7)
+    axes[0, 1].set_title("distorted versions", fontsize=7, loc="left")
+    fig.tight_layout(pad=0.2)
+    fig.savefig(path, dpi=100)
