@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from train import browser as helpers
+from evaluation import browser as helpers
+from files import DIST as BUILT
 
-DIST = Path(os.environ.get("DIST", helpers.DIST))
+DIST = Path(os.environ.get("DIST", BUILT))
 
 
 @pytest.fixture(scope="session")

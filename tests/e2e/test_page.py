@@ -13,11 +13,14 @@ import time
 import numpy as np
 import pytest
 
+from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from files import WEIGHTS
+from recognizer.models import read_manifest
 from train import pendigits
-from train.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 
 pytestmark = pytest.mark.e2e
-NAMES = ["B1", "B2", "B3", "B4", "vote"]
+MODELS = read_manifest(WEIGHTS)  # the networks the page lists, as models.json says
+NAMES = [entry["name"] for entry in MODELS] + ["vote"]
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +116,21 @@ def test_every_button_reads_held_out_writers_digits(context, server, held_out):
         assert seen_ink(page) > 20  # the 28x28 image the network saw is shown
     assert right["vote"] >= 9, right
     assert min(right.values()) >= 8, right
+
+
+def test_the_buttons_and_their_colour_key_are_made_from_models_json(context, server):
+    page = open_page(context, server)
+    for entry in MODELS:
+        shown = page.locator(button(entry["name"]))
+        assert shown.get_attribute("class") == entry["colour"]
+        assert "-".join(map(str, entry["layers"])) in shown.inner_text()
+        assert f"{100 * entry['test_accuracy']:.2f}%" in shown.inner_text()
+    key = page.inner_text("#key")
+    for colour in {entry["colour"] for entry in MODELS}:
+        assert page.locator(f"#key .swatch.{colour}").count() == 1
+    for per_epoch in {entry["trained_on"]["images_per_epoch"] for entry in MODELS}:
+        assert f"{per_epoch:,} images an epoch" in key  # what each colour's networks saw, from the fields
+    assert page.locator("#answer-names th").all_inner_texts() == [*NAMES[:-1], "Vote"]
 
 
 def test_drawing_works_at_once_while_python_loads(context, server):
@@ -249,7 +267,8 @@ def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server,
     status = page.inner_text("#status")
     assert re.search(says, status), status
     assert status.startswith("Python could not start: ") or broken == "WebAssembly"
-    assert all(page.is_disabled(button(name)) for name in NAMES)
+    assert page.locator("#vote").is_disabled()
+    assert page.locator(".networks button:enabled").count() == 0  # no network to ask
     draw_with_mouse(page, vertical_line(page))
     assert ink_on_pad(page) > 1000
 
