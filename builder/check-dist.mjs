@@ -19,24 +19,6 @@ function runScript(file) {
   vm.runInThisContext(fs.readFileSync(file, "utf8"), { filename: file });
 }
 
-async function download(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response;
-}
-
-// models.json and the files it lists, as the worker hands them on; null when the build has no weights.
-async function downloadWeights() {
-  const models = await fetch(base + "weights/models.json");
-  if (!models.ok) return null;
-  const manifest = await models.text();
-  const files = [];
-  for (const { file } of JSON.parse(manifest).models) {
-    files.push([file, new Uint8Array(await (await download(base + "weights/" + file)).arrayBuffer())]);
-  }
-  return { manifest, files };
-}
-
 // Pyodide's runtime in a folder, as Node's Pyodide reads it: the WebAssembly unpacked by unpack-wasm.js from
 // HTTP, the rest linked from dist/. Returns its loadPyodide.
 async function unpackRuntime() {
@@ -49,8 +31,9 @@ async function unpackRuntime() {
 try {
   runScript(`${dist}/unpack-wasm.js`);
   runScript(`${dist}/load-python.js`);
-  const build = await (await download(base + "build.json")).json();
-  const weights = await downloadWeights();
+  const build = await (await globalThis.download(fetch, base, "build.json", "the build description")).json();
+  // The page's own download of the weights; a build made with --no-weights has none to load.
+  const weights = fs.existsSync(`${dist}/weights`) ? await globalThis.downloadWeights(fetch, base) : null;
   const loadPyodide = await unpackRuntime();
   const fresh = await loadPyodide({ indexURL, _makeSnapshot: true });
   const snapshot = fresh.makeMemorySnapshot();

@@ -3,7 +3,7 @@
 // wheel, then the networks' weights. Starting the runtime (step 1) is each host's own: the worker starts it from
 // a snapshot when it can, Node plainly.
 "use strict";
-/* exported LOAD_STEPS, loadRecognizer, plainWords */
+/* exported LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords */
 
 // The steps of a load, in order, as the page lists them (the page draws its list from the worker's progress).
 const LOAD_STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
@@ -17,6 +17,40 @@ function plainWords(error) {
 
 // Without a host's own wording: what failed, and why.
 const describedFailure = (what, error) => new Error(`${what} (${plainWords(error)})`, { cause: error });
+
+// The file at `path` of the site at `base`, fetched with `fetchFile`, or an error naming it.
+async function download(fetchFile, base, path, what) {
+  let response;
+  try {
+    response = await fetchFile(new URL(path, base).href);
+  } catch (error) {
+    throw new Error(`could not download ${what} (${path}): ${plainWords(error)}`, { cause: error });
+  }
+  if (!response.ok) throw new Error(`could not download ${what} (${path}): HTTP ${response.status}`);
+  return response;
+}
+
+// models.json and every weight file it lists, as loadRecognizer takes them. A file that cannot be downloaded
+// is left out: Python then disables that one network, saying the file is missing, and the others still work.
+async function downloadWeights(fetchFile, base) {
+  const manifest = await (await download(fetchFile, base, "weights/models.json", "the list of networks")).text();
+  let models;
+  try {
+    models = JSON.parse(manifest).models;
+  } catch (error) {
+    throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`, { cause: error });
+  }
+  const files = await Promise.all(
+    models.map(async ({ file }) => {
+      try {
+        return [file, new Uint8Array(await (await download(fetchFile, base, `weights/${file}`, file)).arrayBuffer())];
+      } catch {
+        return [file, null];
+      }
+    }),
+  );
+  return { manifest, files };
+}
 
 // Steps 2 to 4 into `pyodide`, already started (step 1):
 //   wheel: {url, name}: where micropip fetches our wheel, and the name a failure gives it

@@ -5,7 +5,8 @@
 // In: {recognize: "B1".."B4" or "vote", strokes}.
 // Out: {type: "progress" | "ready" | "error" | "answer" | "snapshot saved", ...}.
 "use strict";
-/* global fetchUnpackingWasm, LOAD_STEPS, loadRecognizer, plainWords, loadPyodide -- from importScripts below */
+/* global fetchUnpackingWasm, LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords -- load-python.js */
+/* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
 const SITE = new URL("./", self.location).href;
 
@@ -38,39 +39,6 @@ self.fetch = fetchUnpackingWasm(recordingFetch);
 function failure(what, error) {
   const detail = failedDownloads.length ? [...new Set(failedDownloads)].join("; ") : plainWords(error);
   return new Error(detail ? `${what} (${detail})` : what, { cause: error });
-}
-
-async function download(path, what) {
-  let response;
-  try {
-    response = await plainFetch(path);
-  } catch (error) {
-    throw new Error(`could not download ${what} (${path}): ${plainWords(error)}`, { cause: error });
-  }
-  if (!response.ok) throw new Error(`could not download ${what} (${path}): HTTP ${response.status}`);
-  return response;
-}
-
-// models.json and every weight file it lists. A file that cannot be downloaded is left out: Python then
-// disables that one network, saying the file is missing, and the others still work.
-async function downloadWeights() {
-  const manifest = await (await download("weights/models.json", "the list of networks")).text();
-  let models;
-  try {
-    models = JSON.parse(manifest).models;
-  } catch (error) {
-    throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`, { cause: error });
-  }
-  const files = await Promise.all(
-    models.map(async ({ file }) => {
-      try {
-        return [file, new Uint8Array(await (await download(`weights/${file}`, file)).arrayBuffer())];
-      } catch {
-        return [file, null];
-      }
-    }),
-  );
-  return { manifest, files };
 }
 
 // --- a snapshot of the started interpreter ------------------------------------------------------------
@@ -155,8 +123,8 @@ async function load() {
     throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
   }
   // Downloads that do not need Python start at once and overlap its start-up.
-  const build = download("build.json", "the build description").then((response) => response.json());
-  const weights = downloadWeights();
+  const build = download(plainFetch, SITE, "build.json", "the build description").then((file) => file.json());
+  const weights = downloadWeights(plainFetch, SITE);
   build.catch(() => {}); // each failure is reported where it is awaited
   weights.catch(() => {});
 
