@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 from builder.errors import BuildError, first_error_line
-from builder.server import make_server
+from builder.server import serve_in_thread
 
 NODE_PROGRAM = Path(__file__).with_name("check-dist.mjs")
 
@@ -19,9 +18,7 @@ def check(dist: Path) -> dict:
     """Load `dist` under Node as the page's worker does; returns the timings and answers, or stops the build."""
     if not shutil.which("node"):
         raise BuildError("--check needs Node.js (node) to load dist/")
-    httpd = make_server(dist, quiet=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, base = serve_in_thread(dist)
     try:
         done = subprocess.run(["node", str(NODE_PROGRAM), str(dist), base], capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:

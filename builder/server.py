@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import threading
 from pathlib import Path
 
 from builder.errors import BuildError
@@ -38,6 +39,13 @@ def make_server(directory: Path, port: int = 0, quiet: bool = False) -> http.ser
         raise BuildError(
             f"cannot serve {shown(directory)} on 127.0.0.1:{port} ({e.strerror or e}); try another port"
         ) from None
+
+
+def serve_in_thread(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """`directory` served quietly on a free loopback port, in a thread: (the server, to stop it; its URL)."""
+    httpd = make_server(directory, quiet=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 def serve(directory: Path, port: int) -> None:

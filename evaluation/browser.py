@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import numpy as np
 
-from builder.server import make_server
+from builder.server import serve_in_thread
 from files import DIST
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,9 +39,7 @@ class Server:
     (to test offline use)."""
 
     def __init__(self, directory: Path = DIST):
-        self.httpd = make_server(directory, quiet=True)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.httpd, self.url = serve_in_thread(directory)
 
     def stop(self):
         self.httpd.shutdown()

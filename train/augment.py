@@ -7,7 +7,7 @@ images get thinner or thicker strokes (grey-scale erosion or dilation, blended i
 
 Everything works on a whole batch at once, in float32, and draws its randomness from the generator it is
 given, so a seed fixes the result. Coordinates are (x, y) = (column, row), y pointing down, as on screen.
-To see what it does: `python -m evaluation augmentation` (a picture and its speed).
+To see what it does: `python -m evaluation augmentation` (a picture); `training-speed` times it.
 """
 
 from __future__ import annotations
