@@ -111,7 +111,18 @@ def test_recognize_answers_with_every_loaded_networks_digit(status):
     assert set(answer["answers"]) == {"B1", "B4", "vote"}
     assert len(answer["input"]) == 784 and 0 <= min(answer["input"]) and max(answer["input"]) <= 1
     assert answer["chart_svg"].startswith("<svg") and "B1 reads" in answer["chart_svg"]
+    assert answer["bars_svg"].startswith("<svg") and "B1's likeliest digits" in answer["bars_svg"]
     json.dumps(answer)
+
+
+def test_an_answer_says_whether_it_is_sure_and_lists_the_likeliest_digits(status):
+    answer = app.recognize("B4", FOUR)
+    probabilities = np.array(answer["probs"])
+    assert answer["sure"] == (probabilities.max() >= app.SURE)
+    order = np.argsort(-probabilities, kind="stable")[: app.CANDIDATES]
+    assert [c["digit"] for c in answer["candidates"]] == order.tolist()
+    assert answer["candidates"][0]["digit"] == answer["digit"]
+    assert answer["candidates"][0]["confidence"] == answer["confidence"]  # one rounding rule: the chart's
     assert app.recognize("vote", FOUR)["answers"] == answer["answers"]
 
 

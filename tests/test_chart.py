@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recognizer.chart import COLOURS, percent, pie_chart, slices
+from recognizer.chart import BARS, COLOURS, bar_chart, percent, pie_chart, slices
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 TYPICAL = [0.01, 0.6, 0.05, 0.2, 0.0, 0.04, 0.05, 0.03, 0.01, 0.01]
@@ -109,3 +109,21 @@ def test_any_ten_values_give_valid_svg_with_slices_covering_the_circle(values):
         best = max(range(10), key=lambda d: values[d])
         assert values[parts[0][0]] == values[best]  # the largest slice belongs to the argmax (or a tie)
     assert len(legend(root)) == 10
+
+
+def test_the_bar_chart_lists_the_likeliest_digits_longest_first():
+    root = parse(bar_chart(TYPICAL, "B1's likeliest digits"))
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "B1's likeliest digits: 1 at 60.0%, 3 at 20.0%, 2 at 5.0%, 6 at 5.0%, 5 at 4.0%"
+    widths = [float(rect.get("width")) for rect in root.findall("svg:rect", NS)]
+    assert len(widths) == BARS and widths == sorted(widths, reverse=True)
+    assert widths[0] == pytest.approx(0.6 * 150) and widths[1] == pytest.approx(0.2 * 150)
+    assert "style=" not in bar_chart(TYPICAL)
+
+
+def test_chart_text_off_the_slices_takes_the_pages_colour():
+    # currentColor: legible on a light and on a dark page alike (a slice's own label is set against its colour).
+    pie_legend = [t for t in parse(pie_chart(TYPICAL)).findall("svg:text", NS) if ": " in t.text]
+    bar_text = parse(bar_chart(TYPICAL)).findall("svg:text", NS)
+    assert len(pie_legend) == 10 and len(bar_text) == 2 * BARS
+    assert all(t.get("fill") == "currentColor" for t in pie_legend + bar_text)

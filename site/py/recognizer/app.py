@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .chart import percent, pie_chart
+from .chart import bar_chart, percent, pie_chart
 from .models import WeightsError, load_models, read_manifest
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
+SURE = 0.9  # below this probability for its answer the page says it is not sure (see docs/results.md)
+CANDIDATES = 3  # how many digits an answer lists, likeliest first
 _networks: dict[str, Network] = {}  # the networks that loaded, by name
 _entries: dict[str, dict] = {}  # every network models.json lists, loaded or not
 _failures: dict[str, str] = {}  # why a listed network did not load
@@ -117,14 +119,18 @@ def recognize(model: str, strokes: Strokes) -> dict:
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
     title = "The vote" if model == VOTE else model
+    likeliest = np.argsort(-chosen, kind="stable")[:CANDIDATES]
     return {
         "state": "done",
         "model": model,
         "digit": int(chosen.argmax()),
         "probs": [round(float(p), 6) for p in chosen],
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
+        "sure": bool(chosen.max() >= SURE),
+        "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
         "input": np.round(inputs[_entries[seen_by].get("framing", "mnist")], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
+        "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
     }

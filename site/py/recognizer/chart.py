@@ -1,8 +1,10 @@
-"""The pie chart of a network's ten probabilities, as an SVG string (made in Python, tested natively).
+"""Charts of a network's ten probabilities, as SVG strings (made in Python, tested natively).
 
-Slices run clockwise from 12 o'clock, largest first, so the answer always starts at the top. A legend lists
-all ten digits with their percentages; slices too thin to see are left out of the drawing (a light grey disc
-underneath shows where they are) but never out of the legend.
+The pie: slices run clockwise from 12 o'clock, largest first, so the answer always starts at the top. A legend
+lists all ten digits with their percentages; slices too thin to see are left out of the drawing (a light grey
+disc underneath shows where they are) but never out of the legend. Beside it, a bar chart of the likeliest
+digits, sorted, which shows the runners-up of a sure answer that the pie cannot. Text is drawn in the page's
+own colour (currentColor), so both charts read in a light and a dark theme.
 """
 
 from __future__ import annotations
@@ -105,8 +107,37 @@ def pie_chart(probabilities: Sequence[float], title: str = "Probabilities") -> s
         weight = ' font-weight="bold"' if digit == best else ""
         parts.append(f'<rect x="215" y="{y}" width="12" height="12" fill="{COLOURS[digit]}"/>')
         parts.append(
-            f'<text x="233" y="{y + 11}" font-size="13" font-family="sans-serif" fill="#222"{weight}>'
+            f'<text x="233" y="{y + 11}" font-size="13" font-family="sans-serif" fill="currentColor"{weight}>'
             f"{digit}: {escape(percent(fractions[digit]))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+BARS = 5  # digits the bar chart shows: the likeliest, sorted
+
+
+def bar_chart(probabilities: Sequence[float], title: str = "Likeliest digits") -> str:
+    """An accessible SVG bar chart of the BARS likeliest digits, longest bar first, each with its percentage."""
+    fractions = shares(probabilities)
+    order = sorted(range(10), key=lambda d: -fractions[d])[:BARS]
+    summary = f"{title}: " + ", ".join(f"{d} at {percent(fractions[d])}" for d in order)
+    parts = [
+        f'<svg xmlns="{SVG}" viewBox="0 0 220 {22 * BARS + 4}" role="img" aria-label="{escape(summary)}">',
+        f"<title>{escape(summary)}</title>",
+    ]
+    for row, digit in enumerate(order):
+        y = 4 + 22 * row
+        width = max(150 * fractions[digit], 1.0) if fractions[digit] > 0 else 0.0
+        weight = ' font-weight="bold"' if row == 0 else ""
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="14" font-family="sans-serif" fill="currentColor"{weight}>'
+            f"{digit}</text>"
+        )
+        parts.append(f'<rect x="14" y="{y}" width="{width:.1f}" height="17" fill="{COLOURS[digit]}"/>')
+        parts.append(
+            f'<text x="{18 + width:.1f}" y="{y + 13}" font-size="12" font-family="sans-serif" fill="currentColor">'
+            f"{escape(percent(fractions[digit]))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
