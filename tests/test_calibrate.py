@@ -1,0 +1,75 @@
+"""Temperature scaling and the calibration error: fitted on made-up logits whose honest temperature is known."""
+
+import numpy as np
+import pytest
+
+from evaluation.calibration import answers_around, expected_calibration_error
+from recognizer.network import Network, softmax
+from train.calibrate import fit_temperature, negative_log_likelihood
+
+
+def labels_drawn_from(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One label per row, drawn from that row's probabilities: the labels these probabilities describe honestly."""
+    return (rng.random((len(probabilities), 1)) > probabilities.cumsum(axis=1)).sum(axis=1)
+
+
+@pytest.mark.parametrize("true_temperature", [0.5, 1.0, 2.5])
+def test_the_fitted_temperature_undoes_over_or_under_confidence(true_temperature):
+    rng = np.random.default_rng(0)
+    honest = 3 * rng.normal(size=(20_000, 10))
+    labels = labels_drawn_from(softmax(honest), rng)
+    # A network whose logits are the honest ones times T is calibrated at temperature T.
+    fitted = fit_temperature(honest * true_temperature, labels)
+    assert fitted == pytest.approx(true_temperature, rel=0.05)
+    nll = negative_log_likelihood(honest * true_temperature, labels, fitted)
+    assert nll <= negative_log_likelihood(honest * true_temperature, labels, fitted * 1.1)
+    assert nll <= negative_log_likelihood(honest * true_temperature, labels, fitted / 1.1)
+
+
+def test_the_nll_is_the_mean_minus_log_probability_of_the_true_label():
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    labels = np.array([0, 2])
+    expected = -(np.log(softmax(logits[0] / 2)[0]) + np.log(1 / 3)) / 2
+    assert negative_log_likelihood(logits, labels, 2.0) == pytest.approx(expected)
+    assert np.isfinite(negative_log_likelihood(np.array([[1e4, -1e4]]), np.array([1]), 0.05))  # no overflow
+
+
+def test_temperature_softens_the_probabilities_but_never_changes_the_answer():
+    rng = np.random.default_rng(1)
+    weights = [rng.normal(size=(784, 10)).astype(np.float32)]
+    biases = [np.zeros(10, np.float32)]
+    x = rng.random((50, 784), dtype=np.float32)
+    plain, warm = Network(weights, biases), Network(weights, biases, temperature=2.0)
+    np.testing.assert_allclose(warm.probabilities(x), softmax(plain.logits(x) / 2.0), rtol=1e-5)
+    np.testing.assert_array_equal(warm.probabilities(x).argmax(axis=1), plain.probabilities(x).argmax(axis=1))
+    assert (warm.probabilities(x).max(axis=1) < plain.probabilities(x).max(axis=1)).all()
+
+
+def test_the_calibration_error_by_hand():
+    # Four answers at confidence 0.95 (bin 15), three right; two at 0.55 (bin 9), both right.
+    probabilities = np.full((6, 10), 0.05 / 9)
+    probabilities[:4, 0] = 0.95
+    probabilities[4:] = 0.45 / 9
+    probabilities[4:, 1] = 0.55
+    labels = np.array([0, 0, 0, 3, 1, 1])
+    expected = 4 / 6 * abs(0.75 - 0.95) + 2 / 6 * abs(1.0 - 0.55)
+    assert expected_calibration_error(probabilities, labels) == pytest.approx(expected)
+    assert expected_calibration_error(probabilities, labels, bins=1) == pytest.approx(abs(5 / 6 - (3.8 + 1.1) / 6))
+
+
+def test_honest_probabilities_have_a_small_calibration_error_and_overconfident_ones_a_large_one():
+    rng = np.random.default_rng(2)
+    probabilities = softmax(2 * rng.normal(size=(50_000, 10)))
+    labels = labels_drawn_from(probabilities, rng)
+    assert expected_calibration_error(probabilities, labels) < 0.01
+    assert expected_calibration_error(softmax(np.log(probabilities) * 3), labels) > 0.15
+
+
+def test_answers_around_a_threshold():
+    probabilities = np.full((4, 10), 0.0)
+    probabilities[np.arange(4), [1, 2, 3, 4]] = [0.99, 0.95, 0.6, 0.55]
+    probabilities[np.arange(4), 0] = 1 - probabilities.max(axis=1)
+    figures = answers_around(probabilities, np.array([1, 0, 3, 0]), threshold=0.9)
+    assert figures["not_sure"] == 0.5
+    assert figures["sure_accuracy"] == 0.5 and figures["not_sure_accuracy"] == 0.5
+    assert figures["wrong_caught"] == 0.5  # of the two mistakes (0.95 and 0.55), the page doubts one
