@@ -73,3 +73,19 @@ def test_answers_around_a_threshold():
     assert figures["not_sure"] == 0.5
     assert figures["sure_accuracy"] == 0.5 and figures["not_sure_accuracy"] == 0.5
     assert figures["wrong_caught"] == 0.5  # of the two mistakes (0.95 and 0.55), the page doubts one
+
+
+def test_recording_temperatures_changes_only_that_field(tmp_path):
+    from train.backprop import initial_network
+    from train.publish import publish, record_temperatures
+
+    for name in ("A", "B"):
+        network = initial_network([784, 12, 10], "relu", np.random.default_rng(0))
+        publish(network, {"name": name, "framing": "mnist", "test_accuracy": 0.9, "training": {"seed": 1}}, tmp_path)
+    before = (tmp_path / "models.json").read_text()
+    weights = {name: (tmp_path / f"{name}.npz").read_bytes() for name in ("A", "B")}
+    record_temperatures({"A": 1.2345}, tmp_path)
+    after = (tmp_path / "models.json").read_text()
+    assert after.replace('   "temperature": 1.2345,\n', "", 1) == before
+    assert after.index('"test_accuracy"') < after.index('"temperature"') < after.index('"training"')
+    assert {name: (tmp_path / f"{name}.npz").read_bytes() for name in ("A", "B")} == weights

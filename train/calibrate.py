@@ -17,6 +17,9 @@ import math
 
 import numpy as np
 
+from recognizer.network import Network
+
+DECIMALS = 4  # models.json keeps T to 4 decimals: far finer than the fit's own uncertainty
 LOWEST, HIGHEST = 0.05, 20.0  # the search's range for T: far beyond any temperature a trained network needs
 TOLERANCE = 1e-5  # on log T: T to about five significant digits
 GOLDEN = (math.sqrt(5) - 1) / 2
@@ -31,7 +34,8 @@ def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature:
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The T in [LOWEST, HIGHEST] minimising the NLL, by golden-section search over log T."""
+    """The T in [DECIMALS = 4  # models.json keeps T to 4 decimals: far finer than the fit's own uncertainty
+    LOWEST, HIGHEST] minimising the NLL, by golden-section search over log T."""
 
     def cost(log_t: float) -> float:
         return negative_log_likelihood(logits, labels, math.exp(log_t))
@@ -49,3 +53,8 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
             b = low + GOLDEN * (high - low)
             cost_b = cost(b)
     return math.exp((low + high) / 2)
+
+
+def temperature_of(network: Network, inputs: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature a network's entry records, fitted on its raw outputs z for the validation inputs."""
+    return round(fit_temperature(network.logits(inputs), labels), DECIMALS)
