@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from recognizer.network import Network, softmax
+
 BINS = 15
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99)  # candidates for app.SURE
+MOST_WRONG = 0.001  # an answer called sure may be wrong at most 1 time in 1,000 (on the validation digits)
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = BINS) -> float:
@@ -36,3 +40,23 @@ def answers_around(probabilities: np.ndarray, labels: np.ndarray, threshold: flo
         "not_sure_accuracy": float(right[~sure].mean()) if (~sure).any() else float("nan"),
         "wrong_caught": float((~sure & ~right).sum() / max((~right).sum(), 1)),  # of the mistakes, how many not sure
     }
+
+
+def before_and_after(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, tuple]:
+    """Each network's probabilities without its temperature (T = 1) and with it (as shipped), for its inputs; and
+    the vote's, the average of the networks' either way."""
+    pairs = {}
+    for name, network in networks.items():
+        logits = network.logits(inputs[name]).astype(np.float64)
+        pairs[name] = (softmax(logits), softmax(logits / network.temperature))
+    pairs["Vote"] = tuple(np.mean([pair[i] for pair in pairs.values()], axis=0) for i in (0, 1))
+    return pairs
+
+
+def lowest_sure_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The rule for app.SURE: the lowest candidate threshold at which at most MOST_WRONG of the answers called
+    sure are wrong (applied to the vote on the validation digits)."""
+    for threshold in THRESHOLDS:
+        if 1 - answers_around(probabilities, labels, threshold)["sure_accuracy"] <= MOST_WRONG:
+            return threshold
+    return THRESHOLDS[-1]

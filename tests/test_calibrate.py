@@ -89,3 +89,19 @@ def test_recording_temperatures_changes_only_that_field(tmp_path):
     assert after.replace('   "temperature": 1.2345,\n', "", 1) == before
     assert after.index('"test_accuracy"') < after.index('"temperature"') < after.index('"training"')
     assert {name: (tmp_path / f"{name}.npz").read_bytes() for name in ("A", "B")} == weights
+
+
+def test_sure_is_the_lowest_threshold_whose_sure_answers_are_wrong_at_most_once_in_a_thousand():
+    from evaluation.calibration import MOST_WRONG, THRESHOLDS, lowest_sure_threshold
+
+    # 10,000 answers: 2 wrong at confidence 0.95, 30 wrong at 0.75, the rest right at 0.99.
+    confidence = np.full(10_000, 0.99)
+    confidence[:2], confidence[2:32] = 0.95, 0.75
+    probabilities = np.zeros((10_000, 10))
+    probabilities[:, 0], probabilities[:, 1] = confidence, 1 - confidence
+    labels = np.zeros(10_000, int)
+    labels[:32] = 1
+    assert MOST_WRONG == 0.001 and 0.8 in THRESHOLDS
+    assert lowest_sure_threshold(probabilities, labels) == 0.8  # 2 wrong in 9,970 sure answers
+    labels[32:60] = 1  # and 28 wrong at 0.99: no threshold below 0.99 is enough
+    assert lowest_sure_threshold(probabilities, labels) == 0.99
