@@ -18,5 +18,6 @@ def first_load(root: Path) -> dict[str, dict]:
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():
                 data = path.read_bytes()
-                files[path.relative_to(root).as_posix()] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                entry = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                files[path.relative_to(root).as_posix()] = entry
     return files
