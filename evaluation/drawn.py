@@ -60,6 +60,16 @@ def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[l
     return answers, inputs
 
 
+def native_inputs(digits: list[pendigits.PenDigit], framings: set[str]) -> dict[str, np.ndarray]:
+    """For each framing, the network inputs of every digit, made by the page's own preprocessing."""
+    from recognizer.preprocess import to_network_input
+
+    return {
+        framing: np.stack([to_network_input([s.tolist() for s in digit.strokes], framing) for digit in digits])
+        for framing in framings
+    }
+
+
 def page_answers(digits: list[pendigits.PenDigit], pages: int = 2, dist: Path | None = None) -> list[dict]:
     """Every network's answer for every digit, drawn into the built page with the mouse. The digits are dealt
     to `pages` browsers working at once (each draws its share in order); each keeps its own variation."""

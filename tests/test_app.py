@@ -184,3 +184,58 @@ def test_any_drawing_gives_an_answer_or_idle_never_an_exception(status, strokes,
     if answer["state"] == "done":
         assert math.isclose(sum(answer["probs"]), 1, abs_tol=1e-4)
         assert all(0 <= v <= 1 for v in answer["input"])
+
+
+def test_a_bad_entry_is_listed_disabled_with_its_reason_and_the_others_load(tmp_path):
+    write_weights(tmp_path, {"B1": ([784, 10], "mnist"), "B2": ([784, 12, 10], "mnist"), "B3": ([784, 10], "mnist")})
+    manifest = json.loads((tmp_path / "models.json").read_text())
+    b1, b2, b3 = manifest["models"]
+    b2["framing"] = "emnist2"
+    b3["test_accuracy"] = "98.7%"
+    unnamed = {k: v for k, v in b1.items() if k != "name"}
+    manifest["models"] += [unnamed, {**b1, "name": 42}, {**b1, "name": "<b>B9</b>"}, {**b1, "name": "vote"}, b1]
+    (tmp_path / "models.json").write_text(json.dumps(manifest))
+    status = app.load(tmp_path)
+    assert status["ready"] == ["<b>B9</b>", "B1"]  # a name is text: the page shows it as text
+    assert [(m["name"], m["ok"], m["reason"]) for m in status["models"]] == [
+        ("B1", True, ""),
+        ("B2", False, "models.json: framing 'emnist2' is not one of mnist, emnist"),
+        ("B3", False, "models.json: test_accuracy '98.7%' is not a number from 0 to 1"),
+        ("entry 4", False, "models.json: name missing"),
+        ("entry 5", False, "models.json: name 42 is not a name of 1 to 40 printable characters"),
+        ("<b>B9</b>", True, ""),
+        ("vote (entry 7)", False, "models.json: entry 7's name 'vote' is already taken"),
+        ("B1 (entry 8)", False, "models.json: entry 8's name 'B1' is already taken"),
+    ]
+    for model in status["models"]:
+        assert all(isinstance(model[field], str) for field in ("layers", "colour", "accuracy", "trained_on", "details"))
+    assert status["models"][2]["accuracy"] == "untested" and status["models"][2]["layers"] == "784-10"
+    assert app.recognize("vote", FOUR)["answers"].keys() == {"B1", "<b>B9</b>", "vote"}
+    assert "&lt;b&gt;B9&lt;/b&gt; reads" in app.recognize("<b>B9</b>", FOUR)["chart_svg"]
+    with pytest.raises(ValueError, match="^B2 is disabled: models.json: framing 'emnist2' is not one of"):
+        app.recognize("B2", FOUR)
+
+
+def test_a_manifest_listing_no_networks_is_one_plain_error(tmp_path):
+    (tmp_path / "models.json").write_text('{"models": []}')
+    assert json.loads(app.load_json(str(tmp_path))) == {"error": "models.json lists no networks"}
+
+
+@pytest.mark.parametrize(
+    ("strokes", "reason"),
+    [
+        ([(30, 10), (12, 60)], "stroke 1, point 1 is 30, not an (x, y) pair of numbers"),  # one stroke too few
+        ([[30, 10, 12, 60]], "stroke 1, point 1 is 30, not an (x, y) pair of numbers"),
+        ([[[30, 10, 5]]], "stroke 1, point 1 is [30, 10, 5], not an (x, y) pair of numbers"),
+        ([[[[30, 10]]]], "stroke 1, point 1 is [[30, 10]], not an (x, y) pair of numbers"),  # one level too many
+        ([FOUR[0], [(45, 25), ("45", "95")]], "stroke 2, point 2 is ('45', '95'), not an (x, y) pair of numbers"),
+        ([[(True, False), (1, 2)]], "stroke 1, point 1 is (True, False), not an (x, y) pair of numbers"),
+        ([FOUR[0], 7], "stroke 2 is 7, not a list of (x, y) points"),
+        ("FOUR", "a drawing is a list of strokes, not 'FOUR'"),
+        ({"strokes": FOUR}, "a drawing is a list of strokes, not {'strokes': [[(30, 10), (12, 60), (55..."),
+    ],
+)
+def test_a_drawing_that_is_not_strokes_of_points_is_refused_in_one_line(status, strokes, reason):
+    with pytest.raises(ValueError) as error:
+        app.recognize("vote", strokes)
+    assert str(error.value) == reason

@@ -1,11 +1,22 @@
 """Model files: written and read back exactly; a damaged or mismatched file is refused with one line."""
 
+import io
 import json
+import zipfile
 
 import numpy as np
 import pytest
 
-from recognizer.models import WeightsError, load_models, network_from_bytes, network_to_bytes, sha256_bytes
+from recognizer.models import (
+    MOST_BYTES,
+    WeightsError,
+    check_entry,
+    load_listed,
+    load_models,
+    network_from_bytes,
+    network_to_bytes,
+    sha256_bytes,
+)
 from recognizer.network import Network, softmax, vote
 from train.backprop import initial_network
 from train.publish import publish
@@ -85,3 +96,169 @@ def test_one_broken_file_disables_one_network(tmp_path):
     manifest = json.loads((tmp_path / "models.json").read_text())
     assert [m["name"] for m in manifest["models"]] == ["A", "B", "C"]
     assert not list(tmp_path.glob("*partial*"))  # atomic writes leave nothing behind
+
+
+# --- each models.json entry on its own -------------------------------------------------------------------
+
+GOOD = {"name": "B1", "file": "B1.npz", "layers": [784, 12, 10], "activation": "relu", "framing": "mnist"}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"name": None}, "models.json: name missing"),
+        ({"name": 7}, "models.json: name 7 is not a name of 1 to 40 printable characters"),
+        ({"name": "B1\nB2"}, r"models.json: name 'B1\nB2' is not a name of 1 to 40 printable characters"),
+        ({"file": None}, "models.json: file missing"),
+        ({"file": "../B1.npz"}, "models.json: file '../B1.npz' is not a file name ending .npz"),
+        ({"file": "B1.pickle"}, "models.json: file 'B1.pickle' is not a file name ending .npz"),
+        ({"layers": [784]}, "models.json: layers [784] is not a list of layer sizes from 784 to 10"),
+        ({"layers": [784, "12", 10]}, "models.json: layers [784, '12', 10] is not a list of layer sizes"),
+        ({"layers": [784, 0, 10]}, "models.json: layers [784, 0, 10] is not a list of layer sizes"),
+        ({"layers": [784, 12, 9]}, "models.json: layers [784, 12, 9] is not a list of layer sizes"),
+        (
+            {"layers": [784, 100000, 10]},
+            "models.json: layers [784, 100000, 10] is not a list of layer sizes from 784 to 10 "
+            "with at most 4,000,000 weights",
+        ),
+        ({"activation": "swish"}, "models.json: activation 'swish' is not one of sigmoid, tanh, relu"),
+        ({"framing": "emnist2"}, "models.json: framing 'emnist2' is not one of mnist, emnist"),
+        ({"framing": None}, "models.json: framing missing"),
+        ({"test_accuracy": "0.98"}, "models.json: test_accuracy '0.98' is not a number from 0 to 1"),
+        ({"test_accuracy": 98.7}, "models.json: test_accuracy 98.7 is not a number from 0 to 1"),
+        ({"temperature": 0}, "models.json: temperature 0 is not a positive number"),
+        ({"temperature": float("nan")}, "models.json: temperature nan is not a positive number"),
+        ({"temperature": True}, "models.json: temperature True is not a positive number"),
+        ({"sha256": "abc"}, "models.json: sha256 'abc' is not 64 hexadecimal digits"),
+        ({"colour": "blue; x"}, "models.json: colour 'blue; x' is not a colour's name"),
+        ({"trained_on": {"sets": [{"name": "MNIST", "images": "many"}]}}, "models.json: trained_on {'sets'"),
+    ],
+)
+def test_each_bad_field_of_an_entry_is_named_in_one_line(change, reason):
+    entry = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
+    with pytest.raises(WeightsError) as error:
+        check_entry(entry)
+    assert str(error.value).startswith(reason) and "\n" not in str(error.value)
+
+
+def test_a_good_entry_passes_and_a_non_object_is_named():
+    check_entry({**GOOD, "test_accuracy": 1, "temperature": 1.3, "sha256": "0" * 64, "colour": "green"})
+    with pytest.raises(WeightsError, match=r"^models.json: an entry is \['B1'\], not an object$"):
+        check_entry(["B1"])
+
+
+def test_a_long_value_is_quoted_short():
+    with pytest.raises(WeightsError) as error:
+        check_entry({**GOOD, "framing": "x" * 1000})
+    assert str(error.value) == f"models.json: framing '{'x' * 36}... is not one of mnist, emnist"
+
+
+# --- a weights file against its entry, before its arrays are read ------------------------------------------
+
+
+def npz_of_headers(members: dict[str, tuple[tuple[int, ...], str, int]]) -> bytes:
+    """A .npz whose members are .npy headers declaring (shape, dtype) followed by `size` zero bytes of data."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (shape, dtype, size) in members.items():
+            npy = io.BytesIO()
+            header = {"descr": np.dtype(dtype).str, "fortran_order": False, "shape": shape}
+            np.lib.format.write_array_header_1_0(npy, header)
+            archive.writestr(f"{name}.npy", npy.getvalue() + bytes(size))
+    return buffer.getvalue()
+
+
+def test_a_declared_shape_bigger_than_the_entry_is_refused_from_the_header_alone():
+    # 784 x 100,000 float32 would be 313 MB; the file holds the header and no data, so reading it would fail.
+    data = npz_of_headers({"w0": ((784, 100_000), "<f4", 0), "b0": ((10,), "<f4", 40)})
+    with pytest.raises(WeightsError, match=r"^T.npz: w0 has shape \(784, 100000\), expected \(784, 10\)$"):
+        network_from_bytes(data, {"file": "T.npz", "layers": [784, 10]})
+
+
+@pytest.mark.parametrize(
+    ("members", "reason"),
+    [
+        ({"w0": ((784, 10), "<f8", 62720), "b0": ((10,), "<f4", 40)}, "T.npz: w0 is float64, expected float32"),
+        ({"w0": ((784, 10), ">f4", 31360), "b0": ((10,), "<f4", 40)}, "T.npz: w0 is >f4, expected float32"),
+        ({"w0": ((784, 10), "<f4", 31360)}, "T.npz: array b0 missing"),
+        ({"w0": ((784, 10), "<f4", 31360), "b0": ((10,), "<f4", 4)}, "T.npz: b0 holds 4 bytes, its shape needs 40"),
+        (
+            {"w0": ((784, 10), "<f4", 31360), "b0": ((10,), "<f4", 40), "x": ((1,), "<f4", 4)},
+            "T.npz: has 3 arrays, expected 2",
+        ),
+    ],
+)
+def test_declared_arrays_must_be_exactly_the_entrys(members, reason):
+    with pytest.raises(WeightsError) as error:
+        network_from_bytes(npz_of_headers(members), {"file": "T.npz", "layers": [784, 10]})
+    assert str(error.value) == reason
+
+
+def test_a_file_too_big_for_any_network_is_not_read(tmp_path):
+    publish(small_network(1), {"name": "A", "framing": "mnist"}, tmp_path)
+    with open(tmp_path / "A.npz", "r+b") as file:
+        file.truncate(MOST_BYTES + 1)  # sparse: nothing is written
+    _, failures = load_models(tmp_path)
+    assert failures == {"A": f"A.npz: {MOST_BYTES + 1:,} bytes, more than a network's {MOST_BYTES:,}"}
+
+
+def test_the_temperature_of_an_entry_reaches_the_forward_pass(tmp_path):
+    publish(small_network(1), {"name": "A", "framing": "mnist", "temperature": 2.5}, tmp_path)
+    networks, _ = load_models(tmp_path)
+    x = np.random.default_rng(0).random((4, 784), dtype=np.float32)
+    assert networks["A"].temperature == 2.5
+    np.testing.assert_allclose(networks["A"].probabilities(x), softmax(networks["A"].logits(x) / 2.5), rtol=1e-6)
+
+
+# --- the whole manifest: each entry costs only itself ---------------------------------------------------
+
+
+def manifest_of(tmp_path, entries: list) -> None:
+    (tmp_path / "models.json").write_text(json.dumps({"models": entries}))
+
+
+def test_bad_entries_disable_only_themselves_each_with_its_reason(tmp_path):
+    publish(small_network(1), {"name": "A", "framing": "mnist"}, tmp_path)
+    good = json.loads((tmp_path / "models.json").read_text())["models"][0]
+    manifest_of(
+        tmp_path,
+        [
+            good,
+            {**good, "name": "B", "framing": "emnist2"},
+            {k: v for k, v in good.items() if k != "file"} | {"name": "C"},
+            {**good, "name": "D", "test_accuracy": "high"},
+            {k: v for k, v in good.items() if k != "name"},
+            {**good, "name": ["A"]},
+            {**good},
+            "B1",
+        ],
+    )
+    listed = load_listed(tmp_path)
+    assert [(m.name, m.reason) for m in listed] == [
+        ("A", ""),
+        ("B", "models.json: framing 'emnist2' is not one of mnist, emnist"),
+        ("C", "models.json: file missing"),
+        ("D", "models.json: test_accuracy 'high' is not a number from 0 to 1"),
+        ("entry 5", "models.json: name missing"),
+        ("entry 6", "models.json: name ['A'] is not a name of 1 to 40 printable characters"),
+        ("A (entry 7)", "models.json: entry 7's name 'A' is already taken"),
+        ("entry 8", "models.json: an entry is 'B1', not an object"),
+    ]
+    assert listed[0].network is not None and all(m.network is None for m in listed[1:])
+    assert "framing" not in listed[1].entry and listed[1].entry["layers"] == [784, 12, 10]  # only its good fields
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"models": []}', "models.json lists no networks"),
+        ('{"networks": []}', 'not a valid manifest (expected {"models": [...]})'),
+        ("[1, 2]", 'not a valid manifest (expected {"models": [...]})'),
+        ("{", "not valid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+    ],
+)
+def test_an_unusable_manifest_is_one_error(tmp_path, text, reason):
+    (tmp_path / "models.json").write_text(text)
+    with pytest.raises(WeightsError) as error:
+        load_models(tmp_path)
+    assert str(error.value).endswith(reason)

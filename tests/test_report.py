@@ -50,3 +50,25 @@ def test_the_augmentation_picture_shows_each_digit_beside_its_distorted_versions
     picture = imread(tmp_path / "augmentation.png")
     assert picture.shape[:2] == (3 * 60, (1 + 4) * 60)  # 0.6 inch a digit at 100 dpi: 3 rows, 5 columns
     assert picture[..., :3].min() < 0.2 and picture[..., :3].max() > 0.9  # ink on white
+
+
+def test_the_calibration_figures_on_drawn_digits_are_the_pages_own_answers(pen_digits):
+    """The report's drawn-digit probabilities (native_inputs, before_and_after) are exactly what app.recognize
+    answers for the same strokes, with the committed networks and their temperatures."""
+    from evaluation.calibration import before_and_after
+    from files import WEIGHTS
+    from recognizer import app
+    from recognizer.models import load_models, read_manifest
+    from train import pendigits
+
+    app.load(WEIGHTS)
+    networks, _ = load_models(WEIGHTS)
+    framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
+    digits = pendigits.held_out_digits(pen_digits)[::500]
+    inputs = drawn.native_inputs(digits, set(framing.values()))
+    pairs = before_and_after(networks, {name: inputs[framing[name]] for name in networks})
+    for i, digit in enumerate(digits):
+        strokes = [s.tolist() for s in digit.strokes]
+        for name, shown in [*((n, n) for n in networks), ("Vote", "vote")]:
+            np.testing.assert_allclose(app.recognize(shown, strokes)["probs"], pairs[name][1][i], atol=2e-6)
+    assert not np.allclose(pairs["B4"][0], pairs["B4"][1])  # before: without B4's temperature of 1.33

@@ -7,6 +7,7 @@ import pytest
 
 from files import WEIGHTS as WEIGHTS_DIR
 from recognizer.models import load_models, read_manifest, sha256_bytes
+from train.calibrate import temperature_of
 from train.config import AUGMENTED_COPIES, MODELS
 from train.data import as_inputs, load_mnist
 from train.dataset import AUGMENTATION, base_images, frame_images, pool_copies
@@ -60,3 +61,28 @@ def test_shipped_forward_pass_reproduces_the_recorded_accuracies(manifest):
         probabilities.append(p)
     vote = np.mean(probabilities, axis=0).argmax(axis=1)
     assert (vote == mnist.test_labels).mean() >= TARGETS["vote"]
+
+
+def test_the_recorded_temperatures_are_fitted_on_the_validation_digits(manifest):
+    """What `python -m train calibrate` would write for the committed networks: never fitted on test digits."""
+    mnist = load_mnist()
+    networks, _ = load_models(WEIGHTS_DIR)
+    inputs = as_inputs(mnist.validation_images.reshape(-1, 784))
+    for entry in manifest:
+        fitted = temperature_of(
+            networks[entry["name"]], frame_images(inputs, entry["framing"]), mnist.validation_labels
+        )
+        assert entry["temperature"] == fitted, entry["name"]
+        assert networks[entry["name"]].temperature == fitted
+
+
+def test_app_sure_is_what_the_rule_chooses_on_the_validation_digits():
+    from evaluation.calibration import before_and_after, lowest_sure_threshold
+    from recognizer import app
+
+    mnist = load_mnist()
+    networks, _ = load_models(WEIGHTS_DIR)
+    inputs = as_inputs(mnist.validation_images.reshape(-1, 784))
+    framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS_DIR)}
+    vote = before_and_after(networks, {name: frame_images(inputs, framing[name]) for name in networks})["Vote"][1]
+    assert app.SURE == lowest_sure_threshold(vote, mnist.validation_labels)

@@ -2,6 +2,8 @@
 
 python -m train all            train B1, B2, B3 and B4 (about 20 minutes on 2 cores)
 python -m train B3             train one network; an interrupted run resumes from checkpoints/
+python -m train calibrate      fit the committed networks' temperatures on the validation digits, without
+                               training (models.json's temperature fields change; the weights do not)
 
 Measuring them is the evaluation package's job: python -m evaluation --help.
 """
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 from files import CHECKPOINTS, DATA, WEIGHTS, shown
-from recognizer.models import WeightsError
+from recognizer.models import WeightsError, load_models, read_manifest
 
 from .config import AUGMENTED_COPIES, MODELS, settings_for
 from .data import DataError
@@ -27,7 +29,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__,
     )
-    parser.add_argument("what", nargs="+", choices=[*MODELS, "all"], help="the networks to train")
+    parser.add_argument(
+        "what", nargs="+", choices=[*MODELS, "all", "calibrate"], help="the networks to train, or calibrate"
+    )
     parser.add_argument(
         "--emnist",
         type=Path,
@@ -43,10 +47,14 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--copies", type=int, default=AUGMENTED_COPIES, help="versions of each image in the pool")
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints and start from scratch")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="download and cache folder")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if "calibrate" in args.what and len(args.what) > 1:
+        parser.error("calibrate works alone: it fits the temperatures of every committed network")
+    return args
 
 
 def train_networks(names: list[str], args: argparse.Namespace) -> None:
+    from .calibrate import temperature_of
     from .data import as_inputs, load_mnist
     from .dataset import frame_images, training_set
     from .publish import publish
@@ -76,6 +84,7 @@ def train_networks(names: list[str], args: argparse.Namespace) -> None:
                 "framing": framing,
                 "trained_on": {**data.trained_on, "images_per_epoch": settings.epoch_size or len(data.labels)},
                 "test_accuracy": round(test_accuracy, 4),
+                "temperature": temperature_of(network, data.validation_inputs, data.validation_labels),
                 "training": {
                     **settings.as_dict(),
                     "seconds": round(seconds),
@@ -95,11 +104,34 @@ def train_networks(names: list[str], args: argparse.Namespace) -> None:
         )
 
 
+def calibrate_networks(args: argparse.Namespace) -> None:
+    """Fit each committed network's temperature on the validation digits (in its framing) and record it."""
+    from .calibrate import temperature_of
+    from .data import as_inputs, load_mnist
+    from .dataset import frame_images
+    from .publish import record_temperatures
+
+    networks, failures = load_models(WEIGHTS)
+    if failures:
+        raise WeightsError("; ".join(f"{name}: {reason}" for name, reason in failures.items()))
+    mnist = load_mnist(args.data_dir)
+    inputs = as_inputs(mnist.validation_images.reshape(-1, 784))
+    temperatures = {}
+    for entry in read_manifest(WEIGHTS):
+        framed = frame_images(inputs, entry["framing"])
+        temperatures[entry["name"]] = temperature_of(networks[entry["name"]], framed, mnist.validation_labels)
+        print(f"{entry['name']}: temperature {temperatures[entry['name']]}", flush=True)
+    record_temperatures(temperatures)
+    print(f"-> {shown(WEIGHTS / 'models.json')}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
-        names = list(MODELS) if "all" in args.what else [n for n in MODELS if n in args.what]
-        train_networks(names, args)
+        if args.what == ["calibrate"]:
+            calibrate_networks(args)
+        else:
+            train_networks(list(MODELS) if "all" in args.what else [n for n in MODELS if n in args.what], args)
     except (DataError, WeightsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically."""
+"""Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically; and
+its fitted temperature (train/calibrate.py) into its entry."""
 
 from __future__ import annotations
 
@@ -37,6 +38,26 @@ def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS) -> dict:
     write_atomically(weights_dir / entry["file"], data)
     entries = read_entries(weights_dir)
     entries[entry["name"]] = entry
+    write_manifest(entries, weights_dir)
+    return entry
+
+
+def write_manifest(entries: dict[str, dict], weights_dir: Path) -> None:
     manifest = {"models": [entries[name] for name in sorted(entries)]}
     write_atomically(weights_dir / MANIFEST, compact_json(manifest).encode())
-    return entry
+
+
+def with_temperature(entry: dict, temperature: float) -> dict:
+    """The entry with its temperature, placed after its test accuracy (before the long training record)."""
+    fields = [(key, value) for key, value in entry.items() if key != "temperature"]
+    keys = [key for key, _ in fields]
+    at = keys.index("test_accuracy") + 1 if "test_accuracy" in keys else len(fields)
+    return dict([*fields[:at], ("temperature", temperature), *fields[at:]])
+
+
+def record_temperatures(temperatures: dict[str, float], weights_dir: Path = WEIGHTS) -> None:
+    """Write each network's temperature into its models.json entry; the weights files are not touched."""
+    entries = read_entries(weights_dir)
+    for name, temperature in temperatures.items():
+        entries[name] = with_temperature(entries[name], temperature)
+    write_manifest(entries, weights_dir)

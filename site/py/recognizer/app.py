@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from .chart import bar_chart, percent, pie_chart
-from .models import WeightsError, load_models, read_manifest
+from .models import WeightsError, load_listed, shown
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
-SURE = 0.9  # below this probability for its answer the page says it is not sure (see docs/results.md)
+SURE = 0.9  # below this probability for its answer the page says it is not sure (chosen in docs/results.md)
 CANDIDATES = 3  # how many digits an answer lists, likeliest first
 _networks: dict[str, Network] = {}  # the networks that loaded, by name
 _entries: dict[str, dict] = {}  # every network models.json lists, loaded or not
@@ -49,13 +49,16 @@ def training_details(trained_on: dict) -> str:
     return text + (f"; {per_epoch:,} images an epoch" if per_epoch else "")
 
 
-def describe(entry: dict) -> dict:
-    """What the page shows about a network: its architecture, colour, training data and test accuracy."""
-    layers = "-".join(map(str, entry["layers"]))
+def describe(name: str, entry: dict) -> dict:
+    """What the page shows about a network: its architecture, colour, training data and test accuracy.
+
+    entry: the fields of its models.json entry that passed their checks (models.entry_problems); every value
+    shown is a string, empty or "untested" for a field that is missing."""
+    layers = "-".join(map(str, entry.get("layers", [])))
     accuracy = f"{100 * entry['test_accuracy']:.2f}%" if "test_accuracy" in entry else "untested"
     trained_on = entry.get("trained_on", {})
     return {
-        "name": entry["name"],
+        "name": name,
         "layers": layers,
         "colour": entry.get("colour", ""),
         "accuracy": accuracy,
@@ -76,43 +79,60 @@ def colour_key(described: list[dict]) -> list[dict]:
 
 
 def load(weights_dir: str | Path) -> dict:
-    """Load every network models.json lists: each is ready, or disabled with a one-line reason.
+    """Load every network models.json lists: each is ready, or disabled with a one-line reason of its own.
 
-    A missing or unreadable models.json raises models.WeightsError: without it nothing can be read."""
-    entries = read_manifest(weights_dir)
-    networks, failures = load_models(weights_dir)
+    A missing or unreadable models.json, or one listing no networks, raises models.WeightsError: then nothing
+    can be read."""
+    listed = load_listed(weights_dir, taken=frozenset({VOTE}))
     _entries.clear()
-    _entries.update({entry["name"]: entry for entry in entries})
+    _entries.update({model.name: model.entry for model in listed})
     _networks.clear()
-    _networks.update(networks)
+    _networks.update({model.name: model.network for model in listed if model.network})
     _failures.clear()
-    _failures.update(failures)
+    _failures.update({model.name: model.reason for model in listed if not model.network})
     models = [
-        {**describe(entry), "ok": entry["name"] in networks, "reason": failures.get(entry["name"], "")}
-        for entry in entries
+        {**describe(model.name, model.entry), "ok": model.network is not None, "reason": model.reason}
+        for model in listed
     ]
-    return {"models": models, "key": colour_key(models), "ready": sorted(networks)}
+    return {"models": models, "key": colour_key(models), "ready": sorted(_networks)}
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_drawing(strokes) -> None:
+    """ValueError with one line unless strokes is a list of strokes, each a list of (x, y) pairs of numbers."""
+    if not isinstance(strokes, list | tuple):
+        raise ValueError(f"a drawing is a list of strokes, not {shown(strokes)}")
+    for i, stroke in enumerate(strokes, 1):
+        if not isinstance(stroke, list | tuple):
+            raise ValueError(f"stroke {i} is {shown(stroke)}, not a list of (x, y) points")
+        for j, point in enumerate(stroke, 1):
+            if not (isinstance(point, list | tuple) and len(point) == 2 and all(map(is_number, point))):
+                raise ValueError(f"stroke {i}, point {j} is {shown(point)}, not an (x, y) pair of numbers")
 
 
 def recognize(model: str, strokes: Strokes) -> dict:
     """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
 
-    strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down. A blank or
-    nearly blank drawing gives {"state": "idle"}; a network that is unknown or did not load raises ValueError.
+    strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down; anything else
+    raises ValueError. A blank or nearly blank drawing gives {"state": "idle"}; a network that is unknown or did
+    not load raises ValueError.
     """
+    check_drawing(strokes)
     if model != VOTE and model not in _networks:
         if model in _failures:
             raise ValueError(f"{model} is disabled: {_failures[model]}")
         raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
-    framings = {_entries[name].get("framing", "mnist") for name in _networks}
+    framings = {_entries[name]["framing"] for name in _networks}
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(framings)}
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
     probabilities = {
-        name: network.probabilities(inputs[_entries[name].get("framing", "mnist")])
-        for name, network in _networks.items()
+        name: network.probabilities(inputs[_entries[name]["framing"]]) for name, network in _networks.items()
     }
     probabilities[VOTE] = vote(list(probabilities.values()))
     chosen = probabilities[model]
@@ -128,7 +148,7 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
         "sure": bool(chosen.max() >= SURE),
         "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
-        "input": np.round(inputs[_entries[seen_by].get("framing", "mnist")], 3).tolist(),
+        "input": np.round(inputs[_entries[seen_by]["framing"]], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},

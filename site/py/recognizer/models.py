@@ -1,9 +1,10 @@
 """The model files in site/weights: one .npz per network and models.json describing them.
 
 Each .npz holds float32 arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out). models.json lists, for
-each network, its name, file, layer sizes, activation, framing, training set, test accuracy and the file's
-sha256. A file that does not match its entry is refused with a one-line reason; the other networks still
-load, so one broken file disables one button, not the page.
+each network, its name, file, layer sizes, activation, framing, training set, test accuracy, temperature and
+the file's sha256. Every entry is checked on its own, and every file against its entry before any of its
+arrays is read; what is wrong is one line, and it disables that network alone: one broken entry or file
+disables one button, not the page.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .network import ACTIVATIONS, Network
+from .preprocess import FRAMINGS
 
 MANIFEST = "models.json"
+MOST_WEIGHTS = 4_000_000  # weights and biases a network may have (16 MB as float32; B4 has 363,000)
+MOST_BYTES = 4 * MOST_WEIGHTS + 65_536  # a weights file's size: its arrays plus room for the zip's headers
 
 
 class WeightsError(Exception):
@@ -28,45 +36,163 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(weights_dir: str | Path) -> list[dict]:
+def read_manifest(weights_dir: str | Path) -> list:
+    """models.json's list of entries, unchecked (check_entry checks each); WeightsError if there is no list."""
     path = Path(weights_dir) / MANIFEST
     try:
-        models = json.loads(path.read_text())["models"]
+        manifest = json.loads(path.read_text())
     except FileNotFoundError:
         raise WeightsError(f"{path}: missing") from None
-    except (ValueError, KeyError, TypeError) as e:
-        raise WeightsError(f"{path}: not a valid manifest ({e})") from None
-    return models
+    except ValueError as e:  # not UTF-8 or not JSON
+        raise WeightsError(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("models"), list):
+        raise WeightsError(f'{path}: not a valid manifest (expected {{"models": [...]}})')
+    if not manifest["models"]:
+        raise WeightsError(f"{MANIFEST} lists no networks")
+    return manifest["models"]
+
+
+# --- one entry of models.json ----------------------------------------------------------------------
+
+
+def shown(value) -> str:
+    """A value as an error message quotes it: its repr, on one line, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def is_text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value.strip()) and len(value) <= 40 and value.isprintable()
+
+
+def is_layers(value) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= 2
+        and all(is_count(n) and n > 0 for n in value)
+        and value[0] == 784
+        and value[-1] == 10
+        and sum((n_in + 1) * n_out for n_in, n_out in zip(value[:-1], value[1:], strict=True)) <= MOST_WEIGHTS
+    )
+
+
+def is_training_record(value) -> bool:
+    """trained_on as publish writes it: {"sets": [{name, images, writers?}], "augmentation"?, "images_per_epoch"?}."""
+    if not isinstance(value, dict):
+        return False
+    sets, augmentation = value.get("sets", []), value.get("augmentation", {"copies": 0, "kinds": []})
+    return (
+        isinstance(sets, list)
+        and all(isinstance(s, dict) and is_text(s.get("name")) and is_count(s.get("images")) for s in sets)
+        and all(is_count(s.get("writers", 0)) for s in sets)
+        and isinstance(augmentation, dict)
+        and is_count(augmentation.get("copies"))
+        and isinstance(augmentation.get("kinds"), list)
+        and all(is_text(kind) for kind in augmentation["kinds"])
+        and is_count(value.get("images_per_epoch", 0))
+    )
+
+
+# Every field models.json's entries may have: (required, the test its value must pass, what the test asks).
+FIELDS = {
+    "name": (True, is_text, "a name of 1 to 40 printable characters"),
+    "file": (True, lambda v: isinstance(v, str) and re.fullmatch(r"[\w.-]+\.npz", v), "a file name ending .npz"),
+    "layers": (True, is_layers, f"a list of layer sizes from 784 to 10 with at most {MOST_WEIGHTS:,} weights"),
+    "activation": (True, lambda v: v in ACTIVATIONS, f"one of {', '.join(ACTIVATIONS)}"),
+    "framing": (True, lambda v: v in FRAMINGS, f"one of {', '.join(FRAMINGS)}"),
+    "colour": (False, lambda v: isinstance(v, str) and re.fullmatch(r"[a-z]+", v), "a colour's name"),
+    "test_accuracy": (False, lambda v: is_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "temperature": (False, lambda v: is_number(v) and v > 0, "a positive number"),
+    "sha256": (False, lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{64}", v), "64 hexadecimal digits"),
+    "trained_on": (False, is_training_record, "a record of data sets, images and augmentation"),
+}
+
+
+def entry_problems(entry) -> dict[str, str]:
+    """What is wrong with each field of one models.json entry, by field: {} for a good entry."""
+    if not isinstance(entry, dict):
+        return {"entry": f"{MANIFEST}: an entry is {shown(entry)}, not an object"}
+    problems = {}
+    for field, (required, test, expected) in FIELDS.items():
+        if field not in entry:
+            if required:
+                problems[field] = f"{MANIFEST}: {field} missing"
+        elif not test(entry[field]):
+            problems[field] = f"{MANIFEST}: {field} {shown(entry[field])} is not {expected}"
+    return problems
+
+
+def check_entry(entry) -> None:
+    """WeightsError naming the first thing wrong with one models.json entry, if anything is."""
+    problems = entry_problems(entry)
+    if problems:
+        raise WeightsError(next(iter(problems.values())))
+
+
+# --- one weights file ------------------------------------------------------------------------------
+
+
+def array_headers(data: bytes) -> dict[str, tuple[tuple[int, ...], np.dtype, int]]:
+    """{array name: (shape, dtype, bytes of data)} from the .npy headers in a .npz, without reading an array."""
+    read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    headers = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            with archive.open(member) as npy:
+                version = np.lib.format.read_magic(npy)
+                if version not in read_header:
+                    raise ValueError(f"unsupported .npy version {version}")
+                shape, _, dtype = read_header[version](npy)
+                headers[member.filename.removesuffix(".npy")] = (shape, dtype, member.file_size - npy.tell())
+    return headers
+
+
+def check_headers(headers: dict, layers: list[int], name: str) -> None:
+    """The arrays a file declares must be exactly w_i (n_in, n_out) and b_i (n_out,) in float32, for each layer."""
+    expected = {}
+    for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
+        expected[f"w{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
+    for array, shape in expected.items():
+        if array not in headers:
+            raise WeightsError(f"{name}: array {array} missing")
+        declared, dtype, size = headers[array]
+        if declared != shape:
+            raise WeightsError(f"{name}: {array} has shape {declared}, expected {shape}")
+        if dtype != np.float32:
+            raise WeightsError(f"{name}: {array} is {dtype}, expected float32")
+        if size != 4 * math.prod(shape):
+            raise WeightsError(f"{name}: {array} holds {size:,} bytes, its shape needs {4 * math.prod(shape):,}")
+    if len(headers) != len(expected):
+        raise WeightsError(f"{name}: has {len(headers)} arrays, expected {len(expected)}")
 
 
 def network_from_bytes(data: bytes, entry: dict) -> Network:
-    """Check data against its manifest entry (hash, array names, shapes, dtype) and build the network."""
+    """Check data against its manifest entry (hash, then array names, shapes and dtypes from the headers alone,
+    so a file cannot make us read more than its entry's layers need) and build the network."""
     name = entry.get("file", entry.get("name", "?"))
     if "sha256" in entry and sha256_bytes(data) != entry["sha256"]:
         raise WeightsError(f"{name}: sha256 does not match models.json (file corrupted or replaced)")
     try:
-        with np.load(io.BytesIO(data)) as arrays:
-            arrays = dict(arrays)
-    except Exception as e:  # np.load raises several kinds for a damaged zip
+        headers = array_headers(data)
+    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
         raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
     layers = entry["layers"]
-    weights, biases = [], []
-    for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
-        w, b = arrays.get(f"w{i}"), arrays.get(f"b{i}")
-        if w is None or b is None:
-            raise WeightsError(f"{name}: array w{i} or b{i} missing")
-        if w.shape != (n_in, n_out) or b.shape != (n_out,):
-            raise WeightsError(f"{name}: layer {i} has shape {w.shape}, expected {(n_in, n_out)}")
-        if w.dtype != np.float32 or b.dtype != np.float32:
-            raise WeightsError(f"{name}: layer {i} is {w.dtype}, expected float32")
-        weights.append(w)
-        biases.append(b)
-    if len(arrays) != 2 * len(weights):
-        raise WeightsError(f"{name}: has {len(arrays)} arrays, expected {2 * len(weights)}")
+    check_headers(headers, layers, name)
+    with np.load(io.BytesIO(data)) as arrays:
+        weights = [arrays[f"w{i}"] for i in range(len(layers) - 1)]
+        biases = [arrays[f"b{i}"] for i in range(len(layers) - 1)]
     activation = entry.get("activation", "relu")
     if activation not in ACTIVATIONS:
         raise WeightsError(f"{name}: unknown activation {activation!r}")
-    return Network(weights, biases, activation)
+    return Network(weights, biases, activation, entry.get("temperature", 1.0))
 
 
 def network_to_bytes(network: Network) -> bytes:
@@ -79,15 +205,51 @@ def network_to_bytes(network: Network) -> bytes:
     return buffer.getvalue()
 
 
+def load_network(weights_dir: str | Path, entry: dict) -> Network:
+    """The network of one checked entry, read from its file after a look at the file's size."""
+    path = Path(weights_dir) / entry["file"]
+    if not path.is_file():
+        raise WeightsError(f"{entry['file']}: missing")
+    if path.stat().st_size > MOST_BYTES:
+        raise WeightsError(f"{entry['file']}: {path.stat().st_size:,} bytes, more than a network's {MOST_BYTES:,}")
+    return network_from_bytes(path.read_bytes(), entry)
+
+
+@dataclass
+class Listed:
+    """One network models.json lists, loaded or not."""
+
+    name: str  # as shown: its own name, or "entry 3" when it has none usable, "B1 (entry 5)" for a second B1
+    entry: dict  # its fields that passed their checks
+    network: Network | None  # None when it did not load
+    reason: str = ""  # why it did not load
+
+
+def load_listed(weights_dir: str | Path, taken: frozenset[str] = frozenset()) -> list[Listed]:
+    """Every network models.json lists, in its order, each loaded or disabled with its reason alone.
+
+    `taken`: names an entry may not have (the app's "vote"). WeightsError only when models.json itself is
+    unusable."""
+    listed, names = [], set(taken)
+    for number, entry in enumerate(read_manifest(weights_dir), 1):
+        problems = entry_problems(entry)
+        good = {k: v for k, v in entry.items() if k not in problems} if isinstance(entry, dict) else {}
+        name = good.get("name", f"entry {number}")
+        if name in names:
+            problems.setdefault("name", f"{MANIFEST}: entry {number}'s name {shown(name)} is already taken")
+            name = f"{name} (entry {number})"
+        names.add(name)
+        if problems:
+            listed.append(Listed(name, good, None, next(iter(problems.values()))))
+            continue
+        try:
+            listed.append(Listed(name, good, load_network(weights_dir, entry)))
+        except WeightsError as e:
+            listed.append(Listed(name, good, None, str(e)))
+    return listed
+
+
 def load_models(weights_dir: str | Path) -> tuple[dict[str, Network], dict[str, str]]:
     """Every network the manifest lists: ({name: network}, {name: reason it could not be loaded})."""
-    networks, failures = {}, {}
-    for entry in read_manifest(weights_dir):
-        try:
-            data = (Path(weights_dir) / entry["file"]).read_bytes()
-            networks[entry["name"]] = network_from_bytes(data, entry)
-        except FileNotFoundError:
-            failures[entry["name"]] = f"{entry['file']}: missing"
-        except WeightsError as e:
-            failures[entry["name"]] = str(e)
-    return networks, failures
+    listed = load_listed(weights_dir)
+    return {m.name: m.network for m in listed if m.network}, {m.name: m.reason for m in listed if not m.network}

@@ -3,6 +3,10 @@
 A network is a list of layers (w, b): w has shape (n_in, n_out), b shape (n_out,). Inputs are rows, so a
 whole minibatch x of shape (n, 784) goes through one layer as ``activation(x @ w + b)``. Hidden layers use
 the network's activation; the output layer is a softmax, giving ten probabilities that sum to 1.
+
+The softmax is taken of z / T, where T is the network's temperature, fitted after training on the validation
+digits (train/calibrate.py) so that its probabilities say how often it is right: T > 1 softens an over-confident
+network. Dividing every output by the same T never changes which digit is the answer.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Network:
     weights: list[np.ndarray]  # w_i, shape (n_in, n_out)
     biases: list[np.ndarray]  # b_i, shape (n_out,)
     activation: str = "relu"
+    temperature: float = 1.0  # the softmax's T: 1 while training, then fitted on the validation digits
 
     @property
     def layers(self) -> list[int]:
@@ -53,7 +58,8 @@ class Network:
         return a @ self.weights[-1] + self.biases[-1]
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        return softmax(self.logits(x))
+        """The ten calibrated probabilities softmax(z / T) for each input."""
+        return softmax(self.logits(x) / self.temperature)
 
     def predict(self, x: np.ndarray, batch_size: int = 10_000) -> np.ndarray:
         """The most probable digit for each row of x, in batches to bound memory."""

@@ -27,6 +27,7 @@ MIN_EXTENT = 6.0  # a path shorter than this in both directions (caller's units)
 CENTRE = (SIDE - 1) / 2  # centre of the field in pixel-index coordinates
 
 Strokes = Sequence[Sequence[Sequence[float]]]
+FRAMINGS = ("mnist", "emnist")  # the framings to_network_input knows, as models.json names them
 
 
 # --- drawing the strokes --------------------------------------------------------------------------
@@ -227,4 +228,4 @@ def to_network_input(strokes: Strokes, framing: str = "mnist") -> np.ndarray | N
         # NIST's scans, which EMNIST framed, are 128x128 with digits about 100 pixels tall.
         image = render(strokes, ink_side=100)
         return None if image is None else frame_emnist(image)
-    raise ValueError(f"unknown framing {framing!r} (expected 'mnist' or 'emnist')")
+    raise ValueError(f"unknown framing {framing!r} (expected one of {', '.join(FRAMINGS)})")
