@@ -27,6 +27,7 @@ from builder.archives import redeflated, trimmed_stdlib, with_bytecode
 from builder.bytecode import compiled_by_pyodide
 from builder.check import check
 from builder.errors import BuildError, step
+from builder.first_load import first_load
 from builder.lock import page_lock
 from builder.pins import GZIPPED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
 from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker
@@ -103,7 +104,12 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
         template = SW_TEMPLATE.read_text()
         hashes = content_hashes(out)
         version = build_version(hashes, template)
-        build_info = {"version": version, "recognizer_wheel": f"py/{wheel_name}", "pyodide_version": PYODIDE_VERSION}
+        build_info = {
+            "version": version,
+            "recognizer_wheel": f"py/{wheel_name}",
+            "pyodide_version": PYODIDE_VERSION,
+            "first_load": first_load(out),  # what the page's progress bar counts against
+        }
         (out / "build.json").write_text(json.dumps(build_info, indent=1) + "\n")
         hashes["build.json"] = content_hash((out / "build.json").read_bytes())
         (out / "sw.js").write_text(service_worker(template, version, hashes))

@@ -5,6 +5,7 @@ python -m evaluation drawn            the held-out writers' digits drawn into th
 python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
 python -m evaluation page-speed       the built page's start-up and answer times in headless Chromium
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
+python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from files import DATA, DIST, DOCS, shown
 from recognizer.models import WeightsError
 from train.data import DataError
 
-COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation"]
+COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation", "examples"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             from .page_speed import benchmark
 
             benchmark(args.runs, args.dist)
+        elif args.command == "examples":
+            from .examples import write_examples
+
+            write_examples()
         else:
             from train.data import load_mnist
 

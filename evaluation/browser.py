@@ -96,8 +96,12 @@ def draw_with_mouse(page, strokes: list[np.ndarray], steps: int = 2) -> None:
 
 
 def press(page, selector: str, strokes: int | None = None) -> dict:
-    """Click a network's button and return #result's data: once it shows that network's answer for a drawing
-    of `strokes` strokes, or, with strokes=None (a blank drawing), after the worker has had time to answer."""
+    """Click a network's button and return #result's data once it shows that network's answer for a drawing of
+    `strokes` strokes; with strokes=None (a blank drawing), after the worker would have had time to answer.
+
+    The page reads live: a finished stroke is read by the chosen network without a press, so an answer may be on
+    screen before the click. The click itself replaces it at once (data-state "reading": the page never shows
+    an answer to an earlier request as current), so what this returns is the pressed button's own answer."""
     model = "vote" if selector == "#vote" else selector.split('"')[1]
     page.click(selector)
     if strokes is None:

@@ -7,7 +7,8 @@ Each run uses a fresh browser profile:
 - repeat visit: the browser is closed, the server stopped, and the same profile opens the page again: the
   service worker serves everything from its cache, and Python starts from the snapshot the first visit saved
   ("Python snapshot" in the lines below; "fresh" where it had to start afresh);
-- Vote: from the click on Vote until the answer is on screen (the frame after #result shows it), 10 presses.
+- Vote: from the click on Vote until the answer is on screen (the frame after #result shows it), 10 presses,
+  once the live answer to the drawing (read as its stroke ended) is in, so that no press waits behind it.
 Also: the time each loading step took, and the size of dist/.
 """
 
@@ -71,6 +72,7 @@ def one_run(playwright, executable: str, dist: Path) -> dict:
         first = loaded_marks(page)
         wait_for_service_worker(page, seconds=20)
         draw_a_one(page)
+        page.wait_for_selector('#result[data-state="done"]')  # the live answer to the stroke
         votes = []
         for _ in range(VOTES):
             page.evaluate(WATCH_VOTE)

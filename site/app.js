@@ -1,5 +1,6 @@
 // The page: drawing on the canvas, the buttons, and messages to and from the worker that runs Python.
-// The page never waits for Python: drawing works at once, and answers arrive as messages.
+// The page never waits for Python: drawing works at once, and answers arrive as messages. Reading is live:
+// when a stroke ends, the chosen network (the vote until a button picks another) reads the drawing.
 "use strict";
 
 const SIZE = 280; // strokes are kept in the pad's own 280x280 units, whatever its size on screen
@@ -15,6 +16,7 @@ const strokes = []; // each stroke: a list of [x, y] points, y down
 let stroke = null; // the stroke being drawn
 let strokePointer = null; // the pointer drawing it (a second finger is ignored)
 let ready = false; // Python has loaded
+let chosen = "vote"; // the network that reads the drawing
 
 // --- drawing -------------------------------------------------------------------------------------
 
@@ -24,7 +26,7 @@ function redraw() {
   ink.setTransform(pad.width / SIZE, 0, 0, pad.height / SIZE, 0, 0);
   ink.lineWidth = PEN;
   ink.lineCap = ink.lineJoin = "round";
-  ink.strokeStyle = "#111";
+  ink.strokeStyle = getComputedStyle(pad).color; // the theme's ink (style.css), dark or light
   for (const points of strokes) {
     ink.beginPath();
     ink.moveTo(...points[0]);
@@ -56,6 +58,7 @@ function fitPadToScreen() {
   redraw();
 }
 new ResizeObserver(fitPadToScreen).observe(pad);
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redraw); // the ink follows the theme
 
 function pointOf(event) {
   const box = pad.getBoundingClientRect();
@@ -84,14 +87,20 @@ pad.addEventListener("pointermove", (event) => {
 function endStroke(event) {
   if (event.pointerId !== strokePointer) return;
   stroke = strokePointer = null;
+  drawingChanged();
 }
 for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) pad.addEventListener(type, endStroke);
 pad.addEventListener("contextmenu", (event) => event.preventDefault()); // a long press is drawing too
 
+// Whatever changed the drawing, the answer on screen was for another one: it is dropped at once, and the
+// finished drawing is read anew.
 function drawingChanged() {
   redraw();
-  if (strokes.length === 0) showIdle("Draw a digit, then press a network's button.");
-  else result.classList.toggle("stale", result.dataset.state === "done"); // the answer is for an older drawing
+  if (!ready) return; // read once Python is
+  forgetRequests();
+  if (strokes.length === 0) showIdle("Draw a digit in the box, or try an example.");
+  else if (stroke) setState("drawing", { model: chosen }, "Drawing…");
+  else read();
 }
 
 function undo() {
@@ -102,6 +111,14 @@ function undo() {
 
 function clearDrawing() {
   strokes.length = 0;
+  stroke = strokePointer = null;
+  drawingChanged();
+}
+
+// An example drawing replaces the box's, as if drawn there.
+function drawExample(example) {
+  strokes.length = 0;
+  strokes.push(...example.strokes);
   stroke = strokePointer = null;
   drawingChanged();
 }
@@ -117,24 +134,94 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// --- answers -------------------------------------------------------------------------------------
+// --- examples: drawings anyone can try, with or without a pointer ------------------------------------
 
-// #result's data-state (loading | idle | done | error) and, with "done", what the answer was.
-function setState(state, data = {}) {
-  for (const key of ["model", "digit", "probs", "strokes"]) delete result.dataset[key];
-  Object.assign(result.dataset, data);
-  result.dataset.state = state;
-  result.classList.remove("stale");
+// site/examples.json (python -m evaluation examples): held-out writers' digits as strokes in the box's units.
+let examples = null;
+let nextExample = 0;
+
+async function tryAnExample() {
+  try {
+    examples ??= fetch("examples.json").then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json();
+    });
+    const { examples: drawings } = await examples;
+    drawExample(drawings[nextExample++ % drawings.length]);
+  } catch (error) {
+    examples = null; // the next press tries again
+    document.getElementById("problems").append(element("li", `The examples could not be loaded: ${error.message}`));
+  }
+}
+document.getElementById("example").addEventListener("click", tryAnExample);
+
+// --- reading: one request with the worker at a time, and only the newest answer ever shown ----------------
+
+let newest = 0; // the id of the newest request: the answer of any other is for a drawing no longer on screen
+let busy = false; // a request is with the worker
+let waiting = null; // the newest request made while it was busy: all the others were dropped
+
+function forgetRequests() {
+  newest += 1;
+  waiting = null;
 }
 
-function showError(message) {
-  setState("error");
+function read() {
+  forgetRequests();
+  waiting = { id: newest, recognize: chosen, strokes: [...strokes] };
+  setState("reading", { model: chosen }, "Reading…");
+  sendWaiting();
+}
+
+function sendWaiting() {
+  if (busy || !waiting || !worker) return;
+  worker.postMessage(waiting);
+  busy = true;
+  waiting = null;
+}
+
+function answered(id, answer) {
+  busy = false;
+  if (id === newest) showAnswer(answer);
+  sendWaiting();
+}
+
+function choose(model) {
+  chosen = model;
+  for (const button of networks.querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String((button.dataset.model || "vote") === chosen));
+  }
+}
+
+networks.addEventListener("click", (event) => {
+  const button = event.target.closest("button");
+  if (!button || !ready) return;
+  choose(button.dataset.model || "vote");
+  if (strokes.length) read();
+  else showIdle("Nothing to read yet: draw a digit first.");
+});
+
+// --- answers -------------------------------------------------------------------------------------
+
+// #result's data-state (loading | idle | drawing | reading | done | error), what it is about, and the status
+// line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
+function setState(state, data, message) {
+  for (const key of ["model", "digit", "probs", "strokes", "sure"]) delete result.dataset[key];
+  Object.assign(result.dataset, { strokes: strokes.length }, data);
+  result.dataset.state = state;
   statusLine.textContent = message;
 }
 
+function showError(message) {
+  clearAnswer();
+  setState("error", {}, message);
+}
+
 function clearAnswer() {
+  result.classList.remove("answered");
   document.getElementById("digit").textContent = "–";
   document.getElementById("chart").replaceChildren();
+  document.getElementById("bars").replaceChildren();
   document.getElementById("seen").getContext("2d").clearRect(0, 0, 28, 28);
   for (const cell of document.querySelectorAll("[data-answer]")) {
     cell.textContent = "–";
@@ -142,11 +229,10 @@ function clearAnswer() {
   }
 }
 
-function showIdle(message, data = {}) {
+function showIdle(message) {
   if (!ready) return; // "loading" and "error" stay until Python is ready
   clearAnswer();
-  setState("idle", data);
-  statusLine.textContent = message;
+  setState("idle", {}, message);
 }
 
 function showSeen(values) {
@@ -156,17 +242,30 @@ function showSeen(values) {
   seen.putImageData(image, 0, 0);
 }
 
+function showSvg(id, text) {
+  const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  document.getElementById(id).replaceChildren(document.importNode(svg, true));
+}
+
+// "4 (52.1%), 9 (30.2%) or 7 (8.0%)": the candidates as Python gives them, with its rounding.
+function candidateList(candidates) {
+  const named = candidates.map(({ digit, confidence }) => `${digit} (${confidence})`);
+  return named.length > 1 ? `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}` : named.join("");
+}
+
+function verdict(answer) {
+  const who = answer.model === "vote" ? "The vote" : answer.model;
+  if (answer.sure) return `${who} reads ${answer.digit}, ${answer.confidence} sure.`;
+  return `${who} is not sure: maybe ${candidateList(answer.candidates)}.`;
+}
+
 function showAnswer(answer) {
-  if (answer.state === "idle") {
-    const message = answer.strokes
-      ? "Too little ink to read: draw a whole digit."
-      : "Nothing to read yet: draw a digit first.";
-    return showIdle(message, { strokes: answer.strokes }); // data-strokes: this press has been answered
-  }
+  if (answer.state === "idle") return showIdle("Too little ink to read: draw a whole digit.");
   if (answer.state === "error") return showError(`${answer.model} could not read the drawing: ${answer.message}`);
   document.getElementById("digit").textContent = answer.digit;
-  const svg = new DOMParser().parseFromString(answer.chart_svg, "image/svg+xml").documentElement;
-  document.getElementById("chart").replaceChildren(document.importNode(svg, true));
+  document.getElementById("reads").textContent = answer.sure ? "reads" : "maybe";
+  showSvg("chart", answer.chart_svg);
+  showSvg("bars", answer.bars_svg);
   showSeen(answer.input);
   for (const cell of document.querySelectorAll("[data-answer]")) {
     const name = cell.dataset.answer;
@@ -176,14 +275,18 @@ function showAnswer(answer) {
       name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
     ].join(" ").trim();
   }
-  const who = answer.model === "vote" ? "The vote" : answer.model;
-  statusLine.textContent = `${who} reads ${answer.digit}, ${answer.confidence} sure.`;
-  setState("done", {
-    model: answer.model,
-    digit: answer.digit,
-    probs: JSON.stringify(answer.probs),
-    strokes: answer.strokes,
-  });
+  result.classList.add("answered");
+  setState(
+    "done",
+    {
+      model: answer.model,
+      digit: answer.digit,
+      probs: JSON.stringify(answer.probs),
+      strokes: answer.strokes,
+      sure: answer.sure,
+    },
+    verdict(answer),
+  );
 }
 
 // --- the networks' buttons, made from models.json ----------------------------------------------------
@@ -196,11 +299,19 @@ function element(tag, text = "", className = "") {
   return made;
 }
 
+// "784-150-200-100-10" may wrap after a hyphen, never inside a number: no line may break between a hyphen and a
+// digit, so each hyphen is followed by a <wbr>.
+function layersLabel(layers) {
+  const label = element("span");
+  layers.split("-").forEach((number, i) => label.append(...(i ? ["-", document.createElement("wbr")] : []), number));
+  return label;
+}
+
 function networkButton(model) {
   const button = element("button", "", model.colour);
   button.type = "button";
   button.dataset.model = model.name;
-  button.append(element("b", model.name), element("span", model.layers));
+  button.append(element("b", model.name), layersLabel(model.layers));
   button.append(element("span", model.ok ? model.accuracy : "disabled"));
   button.title = model.ok
     ? `${model.name}: ${model.layers}, trained on ${model.trained_on}`
@@ -209,8 +320,18 @@ function networkButton(model) {
   return button;
 }
 
+// What showNetworks made, removed: a load tried again makes them anew.
+function forgetNetworks() {
+  for (const made of document.querySelectorAll(".networks button[data-model], #answer-names th:not(:last-child)")) {
+    made.remove();
+  }
+  for (const cell of document.querySelectorAll("[data-answer]:not(:last-child)")) cell.remove();
+  for (const id of ["labels", "problems", "key"]) document.getElementById(id).replaceChildren();
+}
+
 // The buttons, a column each in the table of answers, the key to the colours, and what each network is.
 function showNetworks(models, key) {
+  forgetNetworks();
   const vote = document.getElementById("vote");
   for (const model of models) {
     networks.insertBefore(networkButton(model), vote);
@@ -219,7 +340,7 @@ function showNetworks(models, key) {
     document.querySelector("#answer-names th:last-child").before(name);
     const answer = element("td", "–");
     answer.dataset.answer = model.name;
-    document.querySelector('[data-answer="vote"]').before(answer);
+    document.querySelector("#answer-digits td:last-child").before(answer);
     const about = `layers ${model.layers}, ${model.accuracy} on MNIST's test set; trained on ${model.details}`;
     document.getElementById("labels").append(element("li", `${model.name}: ${about}.`));
     if (!model.ok) {
@@ -232,24 +353,30 @@ function showNetworks(models, key) {
   }
   legend.append("Each button shows the network's layers and its accuracy on MNIST's test set.");
   vote.disabled = !models.some((model) => model.ok);
+  choose(chosen);
 }
-
-networks.addEventListener("click", (event) => {
-  const button = event.target.closest("button");
-  if (button) worker.postMessage({ recognize: button.dataset.model || "vote", strokes });
-});
 
 // --- the worker ----------------------------------------------------------------------------------
 
-// The worker names its loading steps; the page lists them and marks each as it begins (for the page-speed
-// benchmark, which reads the marks).
-function showProgress(step, steps) {
+const MB = (bytes) => (bytes / 1e6).toFixed(1);
+let markedStep = 0;
+
+// The worker names its loading steps and counts the bytes received of build.json's total. The status line (read
+// aloud) changes with each step and says the total; the bar and the figure beside it follow every chunk. Each
+// step's start is marked for the page-speed benchmark, which reads the marks.
+function showProgress({ step, steps, received, total }) {
+  const bar = document.getElementById("progress");
+  bar.max = total;
+  bar.value = received;
+  const figures = `${MB(received)} of ${MB(total)} MB`;
+  bar.setAttribute("aria-valuetext", figures);
+  document.getElementById("received").textContent = figures;
+  if (step === markedStep) return;
+  markedStep = step;
   performance.mark(`loading step ${step}: ${steps[step - 1]}`);
   const list = document.getElementById("steps");
   if (list.children.length !== steps.length) list.replaceChildren(...steps.map((name) => element("li", name)));
-  statusLine.textContent = `Loading Python, step ${step} of ${steps.length}: ${steps[step - 1]}…`;
-  document.getElementById("progress").max = steps.length;
-  document.getElementById("progress").value = step - 1;
+  statusLine.textContent = `Loading Python, ${MB(total)} MB: step ${step} of ${steps.length}, ${steps[step - 1]}…`;
   [...list.children].forEach((item, i) => (item.className = i + 1 < step ? "done" : i + 1 === step ? "current" : ""));
 }
 
@@ -259,26 +386,49 @@ function onReady(status) {
   ready = true;
   showNetworks(status.models, status.key);
   if (!status.models.some((model) => model.ok)) {
-    return showError(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);
+    ready = false;
+    return failedToLoad(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);
   }
-  showIdle(strokes.length ? "Ready: press a network's button." : "Draw a digit, then press a network's button.");
+  drawingChanged(); // a drawing made while Python loaded is read now
   // Only now, so that caching the site for offline use does not compete with the first load.
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("sw.js").catch((error) => console.warn(`Offline use unavailable: ${error}`));
   }
 }
 
+// A load that failed says why, and offers to try again; the drawing stays.
+function failedToLoad(message) {
+  showError(message);
+  document.getElementById("retry").hidden = false;
+}
+
 let worker = null;
+
+function startWorker() {
+  markedStep = 0;
+  busy = false;
+  forgetRequests();
+  worker = new Worker("worker.js");
+  worker.onmessage = ({ data }) => {
+    if (data.type === "progress") showProgress(data);
+    else if (data.type === "ready") onReady(data.status);
+    else if (data.type === "error") failedToLoad(`Python could not start: ${data.message}.`);
+    else if (data.type === "answer") answered(data.id, data.answer);
+    else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
+  };
+  worker.onerror = (event) => failedToLoad(`Python could not start: ${event.message || "worker.js failed to load"}.`);
+}
+
+function retry() {
+  document.getElementById("retry").hidden = true;
+  worker.terminate();
+  setState("loading", {}, "Loading Python…");
+  startWorker();
+}
+document.getElementById("retry").addEventListener("click", retry);
+
 if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
   showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");
 } else {
-  worker = new Worker("worker.js");
-  worker.onmessage = ({ data }) => {
-    if (data.type === "progress") showProgress(data.step, data.steps);
-    else if (data.type === "ready") onReady(data.status);
-    else if (data.type === "error") showError(`Python could not start: ${data.message}.`);
-    else if (data.type === "answer") showAnswer(data.answer);
-    else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
-  };
-  worker.onerror = (event) => showError(`Python could not start: ${event.message || "worker.js failed to load"}.`);
+  startWorker();
 }

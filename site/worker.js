@@ -2,29 +2,109 @@
 // It loads everything once, in the steps load-python.js lists (LOAD_STEPS): the Python runtime, NumPy, our
 // recognizer package (the wheel build.json names, installed by micropip), the networks' weights
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
-// In: {recognize: "B1".."B4" or "vote", strokes}.
-// Out: {type: "progress" | "ready" | "error" | "answer" | "snapshot saved", ...}.
+// In: {id, recognize: "B1".."B4" or "vote", strokes}.
+// Out: {type: "progress", step, steps, received, total} (bytes of build.json's first_load) | {type: "ready",
+// status} | {type: "error", message} | {type: "answer", id (the request's), answer} | {type: "snapshot saved"}.
 "use strict";
 /* global fetchUnpackingWasm, LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords -- load-python.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
 const SITE = new URL("./", self.location).href;
+const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
 
-// step counts from 1; the page draws its list of steps from `steps`.
-function progress(step) {
-  postMessage({ type: "progress", step, steps: LOAD_STEPS, text: LOAD_STEPS[step - 1] });
+// --- bytes received ---------------------------------------------------------------------------------------
+// build.json lists what a first load fetches, with sizes (builder/first_load.py): the page shows the bytes
+// received of their total, each file counted as its body streams in, so that a slow line shows it moving.
+let listed = null; // build.json's first_load: path -> {bytes, sha256}
+const arrived = new Map(); // path -> bytes received so far (a file fetched again counts afresh)
+const RUNTIME = ["pyodide/pyodide.asm.wasm.gz", "pyodide/python_stdlib.zip"];
+const kept = new Map(); // a runtime file's chunks as received, until Python has started: to name a damaged one
+let step = 0; // of LOAD_STEPS, from 1
+let progressTimer = null;
+let loaded = false; // ready or failed: no more progress
+
+function postProgress() {
+  progressTimer = null;
+  if (loaded || !listed) return;
+  let received = 0;
+  let total = 0;
+  for (const [path, { bytes }] of Object.entries(listed)) {
+    received += Math.min(arrived.get(path) || 0, bytes); // a server's own gzip can make more bytes arrive
+    total += bytes;
+  }
+  postMessage({ type: "progress", step, steps: LOAD_STEPS, received, total });
 }
 
-const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
+function progress(newStep) {
+  step = newStep;
+  postProgress();
+}
+
+// At most a message every 50 ms however small the chunks.
+function bytesArrived(path, count) {
+  arrived.set(path, (arrived.get(path) || 0) + count);
+  progressTimer ??= setTimeout(postProgress, 50);
+}
+
+async function sha256(bytes, encoding) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  if (encoding === "base64") return btoa(String.fromCharCode(...digest));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// fetch, counting each body as it streams. Pyodide fetches its wheels with an integrity hash, and such a fetch
+// resolves only once the whole file has arrived and been checked: nothing could be counted meanwhile. So that
+// fetch is made without it, and the same check is made here on the bytes counted.
+const plainFetch = self.fetch.bind(self);
+async function countingFetch(resource, options = {}) {
+  const path = sitePath(resource.url || resource);
+  const { integrity, ...unchecked } = options;
+  const checkHere = typeof integrity === "string" && integrity.startsWith("sha256-");
+  const response = await plainFetch(resource, checkHere ? unchecked : options);
+  if (!response.ok || !response.body) return response;
+  arrived.set(path, 0);
+  const chunks = RUNTIME.includes(path) ? [] : null;
+  if (chunks) kept.set(path, chunks);
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      bytesArrived(path, chunk.byteLength);
+      if (chunks) chunks.push(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+  const counted = new Response(response.body.pipeThrough(counter), response);
+  if (!checkHere) return counted;
+  const bytes = await counted.arrayBuffer();
+  if ((await sha256(bytes, "base64")) !== integrity.slice("sha256-".length)) {
+    throw new TypeError(`${path} does not match its integrity hash`); // as fetch itself would reject
+  }
+  return new Response(bytes, response);
+}
+
+// Pyodide's own scripts come by importScripts, which cannot be counted as they stream: each counts once whole.
+const plainImportScripts = self.importScripts.bind(self);
+self.importScripts = (...urls) => {
+  plainImportScripts(...urls);
+  for (const url of urls) bytesArrived(sitePath(url), Infinity);
+};
+
+// The runtime file whose bytes, as Pyodide was given them, are not build.json's: damaged on the way or
+// left from another version. Checked only once starting Python has failed.
+async function damagedRuntimeFile() {
+  for (const [path, chunks] of kept) {
+    const bytes = await new Blob(chunks).arrayBuffer();
+    if (listed && listed[path] && (await sha256(bytes)) !== listed[path].sha256) return path;
+  }
+  return null;
+}
 
 // Pyodide's own downloads (runtime, standard library, wheels) that fail, so that an error can name the file
 // behind it rather than the symptom. A fetch with an integrity hash rejects when the bytes do not match it.
 const failedDownloads = [];
-const plainFetch = self.fetch.bind(self);
 const recordingFetch = async (resource, options = {}) => {
   const url = sitePath(resource.url || resource);
   try {
-    const response = await plainFetch(resource, options);
+    const response = await countingFetch(resource, options);
     if (!response.ok) failedDownloads.push(`${url}: HTTP ${response.status}`);
     return response;
   } catch (error) {
@@ -33,7 +113,7 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-importScripts("unpack-wasm.js", "load-python.js");
+plainImportScripts("unpack-wasm.js", "load-python.js");
 self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
@@ -123,10 +203,12 @@ async function load() {
     throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
   }
   // Downloads that do not need Python start at once and overlap its start-up.
-  const build = download(plainFetch, SITE, "build.json", "the build description").then((file) => file.json());
-  const weights = downloadWeights(plainFetch, SITE);
+  const build = download(countingFetch, SITE, "build.json", "the build description").then((file) => file.json());
+  const weights = downloadWeights(countingFetch, SITE);
   build.catch(() => {}); // each failure is reported where it is awaited
   weights.catch(() => {});
+  const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build;
+  listed = firstLoad; // before the first progress message: the page says the total from the start
 
   progress(1);
   try {
@@ -134,13 +216,16 @@ async function load() {
   } catch (error) {
     throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`, { cause: error });
   }
-  const { version, recognizer_wheel: wheel } = await build;
   let pyodide, start;
   try {
     ({ pyodide, start } = await startPython(version));
   } catch (error) {
+    const damaged = failedDownloads.length ? null : await damagedRuntimeFile();
+    const why = `${damaged} is damaged or not the file of this version`;
+    if (damaged) throw new Error(`the Python runtime did not start (${why})`, { cause: error });
     throw failure("the Python runtime did not start", error);
   }
+  kept.clear();
 
   const { status, answer } = await loadRecognizer(pyodide, {
     wheel: { url: new URL(wheel, SITE).href, name: wheel },
@@ -151,22 +236,28 @@ async function load() {
   return { status: { ...status, python: start }, answer };
 }
 
-const loading = load(); // the one place where anything is loaded
+// The one place where anything is loaded; a failed load is tried again by the page with a new worker.
+const loading = load();
 loading.then(
-  ({ status }) => postMessage({ type: "ready", status }),
+  ({ status }) => {
+    loaded = true;
+    postMessage({ type: "ready", status });
+  },
   (error) => {
+    loaded = true;
     postMessage({ type: "error", message: plainWords(error) });
     // In case the snapshot was the trouble, the next visit starts Python afresh.
     if (startedFromSnapshot) forgetSnapshot(startedFromSnapshot);
   },
 );
 
+// Each request is answered with its id; the page sends one at a time and keeps only the newest waiting.
 self.onmessage = async ({ data }) => {
-  const model = data.recognize;
+  const { id, recognize: model, strokes } = data;
   try {
     const { answer } = await loading;
-    postMessage({ type: "answer", answer: answer(model, data.strokes) });
+    postMessage({ type: "answer", id, answer: answer(model, strokes) });
   } catch (error) {
-    postMessage({ type: "answer", answer: { state: "error", model, message: plainWords(error) } });
+    postMessage({ type: "answer", id, answer: { state: "error", model, message: plainWords(error) } });
   }
 };

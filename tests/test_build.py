@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import build
-from builder import archives, lock, pins, precache, server, weights
+from builder import archives, first_load, lock, pins, precache, server, weights
 from builder.errors import BuildError, first_error_line
 from builder.wheel import recognizer_wheel
 from files import DIST, RECOGNIZER, check_hash
@@ -331,6 +331,27 @@ def test_the_version_changes_when_any_file_changes_and_only_then(tmp_path):
 def test_a_template_without_placeholders_is_refused():
     with pytest.raises(BuildError, match="__PRECACHE__"):
         precache.service_worker('const VERSION = "__VERSION__";', "v1", {})
+
+
+def test_the_first_load_lists_what_the_worker_fetches_with_sizes_and_hashes(tmp_path):
+    site = make_site(tmp_path)
+    (site / "py").mkdir()
+    (site / "py" / "recognizer-0.1.0-py3-none-any.whl").write_bytes(b"wheel")
+    files = first_load.first_load(site)
+    assert sorted(files) == ["py/recognizer-0.1.0-py3-none-any.whl", "pyodide/pyodide.js", "weights/B1.npz"]
+    assert files["py/recognizer-0.1.0-py3-none-any.whl"] == {"bytes": 5, "sha256": hashlib.sha256(b"wheel").hexdigest()}
+
+
+def test_the_built_build_json_sizes_every_file_a_first_load_fetches():
+    dist = DIST
+    if not (dist / "build.json").exists():
+        pytest.skip("dist/ is not built (python build.py)")
+    listed = json.loads((dist / "build.json").read_text())["first_load"]
+    for path in ["pyodide/pyodide.asm.wasm.gz", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
+                 f"pyodide/{pins.PINNED['numpy'].file}", "weights/models.json"]:  # fmt: skip
+        assert path in listed, path
+    for path, entry in listed.items():
+        assert entry["bytes"] == (dist / path).stat().st_size, path
 
 
 def test_the_built_dist_is_precached_whole():
