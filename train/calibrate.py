@@ -34,8 +34,7 @@ def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature:
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The T in [DECIMALS = 4  # models.json keeps T to 4 decimals: far finer than the fit's own uncertainty
-    LOWEST, HIGHEST] minimising the NLL, by golden-section search over log T."""
+    """The T in [LOWEST, HIGHEST] minimising the NLL, by golden-section search over log T."""
 
     def cost(log_t: float) -> float:
         return negative_log_likelihood(logits, labels, math.exp(log_t))
