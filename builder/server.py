@@ -1,9 +1,11 @@
 """Serving a built site on loopback with the types browsers insist on: for build.py --serve, the Node check and
-the browser tests alike."""
+the browser tests alike; and, for the page-speed benchmark, as GitHub Pages serves it, counting the bytes sent."""
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import gzip
 import http.server
 import threading
 from pathlib import Path
@@ -30,20 +32,84 @@ class QuietHandler(Handler):
         pass
 
 
-def make_server(directory: Path, port: int = 0, quiet: bool = False) -> http.server.ThreadingHTTPServer:
-    """A server of `directory` on 127.0.0.1:`port` (0: any free port), not yet serving; `quiet`: no request log."""
-    handler = functools.partial(QuietHandler if quiet else Handler, directory=str(directory))
+class CountingWriter:
+    """The response stream, adding every byte written to the server's `bytes_sent`."""
+
+    def __init__(self, stream, server):
+        self.stream, self.server = stream, server
+
+    def write(self, data: bytes) -> int:
+        self.server.bytes_sent += len(data)
+        return self.stream.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+@functools.lru_cache(maxsize=64)
+def gzipped(path: Path, modified: float) -> bytes:
+    """A file gzipped as a host compresses it in transit (made once per version of the file)."""
+    return gzip.compress(path.read_bytes(), 6, mtime=0)
+
+
+class PagesHandler(QuietHandler):
+    """As GitHub Pages serves: html, js, json, css, svg and wasm gzipped in transit when the browser accepts it,
+    everything else (.gz, .zip, .whl, .npz) as it is, each cacheable for 10 minutes; the bytes sent are counted."""
+
+    COMPRESSED = (".html", ".js", ".mjs", ".json", ".css", ".svg", ".wasm", ".webmanifest")
+
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = CountingWriter(self.wfile, self.server)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.suffix in self.COMPRESSED and path.is_file()):
+            return super().do_GET()
+        modified = path.stat().st_mtime
+        since = self.headers.get("If-Modified-Since")
+        if since and email.utils.parsedate_to_datetime(since).timestamp() >= int(modified):
+            self.send_response(304)
+            self.end_headers()
+            return None
+        body = gzipped(path, modified)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(modified))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def make_server(
+    directory: Path, port: int = 0, quiet: bool = False, pages: bool = False
+) -> http.server.ThreadingHTTPServer:
+    """A server of `directory` on 127.0.0.1:`port` (0: any free port), not yet serving; `quiet`: no request log;
+    `pages`: served as GitHub Pages serves (PagesHandler), its `bytes_sent` counting what went out."""
+    kind = PagesHandler if pages else QuietHandler if quiet else Handler
+    handler = functools.partial(kind, directory=str(directory))
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as e:
         raise BuildError(
             f"cannot serve {shown(directory)} on 127.0.0.1:{port} ({e.strerror or e}); try another port"
         ) from None
+    httpd.bytes_sent = 0
+    return httpd
 
 
-def serve_in_thread(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve_in_thread(directory: Path, pages: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
     """`directory` served quietly on a free loopback port, in a thread: (the server, to stop it; its URL)."""
-    httpd = make_server(directory, quiet=True)
+    httpd = make_server(directory, quiet=True, pages=pages)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

@@ -35,11 +35,15 @@ def ensure_chromium() -> str:
 
 
 class Server:
-    """dist/ on a free loopback port, served as `build.py --serve` serves it, in a thread; it can be stopped
-    (to test offline use)."""
+    """dist/ on a free loopback port, served as `build.py --serve` serves it (or, with `pages`, as GitHub Pages
+    does, counting the bytes sent), in a thread; it can be stopped (to test offline use)."""
 
-    def __init__(self, directory: Path = DIST):
-        self.httpd, self.url = serve_in_thread(directory)
+    def __init__(self, directory: Path = DIST, pages: bool = False):
+        self.httpd, self.url = serve_in_thread(directory, pages)
+
+    @property
+    def bytes_sent(self) -> int:
+        return self.httpd.bytes_sent
 
     def stop(self):
         self.httpd.shutdown()

@@ -372,6 +372,28 @@ def test_the_built_dist_is_precached_whole():
 # --- serving ---------------------------------------------------------------------------------------------
 
 
+def test_the_pages_like_server_compresses_as_github_pages_does_and_counts_what_it_sends(tmp_path):
+    wasm, packed = bytes(range(256)) * 400, gzip.compress(b"runtime")
+    (tmp_path / "pyodide.asm.wasm").write_bytes(wasm)
+    (tmp_path / "pyodide.asm.wasm.gz").write_bytes(packed)
+    httpd, url = server.serve_in_thread(tmp_path, pages=True)
+    try:
+        responses = []
+        for name in ("pyodide.asm.wasm", "pyodide.asm.wasm.gz"):
+            request = urllib.request.Request(url + name, headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request) as response:
+                responses.append((dict(response.headers), response.read()))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    (wasm_headers, wasm_body), (gz_headers, gz_body) = responses
+    assert wasm_headers["Content-Encoding"] == "gzip" and gzip.decompress(wasm_body) == wasm  # wasm: in transit
+    assert len(wasm_body) < len(wasm) / 10
+    assert "Content-Encoding" not in gz_headers and gz_body == packed  # .gz: as it is
+    assert wasm_headers["Cache-Control"] == gz_headers["Cache-Control"] == "max-age=600"
+    assert len(wasm_body) + len(packed) < httpd.bytes_sent < len(wasm_body) + len(packed) + 1000  # and headers
+
+
 def test_the_server_sends_the_types_browsers_insist_on(tmp_path):
     for name in ("pyodide.asm.wasm.gz", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
         (tmp_path / name).write_bytes(b"x")
