@@ -73,8 +73,12 @@ WATCH_VOTE = """() => {
 }"""
 
 
-def launch(playwright, profile: str, executable: str):
-    return playwright.chromium.launch_persistent_context(profile, executable_path=executable, args=FLAGS)
+def visit(playwright, profile: str, executable: str, url: str):
+    """A browser on `profile` (kept between visits) with its page at `url`: (the browser, to close; the page)."""
+    context = playwright.chromium.launch_persistent_context(profile, executable_path=executable, args=FLAGS)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(url)
+    return context, page
 
 
 def loaded_marks(page) -> dict:
@@ -111,16 +115,14 @@ def bare_run(playwright, executable: str, bare: Path) -> dict:
     server = Server(bare, pages=True)
     times = {}
     with tempfile.TemporaryDirectory() as profile:
-        for visit in ("first", "repeat"):
-            context = launch(playwright, profile, executable)
-            page = context.pages[0] if context.pages else context.new_page()
-            page.goto(server.url)
+        for which in ("first", "repeat"):
+            context, page = visit(playwright, profile, executable, server.url)
             page.wait_for_selector("body[data-state]", state="attached", timeout=120_000)
             state = page.get_attribute("body", "data-state")
             if state != "ready":
                 raise RuntimeError(f"bare Pyodide did not load: {state}")
-            times[visit] = page.evaluate(MARKS)["python ready"] / 1000
-            if visit == "first":
+            times[which] = page.evaluate(MARKS)["python ready"] / 1000
+            if which == "first":
                 times["first MB"] = server.bytes_sent / 1e6
             context.close()
     server.stop()
@@ -130,9 +132,7 @@ def bare_run(playwright, executable: str, bare: Path) -> dict:
 def one_run(playwright, executable: str, dist: Path) -> dict:
     server = Server(dist, pages=True)
     with tempfile.TemporaryDirectory() as profile:
-        context = launch(playwright, profile, executable)
-        page = context.pages[0] if context.pages else context.new_page()
-        page.goto(server.url)
+        context, page = visit(playwright, profile, executable, server.url)
         first = loaded_marks(page)
         sent_until_ready = server.bytes_sent
         wait_for_service_worker(page, seconds=20)
@@ -147,9 +147,7 @@ def one_run(playwright, executable: str, dist: Path) -> dict:
         context.close()
         server.stop()
 
-        context = launch(playwright, profile, executable)  # the same profile, the server gone
-        page = context.pages[0] if context.pages else context.new_page()
-        page.goto(server.url)
+        context, page = visit(playwright, profile, executable, server.url)  # the same profile, the server gone
         repeat = loaded_marks(page)
         context.close()
     return {
