@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "site"  # the page, its worker and its service worker
 RECOGNIZER = SITE / "py" / "recognizer"  # the Python the browser runs
 WEIGHTS = SITE / "weights"  # the trained networks and models.json
+REHEARSAL = SITE / "rehearsal.npz"  # MNIST digits the page rehearses while it learns a person's examples
 PENDIGITS = ROOT / "pendigits" / "pendigits-orig.tra.gz"  # the 30 training writers' pen digits (UCI)
 DIST = ROOT / "dist"  # the built site (made by build.py)
 DOWNLOADS = ROOT / "downloads"  # pinned parts of the site, as fetched (made by build.py)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure  # no pyplot: figures drawn straight into files, no window, no global state
 
-from train.augment import AugmentParams, augment
+from recognizer.augment import AugmentParams, augment
 
 
 def plot_confusion(matrix: np.ndarray, title: str, path: Path) -> None:

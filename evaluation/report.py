@@ -17,9 +17,9 @@ from recognizer import app
 from recognizer.app import training_details
 from recognizer.models import load_models, read_manifest
 from recognizer.network import vote
+from recognizer.preprocess import frame_images
 from train.config import MODELS
 from train.data import as_inputs, load_mnist
-from train.dataset import frame_images
 
 from . import calibration
 from .pictures import plot_confusion, plot_training_curves

@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from train.augment import SIZE, AugmentParams, augment
-from train.backprop import MomentumSGD, gradients, initial_network
+from recognizer.augment import SIZE, AugmentParams, augment
+from recognizer.backprop import MomentumSGD, gradients, initial_network
 from train.config import MODELS
 from train.data import as_inputs
 

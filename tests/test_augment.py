@@ -5,8 +5,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from train import augment
-from train.augment import AugmentParams
+from recognizer import augment
+from recognizer.augment import AugmentParams
 
 NOTHING = AugmentParams.identity()
 

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from recognizer.network import Network
-from train.backprop import (
+from recognizer.backprop import (
     MomentumSGD,
     cross_entropy,
     forward_keeping_activations,
@@ -12,6 +11,7 @@ from train.backprop import (
     initial_network,
     l2_penalty,
 )
+from recognizer.network import Network
 
 
 def cost(network: Network, x, labels, l2) -> float:

@@ -76,7 +76,7 @@ def test_answers_around_a_threshold():
 
 
 def test_recording_temperatures_changes_only_that_field(tmp_path):
-    from train.backprop import initial_network
+    from recognizer.backprop import initial_network
     from train.publish import publish, record_temperatures
 
     for name in ("A", "B"):

@@ -7,6 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
+from recognizer.backprop import initial_network
 from recognizer.models import (
     MOST_BYTES,
     WeightsError,
@@ -18,7 +19,6 @@ from recognizer.models import (
     sha256_bytes,
 )
 from recognizer.network import Network, softmax, vote
-from train.backprop import initial_network
 from train.publish import publish
 
 

@@ -7,10 +7,11 @@ import pytest
 
 from files import WEIGHTS as WEIGHTS_DIR
 from recognizer.models import load_models, read_manifest, sha256_bytes
+from recognizer.preprocess import frame_images
 from train.calibrate import temperature_of
 from train.config import AUGMENTED_COPIES, MODELS
 from train.data import as_inputs, load_mnist
-from train.dataset import AUGMENTATION, base_images, frame_images, pool_copies
+from train.dataset import AUGMENTATION, base_images, pool_copies
 
 # What the networks must reach on MNIST's test set (the original app: 98.01%, 98.01%, 98.95%, 99.19%).
 TARGETS = {"B1": 0.985, "B2": 0.992, "B3": 0.990, "B4": 0.994, "vote": 0.994}

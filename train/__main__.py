@@ -4,6 +4,8 @@ python -m train all            train B1, B2, B3 and B4 (about 20 minutes on 2 co
 python -m train B3             train one network; an interrupted run resumes from checkpoints/
 python -m train calibrate      fit the committed networks' temperatures on the validation digits, without
                                training (models.json's temperature fields change; the weights do not)
+python -m train rehearsal      site/rehearsal.npz: the MNIST training digits the page rehearses while
+                               it learns a person's examples
 
 Measuring them is the evaluation package's job: python -m evaluation --help.
 """
@@ -30,7 +32,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         epilog=__doc__,
     )
     parser.add_argument(
-        "what", nargs="+", choices=[*MODELS, "all", "calibrate"], help="the networks to train, or calibrate"
+        "what",
+        nargs="+",
+        choices=[*MODELS, "all", "calibrate", "rehearsal"],
+        help="the networks to train, or calibrate, or rehearsal",
     )
     parser.add_argument(
         "--emnist",
@@ -48,15 +53,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints and start from scratch")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="download and cache folder")
     args = parser.parse_args(argv)
-    if "calibrate" in args.what and len(args.what) > 1:
-        parser.error("calibrate works alone: it fits the temperatures of every committed network")
+    for alone in ("calibrate", "rehearsal"):
+        if alone in args.what and len(args.what) > 1:
+            parser.error(f"{alone} works alone")
     return args
 
 
 def train_networks(names: list[str], args: argparse.Namespace) -> None:
+    from recognizer.preprocess import frame_images
+
     from .calibrate import temperature_of
     from .data import as_inputs, load_mnist
-    from .dataset import frame_images, training_set
+    from .dataset import training_set
     from .publish import publish
     from .trainer import accuracy, train
 
@@ -106,9 +114,10 @@ def train_networks(names: list[str], args: argparse.Namespace) -> None:
 
 def calibrate_networks(args: argparse.Namespace) -> None:
     """Fit each committed network's temperature on the validation digits (in its framing) and record it."""
+    from recognizer.preprocess import frame_images
+
     from .calibrate import temperature_of
     from .data import as_inputs, load_mnist
-    from .dataset import frame_images
     from .publish import record_temperatures
 
     networks, failures = load_models(WEIGHTS)
@@ -130,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.what == ["calibrate"]:
             calibrate_networks(args)
+        elif args.what == ["rehearsal"]:
+            from .data import load_mnist
+            from .publish import publish_rehearsal
+
+            mnist = load_mnist(args.data_dir)
+            print(f"-> {shown(publish_rehearsal(mnist.train_images, mnist.train_labels))}")
         else:
             train_networks(list(MODELS) if "all" in args.what else [n for n in MODELS if n in args.what], args)
     except (DataError, WeightsError) as e:

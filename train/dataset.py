@@ -32,14 +32,6 @@ class TrainingSet:
     trained_on: dict  # what the images are: {"sets": [...], "augmentation": {...}}
 
 
-def frame_images(images: np.ndarray, framing: str) -> np.ndarray:
-    """MNIST-framed (n, 784) inputs seen through another framing (EMNIST's), one image at a time."""
-    if framing == "mnist":
-        return images
-    framed = [preprocess.frame_emnist(image.reshape(28, 28)) for image in images]
-    return np.stack([np.zeros(784, np.float32) if f is None else f for f in framed]).astype(np.float32)
-
-
 def drawn_digits(framing: str, cache_dir: Path) -> tuple[np.ndarray, np.ndarray, int]:
     """The training writers' pen digits drawn through the page's own preprocessing: (uint8 images, labels,
     number of writers)."""
@@ -94,6 +86,6 @@ def training_set(
     copies = pool_copies(len(images), copies)
     pool = pool_of(images, copies, seed, cache_dir)
     mnist = data.load_mnist(cache_dir)  # validation is always on MNIST's held-back 10,000
-    validation = frame_images(data.as_inputs(mnist.validation_images.reshape(-1, 784)), framing)
+    validation = preprocess.frame_images(data.as_inputs(mnist.validation_images.reshape(-1, 784)), framing)
     trained_on = {"sets": sets, "augmentation": {"copies": copies - 1, "kinds": AUGMENTATION}}
     return TrainingSet(pool, labels.astype(np.int64), validation, mnist.validation_labels, trained_on), framing

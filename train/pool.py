@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from files import atomic_path
-
-from .augment import SIZE, AugmentParams, augment, check_shape, to_uint8
+from recognizer.augment import SIZE, AugmentParams, augment, check_shape, to_uint8
 
 POOL_IMAGES = 2_200_000  # images a pool may hold in all (about 1.7 GB as uint8)
 

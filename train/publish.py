@@ -1,15 +1,20 @@
-"""Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically; and
-its fitted temperature (train/calibrate.py) into its entry."""
+"""Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically; its
+fitted temperature (train/calibrate.py) into its entry; and the rehearsal digits the page learns beside."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
-from files import WEIGHTS, write_atomically
+import numpy as np
+
+from files import REHEARSAL, WEIGHTS, write_atomically
 from recognizer.models import MANIFEST, network_to_bytes, read_manifest, sha256_bytes
 from recognizer.network import Network
+
+REHEARSAL_PER_DIGIT = 100  # MNIST training digits of each kind the page rehearses while it learns (learn.py)
 
 
 def read_entries(weights_dir: Path) -> dict[str, dict]:
@@ -61,3 +66,18 @@ def record_temperatures(temperatures: dict[str, float], weights_dir: Path = WEIG
     for name, temperature in temperatures.items():
         entries[name] = with_temperature(entries[name], temperature)
     write_manifest(entries, weights_dir)
+
+
+def rehearsal_digits(labels: np.ndarray, per_digit: int = REHEARSAL_PER_DIGIT) -> np.ndarray:
+    """Indices of the first `per_digit` images of each digit, in their order in the set."""
+    return np.sort(np.concatenate([np.flatnonzero(labels == d)[:per_digit] for d in range(10)]))
+
+
+def publish_rehearsal(images: np.ndarray, labels: np.ndarray, path: Path = REHEARSAL) -> Path:
+    """site/rehearsal.npz: MNIST training digits (uint8) that teaching in the page rehearses, so that
+    learning a person's examples does not make the networks forget the digits they learned from."""
+    chosen = rehearsal_digits(labels)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, images=images[chosen].astype(np.uint8), labels=labels[chosen].astype(np.uint8))
+    write_atomically(path, buffer.getvalue())
+    return path

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from files import write_atomically
+from recognizer.backprop import MomentumSGD, gradients, initial_network
 from recognizer.network import Network
 
-from .backprop import MomentumSGD, gradients, initial_network
 from .config import Settings
 from .data import as_inputs
 from .dataset import TrainingSet

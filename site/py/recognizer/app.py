@@ -7,12 +7,16 @@ their answers side by side; the vote is the average of their probabilities.
 from __future__ import annotations
 
 import json
+import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from .chart import bar_chart, percent, pie_chart
-from .models import WeightsError, load_listed, shown
+from .kept import checked_examples, drawing_problem, examples_file, read_examples_file
+from .learn import MOST_REHEARSAL, Personal, Teaching, rehearsal_from_bytes
+from .models import WeightsError, load_listed
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
@@ -90,6 +94,7 @@ def load(weights_dir: str | Path) -> dict:
     _networks.update({model.name: model.network for model in listed if model.network})
     _failures.clear()
     _failures.update({model.name: model.reason for model in listed if not model.network})
+    forget()  # personal copies were made from the networks loaded before
     models = [
         {**describe(model.name, model.entry), "ok": model.network is not None, "reason": model.reason}
         for model in listed
@@ -97,20 +102,11 @@ def load(weights_dir: str | Path) -> dict:
     return {"models": models, "key": colour_key(models), "ready": sorted(_networks)}
 
 
-def is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def check_drawing(strokes) -> None:
     """ValueError with one line unless strokes is a list of strokes, each a list of (x, y) pairs of numbers."""
-    if not isinstance(strokes, list | tuple):
-        raise ValueError(f"a drawing is a list of strokes, not {shown(strokes)}")
-    for i, stroke in enumerate(strokes, 1):
-        if not isinstance(stroke, list | tuple):
-            raise ValueError(f"stroke {i} is {shown(stroke)}, not a list of (x, y) points")
-        for j, point in enumerate(stroke, 1):
-            if not (isinstance(point, list | tuple) and len(point) == 2 and all(map(is_number, point))):
-                raise ValueError(f"stroke {i}, point {j} is {shown(point)}, not an (x, y) pair of numbers")
+    problem = drawing_problem(strokes)
+    if problem:
+        raise ValueError(problem)
 
 
 def recognize(model: str, strokes: Strokes) -> dict:
@@ -131,10 +127,8 @@ def recognize(model: str, strokes: Strokes) -> dict:
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(framings)}
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
-    probabilities = {
-        name: network.probabilities(inputs[_entries[name]["framing"]]) for name, network in _networks.items()
-    }
-    probabilities[VOTE] = vote(list(probabilities.values()))
+    personal = personal_networks()
+    probabilities = answers_of(personal or _networks, inputs)
     chosen = probabilities[model]
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
@@ -153,7 +147,147 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
+        "personal": personal is not None,  # answered by the copies that learned the person's examples
+        **({"shipped": shipped_answer(model, inputs)} if personal else {}),
     }
+
+
+def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each network's probabilities for the drawing (inputs by framing), and the vote's."""
+    probabilities = {
+        name: network.probabilities(inputs[_entries[name]["framing"]]) for name, network in networks.items()
+    }
+    probabilities[VOTE] = vote(list(probabilities.values()))
+    return probabilities
+
+
+def shipped_answer(model: str, inputs: dict[str, np.ndarray]) -> dict:
+    """What the shipped networks (before any teaching) read, to show beside the personal answer."""
+    chosen = answers_of(_networks, inputs)[model]
+    return {
+        "digit": int(chosen.argmax()),
+        "confidence": percent(float(chosen.max())),
+        "sure": bool(chosen.max() >= SURE),
+    }
+
+
+# --- teaching: personal copies of the networks learn the person's examples (learn.py, kept.py) -------------
+
+_examples: list[dict] = []  # every example kept, in the order taught
+_learner: Personal | None = None  # the personal copies, learning _examples one at a time
+
+
+def personal_networks() -> dict[str, Network] | None:
+    """The personal copies once they have learned every kept example; until then (None) the shipped answer."""
+    if _examples and _learner is not None and len(_learner.labels) == len(_examples):
+        return _learner.networks
+    return None
+
+
+def personal_status() -> dict:
+    """How many examples are kept (in all and per digit), how many of them the personal copies have learned."""
+    per_digit = [0] * 10
+    for example in _examples:
+        per_digit[example["digit"]] += 1
+    return {
+        "examples": len(_examples),
+        "per_digit": per_digit,
+        "learned": len(_learner.labels) if _learner else 0,
+        "personal": personal_networks() is not None,
+    }
+
+
+def keep(examples: list[dict]) -> dict:
+    """Add examples ({"digit", "strokes"}) to learn, after checking all of them (ValueError: none is added)."""
+    _examples.extend(checked_examples(examples))
+    return personal_status()
+
+
+_rehearsal: dict | None = None  # the rehearsal digits, by framing, once loaded
+MOST_REHEARSAL_BYTES = MOST_REHEARSAL * 800 + 65_536  # its images and labels, with room for the zip's headers
+
+
+def load_rehearsal(path: str) -> None:
+    """Read the rehearsal digits that learning needs (learn.py); ValueError with one line if the file is bad."""
+    global _rehearsal
+    with open(path, "rb") as file:
+        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), set(framings_of(_networks).values()))
+
+
+def framings_of(networks: dict[str, Network]) -> dict[str, str]:
+    return {name: _entries[name]["framing"] for name in networks}
+
+
+def learn_next() -> dict:
+    """Teach the personal copies the first kept example they have not learned yet (made from the shipped
+    networks at the first)."""
+    global _learner
+    if _rehearsal is None:
+        raise ValueError("the rehearsal digits are not loaded: nothing can be learned without them")
+    if _learner is None:
+        _learner = Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
+    learned = len(_learner.labels)
+    if learned < len(_examples):
+        _learner.teach(_examples[learned]["strokes"], _examples[learned]["digit"])
+    return personal_status()
+
+
+def forget() -> dict:
+    """Forget every example and the personal copies: the shipped networks answer again."""
+    global _learner
+    _examples.clear()
+    _learner = None
+    return personal_status()
+
+
+def personal_key() -> str:
+    """What personal copies are made from: the shipped networks' files and the teaching settings. Saved
+    copies with another key were made for other networks (another version of the site) and are re-learned."""
+    networks = {name: _entries[name].get("sha256", "") for name in sorted(_networks)}
+    return json.dumps({"networks": networks, "teaching": asdict(Teaching())}, sort_keys=True)
+
+
+def save_personal(path: str) -> None:
+    """The personal copies, with the key and number of examples they were made from, as one .npz file."""
+    if personal_networks() is None:
+        raise ValueError("no personal copies to save: every kept example must be learned first")
+    arrays = {"key": np.array(personal_key()), "examples": np.array(len(_examples))}
+    for name, network in _learner.networks.items():
+        for i, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
+            arrays[f"{name}.w{i}"], arrays[f"{name}.b{i}"] = w, b
+    with open(path, "wb") as file:
+        np.savez(file, **arrays)
+
+
+def restore_personal(path: str) -> bool:
+    """Use saved personal copies if they were made from these networks and exactly the kept examples; False
+    (nothing changes) when they were not, or the file is damaged: then the examples are learned again."""
+    global _learner
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["key"]) != personal_key() or int(saved["examples"]) != len(_examples):
+                return False
+            copies = {name: restored_copy(name, network, saved) for name, network in _networks.items()}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
+    if not _examples or None in copies.values():
+        return False
+    learner = Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
+    for example in _examples:
+        learner.remember(example["strokes"], example["digit"])
+    learner.networks = copies
+    _learner = learner
+    return True
+
+
+def restored_copy(name: str, shipped: Network, saved) -> Network | None:
+    """A personal copy of `shipped` from the saved arrays, or None when they do not have its shapes."""
+    weights = [saved[f"{name}.w{i}"] for i in range(len(shipped.weights))]
+    biases = [saved[f"{name}.b{i}"] for i in range(len(shipped.biases))]
+    expected = [(p.shape, p.dtype) for p in shipped.weights + shipped.biases]
+    if [(p.shape, p.dtype) for p in weights + biases] != expected:
+        return None
+    return Network(weights, biases, shipped.activation, shipped.temperature)
 
 
 # --- JSON in, JSON out: what the page's worker calls, so no Python object crosses into JavaScript ---------
@@ -170,3 +304,48 @@ def load_json(weights_dir: str) -> str:
 def recognize_json(model: str, strokes: str) -> str:
     """recognize() with the strokes and the answer as JSON."""
     return json.dumps(recognize(model, json.loads(strokes)))
+
+
+# --- teaching, JSON in and out: what the worker calls ---------------------------------------------------
+
+
+def as_json(work) -> str:
+    """work()'s result as JSON, or {"error": its one line} when it raises ValueError."""
+    try:
+        return json.dumps(work())
+    except ValueError as error:
+        return json.dumps({"error": str(error)})
+
+
+def keep_json(examples: str) -> str:
+    return as_json(lambda: keep(json.loads(examples)))
+
+
+def learn_next_json() -> str:
+    return as_json(learn_next)
+
+
+def forget_json() -> str:
+    return json.dumps(forget())
+
+
+def load_rehearsal_json(path: str) -> str:
+    return as_json(lambda: load_rehearsal(path) or personal_status())
+
+
+def examples_file_json() -> str:
+    """The text of a file carrying every kept example (kept.py), for the person to save."""
+    return examples_file(_examples)
+
+
+def new_examples_json(text: str) -> str:
+    """The examples a file carries that are not kept yet: {"examples": [...], "repeated": how many were}, or
+    {"error": why the file is refused}."""
+
+    def new_examples():
+        examples = read_examples_file(text)
+        known = {json.dumps(example, sort_keys=True) for example in _examples}
+        new = [example for example in examples if json.dumps(example, sort_keys=True) not in known]
+        return {"examples": new, "repeated": len(examples) - len(new)}
+
+    return as_json(new_examples)

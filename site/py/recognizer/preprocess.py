@@ -229,3 +229,11 @@ def to_network_input(strokes: Strokes, framing: str = "mnist") -> np.ndarray | N
         image = render(strokes, ink_side=100)
         return None if image is None else frame_emnist(image)
     raise ValueError(f"unknown framing {framing!r} (expected one of {', '.join(FRAMINGS)})")
+
+
+def frame_images(images: np.ndarray, framing: str) -> np.ndarray:
+    """MNIST-framed (n, 784) inputs seen through another framing (EMNIST's), one image at a time."""
+    if framing == "mnist":
+        return images
+    framed = [frame_emnist(image.reshape(28, 28)) for image in images]
+    return np.stack([np.zeros(784, np.float32) if f is None else f for f in framed]).astype(np.float32)

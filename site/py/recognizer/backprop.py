@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recognizer.network import ACTIVATIONS, Network, softmax
+from .network import ACTIVATIONS, Network, softmax
 
 
 def activation_derivative(name: str, a: np.ndarray) -> np.ndarray:

@@ -1,0 +1,50 @@
+// What a person taught the page, kept in this browser (IndexedDB) so that it survives a reload and works
+// offline: their examples ({digit, strokes}, in the order taught) and the personal copies of the networks that
+// learned them (one .npz made by recognizer.app.save_personal, with the key of the networks it was made from).
+// Used by the worker only. Each site folder has its own database: several sites can share one origin.
+"use strict";
+/* exported openKept */
+
+function settled(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+// Runs work(transaction) in one transaction over `stores`: all its changes are kept, or none.
+async function within(db, stores, mode, work) {
+  const transaction = db.transaction(stores, mode);
+  const done = new Promise((resolve, reject) => {
+    transaction.oncomplete = resolve;
+    transaction.onerror = transaction.onabort = () => reject(transaction.error || new Error("storage refused"));
+  });
+  const result = await work(transaction);
+  await done;
+  return result;
+}
+
+// {examples(), add(examples), forget(), copies(), keepCopies(copies)}; rejects when this browser keeps nothing
+// (a private window may refuse IndexedDB).
+async function openKept(site) {
+  const request = indexedDB.open(`digit-recognizer ${site}`, 1);
+  request.onupgradeneeded = () => {
+    request.result.createObjectStore("examples", { autoIncrement: true });
+    request.result.createObjectStore("copies");
+  };
+  const db = await settled(request);
+  return {
+    examples: () => within(db, "examples", "readonly", (t) => settled(t.objectStore("examples").getAll())),
+    add: (examples) =>
+      within(db, "examples", "readwrite", (t) => {
+        for (const { digit, strokes } of examples) t.objectStore("examples").add({ digit, strokes });
+      }),
+    forget: () =>
+      within(db, ["examples", "copies"], "readwrite", (t) => {
+        t.objectStore("examples").clear();
+        t.objectStore("copies").clear();
+      }),
+    copies: () => within(db, "copies", "readonly", (t) => settled(t.objectStore("copies").get("personal"))),
+    keepCopies: (bytes) => within(db, "copies", "readwrite", (t) => t.objectStore("copies").put(bytes, "personal")),
+  };
+}

@@ -1,0 +1,165 @@
+"""Teaching: personal copies of the networks learn a person's own hand from the drawings they correct.
+
+A person says what a drawing really was; that drawing becomes an example (x, y). Each network keeps a personal
+copy, with weights theta, of its shipped weights theta_0, and each new example moves it a few steps of gradient
+descent on
+
+    C(theta) = mean cross-entropy over distorted copies of the examples  +  (rho / 2) ||theta - theta_0||^2
+
+The copies are made with the distortions training used (augment.py: affine, elastic, stroke thickness), so
+one drawing stands for the many ways the person might draw it again. The penalty (L2-SP: Li, Grandvalet and
+Davoine 2018) pulls the copy back towards what the network learned from 60,000 digits, so it moves only as far
+as the person's style needs: its gradient is rho (theta - theta_0), added to backpropagation's.
+
+Each step's minibatch is half copies of the newest example, half copies of all the examples kept so far: the
+newest is learned at once, the older ones are rehearsed so a later correction does not undo them. Teaching is
+deterministic: the random generator of the n-th example is seeded by n alone, so the same examples in the same
+order always give the same personal copies (a new version of the site re-learns them from its own networks).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+from .augment import SIZE, augment
+from .backprop import MomentumSGD, gradients
+from .models import array_headers
+from .network import Network
+from .preprocess import Strokes, frame_images, to_network_input
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """How a correction is learned: the one place these settings live (chosen in docs/teaching.md)."""
+
+    steps: int = 12  # gradient steps per new example
+    newest: int = 8  # of each step's batch: distorted copies of the newest example,
+    kept: int = 8  # of examples drawn from all those kept,
+    rehearsal: int = 16  # and of digits drawn from the rehearsal set (none if there is none)
+    learning_rate: float = 0.01
+    momentum: float = 0.9
+    anchor: float = 0.1  # rho: how strongly the copy is pulled back to the shipped weights
+    seed: int = 1234
+
+
+# --- the rehearsal digits: MNIST training digits shipped with the site (python -m train rehearsal) -------------
+
+REHEARSAL_FILE = "rehearsal.npz"  # in the site's weights/ folder
+MOST_REHEARSAL = 10_000  # digits the file may hold
+
+
+def rehearsal_from_bytes(data: bytes, framings: set[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The rehearsal digits as each framing's inputs: {framing: (images (n, 784) float32, labels (n,))}.
+
+    The file (an .npz of uint8 `images` (n, 28, 28) and `labels` (n,)) is checked from its headers before any
+    array is read; ValueError with one line when it is not such a file."""
+    try:
+        headers = array_headers(data)
+    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
+        raise ValueError(f"{REHEARSAL_FILE} is not a readable .npz ({type(e).__name__})") from None
+    shapes = {name: (shape, dtype) for name, (shape, dtype, _) in headers.items()}
+    n = shapes.get("labels", ((0,), None))[0][0]
+    expected = {"images": ((n, SIZE, SIZE), np.uint8), "labels": ((n,), np.uint8)}
+    if shapes != expected or not 0 < n <= MOST_REHEARSAL:
+        raise ValueError(f"{REHEARSAL_FILE} does not hold up to {MOST_REHEARSAL:,} uint8 images and their labels")
+    with np.load(io.BytesIO(data)) as arrays:
+        images, labels = arrays["images"], arrays["labels"]
+    if set(labels.tolist()) != set(range(10)):
+        raise ValueError(f"{REHEARSAL_FILE} does not hold every digit 0..9")
+    inputs = images.reshape(n, SIZE * SIZE).astype(np.float32) / np.float32(255)
+    return {framing: (frame_images(inputs, framing), labels.astype(np.int64)) for framing in framings}
+
+
+# --- learning ------------------------------------------------------------------------------------------
+
+
+def example_input(strokes: Strokes, framing: str) -> np.ndarray:
+    """The drawing as a network of that framing sees it, or ValueError when it is too blank to learn from."""
+    x = to_network_input(strokes, framing)
+    if x is None:
+        raise ValueError("too little ink to learn from: draw a whole digit")
+    return x
+
+
+def distorted_batches(
+    images: np.ndarray, labels: np.ndarray, rehearsal, rng: np.random.Generator, settings: Teaching
+) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, batch, 784) distorted drawings and their (steps, batch) labels: in each batch, copies of the
+    newest example (the last of `images`), of examples drawn from all, and of rehearsal digits.
+
+    rehearsal: (images (m, 784), labels (m,)) or None. All copies are made in one call: augment is vectorised."""
+    steps = settings.steps
+    picks = np.concatenate(
+        [np.full((steps, settings.newest), len(labels) - 1), rng.integers(0, len(labels), (steps, settings.kept))],
+        axis=1,
+    )
+    originals, targets = images[picks.ravel()], labels[picks.ravel()]
+    if rehearsal is not None and settings.rehearsal:
+        chosen = rng.integers(0, len(rehearsal[1]), (steps, settings.rehearsal))
+        originals = np.concatenate([originals.reshape(steps, -1, SIZE * SIZE), rehearsal[0][chosen]], axis=1)
+        targets = np.concatenate([targets.reshape(steps, -1), rehearsal[1][chosen]], axis=1)
+    batch = originals.size // (steps * SIZE * SIZE)
+    copies = augment(originals.reshape(-1, SIZE, SIZE), rng).reshape(steps, batch, SIZE * SIZE)
+    return copies, targets.reshape(steps, batch)
+
+
+def anchored_gradients(
+    network: Network, shipped: Network, x: np.ndarray, labels: np.ndarray, anchor: float
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Backpropagation's gradients of the cross-entropy, plus rho (theta - theta_0) for every weight and bias."""
+    grad_w, grad_b, _ = gradients(network, x, labels, l2=0.0)
+    rho = np.float32(anchor)
+    for grads, mine, theirs in ((grad_w, network.weights, shipped.weights), (grad_b, network.biases, shipped.biases)):
+        for g, p, p0 in zip(grads, mine, theirs, strict=True):
+            g += rho * (p - p0)
+    return grad_w, grad_b
+
+
+def fine_tune(network: Network, shipped: Network, batches: np.ndarray, labels: np.ndarray, settings: Teaching) -> None:
+    """A few steps of momentum SGD on the anchored cost, one per batch; `network` changes in place."""
+    optimizer = MomentumSGD(network, settings.momentum)
+    for x, y in zip(batches, labels, strict=True):
+        grad_w, grad_b = anchored_gradients(network, shipped, x, y, settings.anchor)
+        optimizer.step(network, grad_w, grad_b, settings.learning_rate)
+
+
+def personal_copy(network: Network) -> Network:
+    return copy.deepcopy(network)
+
+
+class Personal:
+    """Personal copies of the shipped networks, and the examples they learned, in the order taught."""
+
+    def __init__(
+        self, shipped: dict[str, Network], framings: dict[str, str], settings: Teaching = Teaching(), rehearsal=None
+    ):
+        self.shipped = shipped
+        self.rehearsal = rehearsal  # {framing: (images (m, 784) float32, labels (m,))}, or None
+        self.framings = framings  # network name -> framing of its inputs
+        self.settings = settings
+        self.networks = {name: personal_copy(network) for name, network in shipped.items()}
+        self.inputs: dict[str, list[np.ndarray]] = {framing: [] for framing in set(framings.values())}
+        self.labels: list[int] = []
+
+    def remember(self, strokes: Strokes, label: int) -> None:
+        """Keep an example for rehearsal without learning from it (the copies already have: restored ones)."""
+        inputs = {framing: example_input(strokes, framing) for framing in self.inputs}  # all checked before any change
+        for framing, x in inputs.items():
+            self.inputs[framing].append(x)
+        self.labels.append(int(label))
+
+    def teach(self, strokes: Strokes, label: int) -> None:
+        """Learn one more example: every personal copy takes settings.steps steps towards reading it as label."""
+        self.remember(strokes, label)
+        labels = np.array(self.labels)
+        batches = {}  # one set of copies for all the networks of a framing
+        for framing, images in self.inputs.items():
+            rng = np.random.default_rng((self.settings.seed, len(labels)))
+            rehearsal = self.rehearsal[framing] if self.rehearsal else None
+            batches[framing] = distorted_batches(np.array(images), labels, rehearsal, rng, self.settings)
+        for name, network in self.networks.items():
+            fine_tune(network, self.shipped[name], *batches[self.framings[name]], self.settings)
