@@ -16,9 +16,9 @@ export default [
     languageOptions: { globals: globals.browser },
   },
   {
-    // The page's worker, and what it shares with the build's Node programs (which run those two files in a
+    // The page's worker and the files it imports; it shares two with the build's Node programs (which run them in a
     // vm context, with Node's own fetch, Response and DecompressionStream).
-    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js"],
+    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/keep.js", "site/teach.js"],
     languageOptions: { globals: globals.worker },
   },
   {

@@ -203,13 +203,14 @@ networks.addEventListener("click", (event) => {
 
 // --- answers -------------------------------------------------------------------------------------
 
-// #result's data-state (loading | idle | drawing | reading | done | error), what it is about, and the status
+// #result's data-state (loading | idle | drawing | reading | learning | done | error), what it is about, and the status
 // line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
 function setState(state, data, message) {
   for (const key of ["model", "digit", "probs", "strokes", "sure"]) delete result.dataset[key];
   Object.assign(result.dataset, { strokes: strokes.length }, data);
   result.dataset.state = state;
   statusLine.textContent = message;
+  for (const button of teachButtons) button.disabled = state !== "done";
 }
 
 function showError(message) {
@@ -275,6 +276,12 @@ function showAnswer(answer) {
       name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
     ].join(" ").trim();
   }
+  const shipped = document.getElementById("shipped");
+  shipped.hidden = !answer.personal;
+  if (answer.personal) {
+    const { digit, confidence } = answer.shipped;
+    shipped.textContent = `Your personal copies answer. Without your examples: ${digit} (${confidence}).`;
+  }
   result.classList.add("answered");
   setState(
     "done",
@@ -287,6 +294,98 @@ function showAnswer(answer) {
     },
     verdict(answer),
   );
+}
+
+// --- teaching: "It was: D" after an answer; the worker keeps the drawing as an example and learns it ------------
+
+const teachButtons = document.querySelectorAll("[data-teach]");
+const personal = document.getElementById("personal");
+let chores = 0; // ids of the requests that are not readings (forget, export, import)
+
+function note(text) {
+  document.getElementById("personal-note").textContent = text;
+}
+
+// The drawing on screen was `digit`: the answer that comes back is the personal copies', for the same drawing.
+function teach(digit) {
+  if (result.dataset.state !== "done" || !worker) return;
+  forgetRequests(); // any answer still coming is for the drawing before the lesson
+  worker.postMessage({ id: newest, teach: digit, recognize: chosen, strokes: [...strokes] });
+  setState("learning", { model: chosen }, `Learning that this is a ${digit}… (you can draw meanwhile)`);
+  note("");
+}
+for (const button of teachButtons) button.addEventListener("click", () => teach(Number(button.dataset.teach)));
+
+function taught({ id, answer, error }) {
+  if (error) note(error);
+  if (id === newest) showAnswer(answer);
+}
+
+// What the worker says about the examples: how many (per digit), and whether the personal copies answer yet.
+function showPersonal({ examples, per_digit: perDigit, learned, personal: answering, learning, storage, problem }) {
+  const wasAnswering = personal.dataset.answering === "true";
+  Object.assign(personal.dataset, { examples, learning, answering });
+  const plural = (n) => `${n} example${n === 1 ? "" : "s"}`;
+  let text;
+  if (!examples) text = "Not taught yet. When a reading is wrong, press “It was” and the digit you drew.";
+  else if (learning || learned < examples) text = `Learning your examples: ${learned} of ${examples}…`;
+  else text = `Taught by ${plural(examples)} of your hand: your personal copies of the networks answer.`;
+  if (storage) text += ` Your examples are not kept: ${storage}.`;
+  document.getElementById("personal-status").textContent = text;
+  if (problem) note(problem);
+  const table = personal.querySelector(".per-digit");
+  table.hidden = !examples;
+  const names = document.getElementById("per-digit-names");
+  const counts = document.getElementById("per-digit-counts");
+  names.replaceChildren(names.firstElementChild, ...perDigit.map((_, digit) => element("th", String(digit))));
+  counts.replaceChildren(
+    counts.firstElementChild,
+    ...perDigit.map((count) => element("td", String(count), count ? "" : "none")),
+  );
+  document.getElementById("forget").disabled = document.getElementById("export").disabled = !examples;
+  // The copies that answer changed (learned, or forgotten): the answer on screen is read again by them.
+  if (answering !== wasAnswering && result.dataset.state === "done" && strokes.length) read();
+}
+
+function forgetExamples() {
+  const count = Number(personal.dataset.examples);
+  if (!count || !worker) return;
+  const sure = confirm(`Forget all ${count} of your examples? The networks go back to how they were shipped.`);
+  if (sure) worker.postMessage({ id: ++chores, forget: true });
+}
+document.getElementById("forget").addEventListener("click", forgetExamples);
+
+function forgot({ error }) {
+  note(error ? `Your examples could not be forgotten: ${error}.` : "Your examples are forgotten.");
+}
+
+// Export: the examples as a file of JSON (strokes and digits), which another browser can import.
+document.getElementById("export").addEventListener("click", () => worker && worker.postMessage({ id: ++chores, export: true }));
+
+function exported({ text, error }) {
+  if (error) return note(`The examples could not be exported: ${error}.`);
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  link.download = "digit-recognizer-examples.json";
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
+const MOST_FILE_BYTES = 50e6; // far more than 10,000 examples need: a bigger file is not ours
+const chooser = document.getElementById("import-file");
+document.getElementById("import").addEventListener("click", () => chooser.click());
+chooser.addEventListener("change", async () => {
+  const [file] = chooser.files;
+  chooser.value = ""; // the same file can be chosen again
+  if (!file || !worker) return;
+  if (file.size > MOST_FILE_BYTES) return note(`${file.name} was not imported: it is too big to be a file of examples.`);
+  worker.postMessage({ id: ++chores, import: await file.text() });
+});
+
+function imported({ added, repeated, error }) {
+  if (error) return note(`The file was not imported: ${error}.`);
+  const again = repeated ? ` (${repeated} already kept)` : "";
+  note(`Imported ${added} example${added === 1 ? "" : "s"}${again}.`);
 }
 
 // --- the networks' buttons, made from models.json ----------------------------------------------------
@@ -414,6 +513,11 @@ function startWorker() {
     else if (data.type === "ready") onReady(data.status);
     else if (data.type === "error") failedToLoad(`Python could not start: ${data.message}.`);
     else if (data.type === "answer") answered(data.id, data.answer);
+    else if (data.type === "taught") taught(data);
+    else if (data.type === "personal") showPersonal(data);
+    else if (data.type === "forgot") forgot(data);
+    else if (data.type === "exported") exported(data);
+    else if (data.type === "imported") imported(data);
     else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
   };
   worker.onerror = (event) => failedToLoad(`Python could not start: ${event.message || "worker.js failed to load"}.`);

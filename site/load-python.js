@@ -58,8 +58,9 @@ async function downloadWeights(fetchFile, base) {
 //     name, bytes, or null when it could not be downloaded: Python then disables that network], ...]}
 //   onStep(step): called as each step begins, `step` counting from 1 in LOAD_STEPS
 //   failure(what, error): the error to throw when a step fails; `what` says which, `error` is Pyodide's
-// Returns {status, answer}: status is recognizer.app.load's (null without weights); answer(model, strokes)
-// is recognizer.app.recognize's answer. JSON in, JSON out: no Python object crosses into JavaScript.
+// Returns {status, answer, app}: status is recognizer.app.load's (null without weights); answer(model, strokes)
+// is recognizer.app.recognize's answer; app is the recognizer.app module, for its other *_json functions.
+// JSON in, JSON out: no Python object crosses into JavaScript.
 async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {}, failure = describedFailure }) {
   onStep(2);
   try {
@@ -85,7 +86,7 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
   }
   const app = pyodide.pyimport("recognizer.app");
   const answer = (model, strokes) => JSON.parse(app.recognize_json(model, JSON.stringify(strokes)));
-  if (weights === null) return { status: null, answer };
+  if (weights === null) return { status: null, answer, app };
 
   onStep(4);
   const { manifest, files } = await weights;
@@ -94,5 +95,5 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
   for (const [file, bytes] of files) if (bytes) pyodide.FS.writeFile(`/weights/${file}`, bytes);
   const status = JSON.parse(app.load_json("/weights"));
   if (status.error) throw new Error(`the networks could not be loaded: ${status.error}`);
-  return { status, answer };
+  return { status, answer, app };
 }

@@ -2,11 +2,16 @@
 // It loads everything once, in the steps load-python.js lists (LOAD_STEPS): the Python runtime, NumPy, our
 // recognizer package (the wheel build.json names, installed by micropip), the networks' weights
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
-// In: {id, recognize: "B1".."B4" or "vote", strokes}.
+// Once loaded, it teaches personal copies of the networks the person's corrections (teach.js).
+// In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes} | {id, teach: digit, recognize,
+// strokes} | {id, forget: true} | {id, export: true} | {id, import: text of a file of examples}.
 // Out: {type: "progress", step, steps, received, total} (bytes of build.json's first_load) | {type: "ready",
-// status} | {type: "error", message} | {type: "answer", id (the request's), answer} | {type: "snapshot saved"}.
+// status} | {type: "error", message} | {type: "snapshot saved"} | {type: "personal", ...} (teach.js), and for
+// each request, with its id: {type: "answer", id, answer} | {type: "taught", id, answer, error} | {type:
+// "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error}.
 "use strict";
 /* global fetchUnpackingWasm, LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords -- load-python.js */
+/* global makeTeacher -- teach.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
 const SITE = new URL("./", self.location).href;
@@ -113,7 +118,7 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-plainImportScripts("unpack-wasm.js", "load-python.js");
+plainImportScripts("unpack-wasm.js", "load-python.js", "keep.js", "teach.js");
 self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
@@ -227,13 +232,13 @@ async function load() {
   }
   kept.clear();
 
-  const { status, answer } = await loadRecognizer(pyodide, {
+  const { status, answer, app } = await loadRecognizer(pyodide, {
     wheel: { url: new URL(wheel, SITE).href, name: wheel },
     weights,
     onStep: progress,
     failure,
   });
-  return { status: { ...status, python: start }, answer };
+  return { status: { ...status, python: start }, answer, app, pyodide };
 }
 
 // The one place where anything is loaded; a failed load is tried again by the page with a new worker.
@@ -251,13 +256,50 @@ loading.then(
   },
 );
 
-// Each request is answered with its id; the page sends one at a time and keeps only the newest waiting.
-self.onmessage = async ({ data }) => {
+// Teaching's jobs (and the requests that wait for them) run one after another, in the order queued.
+let queue = Promise.resolve();
+function enqueue(job) {
+  const run = queue.then(job);
+  queue = run.catch(() => {});
+  return run;
+}
+
+// Teaching starts once the page can read: what was kept is learned behind the first requests.
+const teaching = loading.then(({ pyodide, app }) => {
+  const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue });
+  enqueue(() => teacher.start());
+  return teacher;
+});
+teaching.catch(() => {}); // a failed load is reported above
+
+// Each request is answered with its id. Reading is answered at once (the page sends one at a time and keeps only
+// the newest waiting); teaching's requests wait their turn in the queue.
+async function answerRequest(data) {
   const { id, recognize: model, strokes } = data;
+  const { answer } = await loading;
+  const teacher = await teaching;
+  if ("teach" in data) {
+    const error = await enqueue(() => teacher.teach({ digit: data.teach, strokes })).then(
+      () => "",
+      (failed) => `Not learned: ${plainWords(failed)}.`,
+    );
+    return { type: "taught", id, answer: answer(model, strokes), error };
+  }
+  if ("forget" in data) return { type: "forgot", id, ...(await enqueue(() => teacher.forget())) };
+  if ("export" in data) return { type: "exported", id, text: await enqueue(() => teacher.exportExamples()) };
+  if ("import" in data) return { type: "imported", id, ...(await enqueue(() => teacher.importExamples(data.import))) };
+  return { type: "answer", id, answer: answer(model, strokes) };
+}
+
+const REPLIES = { teach: "taught", forget: "forgot", export: "exported", import: "imported" };
+
+self.onmessage = async ({ data }) => {
   try {
-    const { answer } = await loading;
-    postMessage({ type: "answer", id, answer: answer(model, strokes) });
+    postMessage(await answerRequest(data));
   } catch (error) {
-    postMessage({ type: "answer", id, answer: { state: "error", model, message: plainWords(error) } });
+    const message = plainWords(error);
+    const type = Object.keys(REPLIES).find((key) => key in data);
+    if (type) postMessage({ type: REPLIES[type], id: data.id, error: message });
+    else postMessage({ type: "answer", id: data.id, answer: { state: "error", model: data.recognize, message } });
   }
 };

@@ -321,6 +321,10 @@ def keep_json(examples: str) -> str:
     return as_json(lambda: keep(json.loads(examples)))
 
 
+def personal_status_json() -> str:
+    return json.dumps(personal_status())
+
+
 def learn_next_json() -> str:
     return as_json(learn_next)
 
