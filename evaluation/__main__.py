@@ -6,11 +6,14 @@ python -m evaluation training-speed   B4's training speed against NumPy's own ma
 python -m evaluation page-speed       the built page's start-up and answer times in headless Chromium
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
 python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
+python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out
+                                      writers natively, and one correction's time in the built page (~15 minutes)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from files import DATA, DIST, DOCS, shown
 from recognizer.models import WeightsError
 from train.data import DataError
 
-COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation", "examples"]
+COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation", "examples", "teaching"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -37,12 +40,21 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=2, help="drawn: pages drawing at once, each in its own browser")
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
+    parser.add_argument(
+        "--writers",
+        choices=["held-out", "training"],
+        default="held-out",
+        help="teaching: whose digits (the training writers' figures are printed only: they chose the settings)",
+    )
+    parser.add_argument(
+        "--settings", type=json.loads, help='teaching: other settings to try, as JSON: {"learning_rate": 0.003}'
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    needs_site = args.command == "page-speed" or (args.command == "drawn" and args.mode != "native")
+    needs_site = args.command in ("page-speed", "teaching") or (args.command == "drawn" and args.mode != "native")
     if needs_site and not (args.dist / "build.json").exists():
         print(f"error: {shown(args.dist)} is not a built site: run `python3 build.py` first", file=sys.stderr)
         return 1
@@ -63,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
             from .page_speed import benchmark
 
             benchmark(args.runs, args.dist)
+        elif args.command == "teaching":
+            from recognizer.learn import Teaching
+
+            from .teaching import benchmark
+
+            settings = Teaching(**args.settings) if args.settings else None
+            benchmark(args.writers, settings, args.dist if args.writers == "held-out" else None)
         elif args.command == "examples":
             from .examples import write_examples
 

@@ -22,8 +22,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from files import DATA, WEIGHTS
-from recognizer.learn import Personal, Teaching
+from files import DATA, DOCS, REHEARSAL, WEIGHTS, shown
+from recognizer.learn import Personal, Teaching, rehearsal_from_bytes
 from recognizer.network import Network, vote
 from recognizer.preprocess import to_network_input
 from train import pendigits
@@ -92,17 +92,17 @@ def first_k(labels: np.ndarray, k: int) -> np.ndarray:
 
 
 def error_by_digit(truth: np.ndarray, answers: np.ndarray) -> dict:
+    """How many drawings were read wrong, in all and of each digit, out of how many."""
+    wrong = answers != truth
     return {
-        "overall": float(np.mean(answers != truth)),
-        "per_digit": [float(np.mean(answers[truth == d] != d)) if np.any(truth == d) else None for d in range(10)],
-        "wrong": int(np.sum(answers != truth)),
+        "wrong": int(wrong.sum()),
         "read": len(truth),
+        "wrong_per_digit": np.bincount(truth[wrong], minlength=10).tolist(),
+        "read_per_digit": np.bincount(truth, minlength=10).tolist(),
     }
 
 
-def teach_writer(
-    shipped, framings, digits, inputs, k: int, settings: Teaching, rehearsal=None
-) -> tuple[dict, Personal]:
+def teach_writer(shipped, framings, digits, inputs, k: int, settings: Teaching, rehearsal) -> tuple[dict, Personal]:
     """Teach one writer's first k drawings of each digit; the vote's error on the rest before and after.
 
     inputs: network_inputs of all the writer's digits."""
@@ -117,7 +117,7 @@ def teach_writer(
     return {"writer": digits[0].writer, "taught": int(taught.sum()), "before": before, "after": after}, personal
 
 
-def correct_style(shipped, framings, digits, style: str, settings: Teaching, rehearsal=None) -> dict | None:
+def correct_style(shipped, framings, digits, style: str, settings: Teaching, rehearsal) -> dict | None:
     """One writer corrects drawings of a style one by one; after each, the vote reads their others.
 
     Returns, for 0..CORRECTIONS corrections, the share of the writer's other drawings of the style read
@@ -153,41 +153,38 @@ def by_writer(digits: list[pendigits.PenDigit]) -> dict[int, list[pendigits.PenD
     return writers
 
 
-def benchmark(which: str = "held-out", settings: Teaching | None = None, data_dir=DATA) -> dict:
-    settings = settings or Teaching()
+def native(which: str, settings: Teaching, data_dir=DATA) -> dict:
+    """Every writer's sessions (KS and STYLES), each through the shipped code, with MNIST after each."""
     from train.data import load_mnist
 
     digits = pendigits.read_digits()
     chosen = pendigits.held_out_digits(digits) if which == "held-out" else pendigits.training_digits(digits)
     writers = by_writer(chosen)
     shipped, framings = loaded_networks(WEIGHTS)
+    rehearsal = rehearsal_from_bytes(REHEARSAL.read_bytes(), set(framings.values()))  # the page's own
     mnist = load_mnist(data_dir)
     mnist_inputs = framed_inputs(mnist.test_images, framings)
     mnist_labels = mnist.test_labels.astype(int)
-    results = {
-        "writers": which,
-        "settings": asdict(settings),
-        "mnist_shipped": mnist_accuracy(shipped, mnist_inputs, mnist_labels),
-    }
+    shipped_mnist = mnist_accuracy(shipped, mnist_inputs, mnist_labels)
+    results = {"writers": which, "settings": asdict(settings), "mnist_shipped": shipped_mnist, "k": {}, "styles": {}}
+    print(f"{len(chosen)} digits by {len(writers)} {which} writers; teaching settings {asdict(settings)}")
     began = time.perf_counter()
-    inputs = {writer: network_inputs(framings, [as_strokes(d.strokes) for d in own]) for writer, own in writers.items()}
-    results["k"] = {}
+    inputs = {w: network_inputs(framings, [as_strokes(d.strokes) for d in own]) for w, own in writers.items()}
     for k in KS:
         sessions = []
-        for own in writers.values():
-            session, personal = teach_writer(shipped, framings, own, inputs[own[0].writer], k, settings)
-            session["mnist"] = mnist_accuracy(personal.networks, mnist_inputs, mnist_labels)
-            sessions.append(session)
-        results["k"][k] = sessions
-        print(
-            f"k={k}: " + summary_line(sessions, results["mnist_shipped"]) + f"  ({time.perf_counter() - began:.0f} s)",
-            flush=True,
-        )
-    results["styles"] = {}
+        for writer, own in writers.items():
+            session, personal = teach_writer(shipped, framings, own, inputs[writer], k, settings, rehearsal)
+            sessions.append({**session, "mnist": mnist_accuracy(personal.networks, mnist_inputs, mnist_labels)})
+        results["k"][str(k)] = sessions
+        print(f"k={k}: {summary_line(sessions, shipped_mnist)}  ({time.perf_counter() - began:.0f} s)", flush=True)
     for style in STYLES:
-        sessions = [s for own in writers.values() if (s := correct_style(shipped, framings, own, style, settings))]
+        sessions = [
+            session
+            for own in writers.values()
+            if (session := correct_style(shipped, framings, own, style, settings, rehearsal))
+        ]
         results["styles"][style] = sessions
-        print(f"{style}: " + style_line(sessions) + f"  ({time.perf_counter() - began:.0f} s)", flush=True)
+        print(f"{style}: {style_line(sessions)}  ({time.perf_counter() - began:.0f} s)", flush=True)
     return results
 
 
@@ -195,25 +192,151 @@ def pooled(sessions: list[dict], when: str) -> float:
     return sum(s[when]["wrong"] for s in sessions) / sum(s[when]["read"] for s in sessions)
 
 
+def mnist_drops(sessions: list[dict], shipped_mnist: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """For each network: (mean, largest) drop of MNIST test accuracy over the personal copies, in points."""
+    return {
+        name: (
+            100 * float(np.mean([accuracy - s["mnist"][name] for s in sessions])),
+            100 * max(accuracy - s["mnist"][name] for s in sessions),
+        )
+        for name, accuracy in shipped_mnist.items()
+    }
+
+
 def summary_line(sessions: list[dict], shipped_mnist: dict[str, float]) -> str:
     before, after = pooled(sessions, "before"), pooled(sessions, "after")
-    drops = {name: max(accuracy - s["mnist"][name] for s in sessions) for name, accuracy in shipped_mnist.items()}
-    worst = ", ".join(f"{name} {100 * drop:.2f}" for name, drop in drops.items())
-    return f"vote error {100 * before:.2f}% -> {100 * after:.2f}%; largest MNIST test drop (points): {worst}"
+    drops = mnist_drops(sessions, shipped_mnist)
+    worst = ", ".join(f"{name} {mean:.2f}/{most:.2f}" for name, (mean, most) in drops.items())
+    return f"vote error {100 * before:.2f}% -> {100 * after:.2f}%; MNIST test drop, mean/largest (points): {worst}"
 
 
 def style_line(sessions: list[dict]) -> str:
     style = np.mean([s["read_style"] for s in sessions], axis=0)
     others = np.mean([s["read_others"] for s in sessions], axis=0)
-    return (
-        "style read "
-        + " ".join(f"{100 * v:.0f}" for v in style)
-        + "%; others "
-        + " ".join(f"{100 * v:.2f}" for v in others)
+    read = " ".join(f"{100 * v:.0f}" for v in style)
+    return f"style read {read}% after 0..{CORRECTIONS} corrections; others " + " ".join(
+        f"{100 * v:.2f}" for v in others
     )
 
 
-if __name__ == "__main__":
-    import sys
+# --- in the page: how long one correction takes -------------------------------------------------------------
 
-    benchmark(sys.argv[1], Teaching(**json.loads(sys.argv[2])) if len(sys.argv) > 2 else None)
+
+def page_speed(dist, corrections: int = 6) -> list[float]:
+    """Seconds from pressing "It was" to the personal copies' answer in the built page in Chromium, for each of
+    `corrections` examples in turn (the first also fetches the rehearsal digits)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import FLAGS, Server, ensure_chromium, wait_until_loaded
+
+    server = Server(dist)
+    seconds = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS)
+        page = browser.new_page()
+        page.goto(server.url)
+        if wait_until_loaded(page) != "idle":
+            raise RuntimeError(f"the page did not load: {page.inner_text('#status')}")
+        for _ in range(corrections):
+            page.click("#example")
+            page.wait_for_selector('#result[data-state="done"]')
+            digit = page.get_attribute("#result", "data-digit")
+            began = time.perf_counter()
+            page.click(f'[data-teach="{digit}"]')  # the page says "learning" as the click is handled
+            page.wait_for_selector('#result[data-state="done"]', timeout=60_000)
+            seconds.append(time.perf_counter() - began)
+        browser.close()
+    server.stop()
+    return seconds
+
+
+# --- the report -------------------------------------------------------------------------------------------
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def writers_section(results: dict) -> list[str]:
+    lines = [
+        "| taught per digit | vote's error before | after | change "
+        "| MNIST test drop per copy, mean / largest (points) |",
+        "|---|---|---|---|---|",
+    ]
+    for k, sessions in results["k"].items():
+        before, after = pooled(sessions, "before"), pooled(sessions, "after")
+        drops = mnist_drops(sessions, results["mnist_shipped"])
+        drop = ", ".join(f"{name} {mean:.2f} / {most:.2f}" for name, (mean, most) in drops.items())
+        change = f"{100 * (after - before) / before:+.0f}%" if before else "–"
+        lines.append(f"| {k} | {percent(before)} | {percent(after)} | {change} | {drop} |")
+    lines += ["", "Per digit (the vote's error on each writer's remaining digits, all writers pooled):", ""]
+    lines += ["| taught per digit | | " + " | ".join(map(str, range(10))) + " |", "|---|---|" + "---|" * 10]
+    for k, sessions in results["k"].items():
+        for when in ("before", "after"):
+            wrong = np.sum([s[when]["wrong_per_digit"] for s in sessions], axis=0)
+            read = np.sum([s[when]["read_per_digit"] for s in sessions], axis=0)
+            lines.append(f"| {k} | {when} | " + " | ".join(map(percent, wrong / read)) + " |")
+    return lines
+
+
+def styles_section(results: dict) -> list[str]:
+    lines = [
+        f"| style | writers | read right after 0, 1, ..., {CORRECTIONS} corrections (mean over writers) "
+        "| writers at 90% or more after 3 | their other digits, before → after 3 |",
+        "|---|---|---|---|---|",
+    ]
+    for style, sessions in results["styles"].items():
+        read = np.mean([s["read_style"] for s in sessions], axis=0)
+        others = np.mean([s["read_others"] for s in sessions], axis=0)
+        reached = sum(s["read_style"][3] >= 0.9 for s in sessions)
+        row = ", ".join(f"{100 * v:.0f}%" for v in read)
+        others = f"{percent(others[0])} → {percent(others[3])}"
+        lines.append(f"| {style} | {len(sessions)} | {row} | {reached} of {len(sessions)} | {others} |")
+    return lines
+
+
+def write_report(results: dict, path) -> None:
+    settings = results["settings"]
+    speed = results.get("page_seconds")
+    lines = [
+        '# Teaching: what "It was" teaches the networks',
+        "",
+        f"Made by `python -m evaluation teaching` ({results['writers']} writers of the pen digits, each a person of"
+        " their own; natively through the page's own preprocessing and learning, recognizer.learn). Settings"
+        f" (recognizer.learn.Teaching): {json.dumps(settings)}.",
+        "",
+        "## Each writer teaches k drawings of each digit, then the rest of their digits are read",
+        "",
+        *writers_section(results),
+        "",
+        "## Styles the shipped networks misread, corrected one drawing at a time",
+        "",
+        *styles_section(results),
+        "",
+    ]
+    if speed:
+        lines += [
+            "## In the page",
+            "",
+            f'From pressing "It was" to the personal copies\' answer, in headless Chromium on this machine: first'
+            f" correction {speed[0]:.2f} s (it also fetches the rehearsal digits), then "
+            + ", ".join(f"{s:.2f}" for s in speed[1:])
+            + " s.",
+            "",
+        ]
+    path.write_text("\n".join(lines))
+
+
+def benchmark(which: str = "held-out", settings: Teaching | None = None, dist=None) -> dict:
+    """The native measurements, and with `dist` the page's speed; docs/teaching.json and docs/teaching.md for the
+    held-out writers (the training writers' figures, which chose the settings, are printed only)."""
+    results = native(which, settings or Teaching())
+    if dist is not None:
+        results["page_seconds"] = page_speed(dist)
+        print("in the page, one correction: " + ", ".join(f"{s:.2f}" for s in results["page_seconds"]) + " s")
+    if which == "held-out" and settings is None:
+        DOCS.mkdir(exist_ok=True)
+        (DOCS / "teaching.json").write_text(json.dumps(results, indent=1))
+        write_report(results, DOCS / "teaching.md")
+        print(f"wrote {shown(DOCS / 'teaching.md')}")
+    return results

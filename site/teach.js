@@ -1,7 +1,8 @@
 // The worker's side of teaching: the person's examples are kept in this browser (keep.js) and learned by
 // Python's personal copies of the networks (recognizer.learn), one example per job, so that the page's other
 // requests are answered in between; after each, the copies are kept too, so that a reload need not learn again.
-// What the page hears: {type: "personal", examples, per_digit, learned, personal, learning, storage, problem}.
+// What the page hears: {type: "personal", examples, per_digit, learned, personal (the copies answer),
+// learning (examples wait to be learned), storage (why examples are not kept, or ""), problem (or "")}.
 "use strict";
 /* global openKept, download, plainWords */
 /* exported makeTeacher */
@@ -20,8 +21,9 @@ function makeTeacher({ pyodide, app, site, post, enqueue }) {
     return out;
   }
 
-  function report(extra = {}) {
-    post({ type: "personal", ...call("personal_status_json"), learning: false, storage, problem: "", ...extra });
+  function report(problem = "") {
+    const status = call("personal_status_json");
+    post({ type: "personal", ...status, learning: status.learned < status.examples, storage, problem });
   }
 
   function keepingFailed(error) {
@@ -56,23 +58,19 @@ function makeTeacher({ pyodide, app, site, post, enqueue }) {
     if (before.learned >= before.examples) return before;
     await ensureRehearsal();
     const after = call("learn_next_json");
-    if (after.learned < after.examples) {
-      report({ learning: true });
-      learnInTurn();
-    } else {
-      await keepCopies();
-      report();
-    }
+    if (after.learned < after.examples) learnInTurn();
+    else await keepCopies();
+    report();
     return after;
   }
 
   function learnInTurn() {
-    enqueue(learnOne).catch((error) => report({ problem: `Your examples could not be learned: ${plainWords(error)}.` }));
+    enqueue(learnOne).catch((error) => report(`Your examples could not be learned: ${plainWords(error)}.`));
   }
 
   // Every example learned now, in this job: the answer that follows a correction is the personal copies'.
   async function learnAll() {
-    report({ learning: true });
+    report();
     await ensureRehearsal();
     let status;
     do status = call("learn_next_json");

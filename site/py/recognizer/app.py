@@ -94,7 +94,9 @@ def load(weights_dir: str | Path) -> dict:
     _networks.update({model.name: model.network for model in listed if model.network})
     _failures.clear()
     _failures.update({model.name: model.reason for model in listed if not model.network})
-    forget()  # personal copies were made from the networks loaded before
+    global _rehearsal
+    _rehearsal = None  # framed for the networks loaded before, as their personal copies were made from them
+    forget()
     models = [
         {**describe(model.name, model.entry), "ok": model.network is not None, "reason": model.reason}
         for model in listed

@@ -1,0 +1,276 @@
+"""Teaching, natively through the shipped code: the anchored fine-tuning (learn.py), the examples and their
+file (kept.py), and the worker's API (app.py) on the committed networks and rehearsal digits."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from files import REHEARSAL, WEIGHTS
+from recognizer import app, kept
+from recognizer.backprop import cross_entropy, forward_keeping_activations, initial_network
+from recognizer.learn import Personal, Teaching, anchored_gradients, distorted_batches, rehearsal_from_bytes
+from recognizer.models import load_models, read_manifest
+from recognizer.network import vote
+from recognizer.preprocess import to_network_input
+
+SEVEN = [[[20, 20], [120, 20], [60, 160]]]
+TWO = [[[30, 40], [60, 10], [100, 30], [90, 70], [30, 150], [120, 150]]]
+
+
+def anchored_cost(network, shipped, x, labels, anchor) -> float:
+    parameters = zip(network.weights + network.biases, shipped.weights + shipped.biases, strict=True)
+    distance = sum(float(np.sum((p.astype(np.float64) - p0) ** 2)) for p, p0 in parameters)
+    return cross_entropy(forward_keeping_activations(network, x)[-1], labels) + 0.5 * anchor * distance
+
+
+def test_anchored_gradients_match_numerical_ones():
+    rng = np.random.default_rng(0)
+    shipped = initial_network([6, 5, 4], "tanh", rng)
+    network = initial_network([6, 5, 4], "tanh", rng)  # away from the shipped weights: the pull is not zero
+    for p in network.weights + network.biases:
+        p += rng.normal(0, 0.1, p.shape).astype(np.float32)
+    x, labels = rng.random((3, 6)).astype(np.float32), np.array([0, 3, 1])
+    grad_w, grad_b = anchored_gradients(network, shipped, x, labels, anchor=0.7)
+    for analytic, parameter in zip(grad_w + grad_b, network.weights + network.biases, strict=True):
+        for index in [(0,) * parameter.ndim, tuple(s - 1 for s in parameter.shape)]:
+            saved = parameter[index]
+            parameter[index] = saved + 1e-2
+            up = anchored_cost(network, shipped, x, labels, 0.7)
+            parameter[index] = saved - 1e-2
+            down = anchored_cost(network, shipped, x, labels, 0.7)
+            parameter[index] = saved
+            assert analytic[index] == pytest.approx((up - down) / 2e-2, rel=2e-2, abs=1e-4)
+
+
+def test_each_batch_holds_the_newest_example_kept_ones_and_rehearsal_digits():
+    settings = Teaching(steps=3, newest=4, kept=2, rehearsal=5)
+    images = np.zeros((3, 784), np.float32)
+    rehearsal = (np.zeros((20, 784), np.float32), np.arange(20) % 10 + 10)  # labels 10..19: tell them apart
+    x, y = distorted_batches(images, np.array([7, 8, 9]), rehearsal, np.random.default_rng(0), settings)
+    assert x.shape == (3, 11, 784) and y.shape == (3, 11)
+    assert (y[:, :4] == 9).all()  # the newest is the last
+    assert np.isin(y[:, 4:6], [7, 8, 9]).all()
+    assert (y[:, 6:] >= 10).all()
+    again = distorted_batches(images, np.array([7, 8, 9]), rehearsal, np.random.default_rng(0), settings)
+    assert np.array_equal(x, again[0]) and np.array_equal(y, again[1])
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    networks, failures = load_models(WEIGHTS)
+    assert not failures
+    framings = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
+    rehearsal = rehearsal_from_bytes(REHEARSAL.read_bytes(), set(framings.values()))
+    return networks, framings, rehearsal
+
+
+def vote_of(networks, framings, strokes) -> int:
+    return int(
+        vote([n.probabilities(to_network_input(strokes, framings[name])) for name, n in networks.items()]).argmax()
+    )
+
+
+def test_teaching_makes_the_personal_copies_read_the_drawing_as_taught_and_leaves_the_shipped_ones(shipped):
+    networks, framings, rehearsal = shipped
+    before = {name: [p.copy() for p in n.weights + n.biases] for name, n in networks.items()}
+    assert vote_of(networks, framings, TWO) == 2
+    personal = Personal(networks, framings, Teaching(), rehearsal)
+    for _ in range(3):
+        personal.teach(TWO, 3)
+    assert vote_of(personal.networks, framings, TWO) == 3
+    assert vote_of(networks, framings, TWO) == 2
+    for name, n in networks.items():
+        assert all(np.array_equal(a, b) for a, b in zip(before[name], n.weights + n.biases, strict=True))
+
+
+def test_the_same_examples_in_the_same_order_give_the_same_copies(shipped):
+    networks, framings, rehearsal = shipped
+    copies = []
+    for _ in range(2):
+        personal = Personal(networks, framings, Teaching(), rehearsal)
+        personal.teach(TWO, 3)
+        personal.teach(SEVEN, 1)
+        copies.append(personal.networks["B4"].weights[0])
+    assert np.array_equal(*copies)
+
+
+def test_a_blank_example_is_refused_and_changes_nothing(shipped):
+    networks, framings, rehearsal = shipped
+    personal = Personal(networks, framings, Teaching(), rehearsal)
+    with pytest.raises(ValueError, match="too little ink"):
+        personal.teach([[[5, 5]]], 1)
+    assert personal.labels == [] and all(not inputs for inputs in personal.inputs.values())
+
+
+# --- the rehearsal digits -----------------------------------------------------------------------------------
+
+
+def npz(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_the_committed_rehearsal_digits_hold_every_digit():
+    images, labels = rehearsal_from_bytes(REHEARSAL.read_bytes(), {"mnist"})["mnist"]
+    assert images.shape == (1000, 784) and images.dtype == np.float32 and 0 <= images.min() and images.max() <= 1
+    assert np.bincount(labels).tolist() == [100] * 10
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not a zip", "not a readable .npz"),
+        (npz(images=np.zeros((10, 28, 28), np.float32), labels=np.arange(10, dtype=np.uint8)), "uint8 images"),
+        (npz(images=np.zeros((10, 28, 28), np.uint8), labels=np.arange(9, dtype=np.uint8)), "uint8 images"),
+        (npz(images=np.zeros((10, 28, 28), np.uint8)), "uint8 images"),
+        (npz(images=np.zeros((10, 28, 28), np.uint8), labels=np.zeros(10, np.uint8)), "every digit"),
+    ],
+)
+def test_a_bad_rehearsal_file_is_refused_in_one_line(data, message):
+    with pytest.raises(ValueError, match=message) as refused:
+        rehearsal_from_bytes(data, {"mnist"})
+    assert "\n" not in str(refused.value)
+
+
+# --- a file of examples -------------------------------------------------------------------------------------
+
+
+def test_examples_go_to_a_file_and_come_back_the_same():
+    examples = [{"digit": 2, "strokes": TWO}, {"digit": 7, "strokes": SEVEN}]
+    assert kept.read_examples_file(kept.examples_file(examples)) == examples
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not a file of examples: it is not JSON"),
+        (json.dumps({"examples": []}), 'it does not say "kind"'),
+        (json.dumps({"kind": "something else", "version": 1, "examples": []}), 'it does not say "kind"'),
+        (json.dumps({"kind": kept.KIND, "version": 2, "examples": []}), "version 2 of the format"),
+        (json.dumps({"kind": kept.KIND, "version": 1, "examples": {}}), "not a list"),
+        (
+            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 10, "strokes": TWO}]}),
+            "example 1: digit 10",
+        ),
+        (json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": True, "strokes": TWO}]}), "digit True"),
+        (
+            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": TWO}, {"digit": 1}]}),
+            "example 2: not an example",
+        ),
+        (json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[1, "a"]]]}]}), "point 1"),
+        (
+            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[3, 3]]]}]}),
+            "little ink",
+        ),
+        (
+            json.dumps(
+                {
+                    "kind": kept.KIND,
+                    "version": 1,
+                    "examples": [{"digit": 1, "strokes": [[[0, i] for i in range(6000)]]}],
+                }
+            ),
+            "6,000 points",
+        ),
+    ],
+)
+def test_a_damaged_or_foreign_file_is_refused_in_one_line(text, message):
+    with pytest.raises(ValueError, match=message) as refused:
+        kept.read_examples_file(text)
+    assert "\n" not in str(refused.value)
+
+
+# --- the worker's API ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    app.load(WEIGHTS)
+    yield tmp_path
+    app.forget()
+
+
+def load_rehearsal():
+    assert "error" not in json.loads(app.load_rehearsal_json(str(REHEARSAL)))
+
+
+def test_kept_examples_are_learned_then_the_personal_copies_answer_beside_the_shipped_answer(loaded):
+    assert app.recognize("vote", TWO)["personal"] is False
+    status = app.keep([{"digit": 3, "strokes": TWO}] * 2)
+    assert status == {"examples": 2, "per_digit": [0, 0, 0, 2, 0, 0, 0, 0, 0, 0], "learned": 0, "personal": False}
+    load_rehearsal()
+    assert app.learn_next()["learned"] == 1
+    assert app.recognize("vote", TWO)["personal"] is False  # until every example is learned: the shipped answer
+    assert app.learn_next() == {**status, "learned": 2, "personal": True}
+    answer = app.recognize("vote", TWO)
+    assert answer["personal"] is True and answer["digit"] == 3
+    assert answer["shipped"]["digit"] == 2
+    assert app.forget()["examples"] == 0
+    assert app.recognize("vote", TWO)["digit"] == 2
+
+
+def test_learning_needs_the_rehearsal_digits(loaded):
+    app._rehearsal = None
+    app.keep([{"digit": 3, "strokes": TWO}])
+    assert "rehearsal digits are not loaded" in json.loads(app.learn_next_json())["error"]
+
+
+def test_a_bad_example_is_refused_and_none_of_its_batch_is_kept(loaded):
+    reply = json.loads(app.keep_json(json.dumps([{"digit": 3, "strokes": TWO}, {"digit": 3, "strokes": [[[1, 1]]]}])))
+    assert reply == {"error": "example 2: too little ink to learn from"}
+    assert app.personal_status()["examples"] == 0
+
+
+def test_saved_copies_are_used_again_only_for_the_same_networks_and_examples(loaded):
+    load_rehearsal()
+    app.keep([{"digit": 3, "strokes": TWO}])
+    app.learn_next()
+    saved = loaded / "personal.npz"
+    app.save_personal(str(saved))
+    reading = app.recognize("vote", TWO)["probs"]
+
+    app.load(WEIGHTS)  # a new visit: the examples come back from storage, the copies from the file
+    app.keep([{"digit": 3, "strokes": TWO}])
+    assert app.restore_personal(str(saved)) is True
+    assert app.personal_status()["personal"] is True
+    assert app.recognize("vote", TWO)["probs"] == reading
+
+    app.load(WEIGHTS)
+    app.keep([{"digit": 3, "strokes": TWO}] * 2)  # other examples than the copies learned
+    assert app.restore_personal(str(saved)) is False
+
+    app.load(WEIGHTS)
+    app._entries["B1"] = {**app._entries["B1"], "sha256": "0" * 64}  # other networks (a new version of the site)
+    app.keep([{"digit": 3, "strokes": TWO}])
+    assert app.restore_personal(str(saved)) is False
+
+    damaged = loaded / "damaged.npz"
+    damaged.write_bytes(saved.read_bytes()[:1000])
+    app.load(WEIGHTS)
+    app.keep([{"digit": 3, "strokes": TWO}])
+    assert app.restore_personal(str(damaged)) is False
+    assert app.personal_status() == {**app.personal_status(), "learned": 0, "personal": False}
+
+
+def test_an_imported_file_adds_only_the_examples_not_kept_yet(loaded):
+    app.keep([{"digit": 3, "strokes": TWO}])
+    text = kept.examples_file([{"digit": 3, "strokes": TWO}, {"digit": 7, "strokes": SEVEN}])
+    assert json.loads(app.new_examples_json(text)) == {"examples": [{"digit": 7, "strokes": SEVEN}], "repeated": 1}
+    assert json.loads(app.examples_file_json()) == {
+        "kind": kept.KIND,
+        "version": 1,
+        "examples": [{"digit": 3, "strokes": TWO}],
+    }
+    assert "error" in json.loads(app.new_examples_json("[]"))
+
+
+def test_loading_the_networks_again_forgets_copies_made_from_the_old_ones(loaded):
+    load_rehearsal()
+    app.keep([{"digit": 3, "strokes": TWO}])
+    app.learn_next()
+    app.load(WEIGHTS)
+    assert app.personal_status()["examples"] == 0
+    assert "rehearsal digits are not loaded" in json.loads(app.learn_next_json())["error"]  # made for the old ones
