@@ -343,6 +343,8 @@ function showPersonal({ examples, per_digit: perDigit, learned, personal: answer
     ...perDigit.map((count) => element("td", String(count), count ? "" : "none")),
   );
   document.getElementById("forget").disabled = document.getElementById("export").disabled = !examples;
+  // Ask the browser not to clear the examples when it runs short of space (it may grant this silently).
+  if (examples && navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   // The copies that answer changed (learned, or forgotten): the answer on screen is read again by them.
   if (answering !== wasAnswering && result.dataset.state === "done" && strokes.length) read();
 }

@@ -4,17 +4,23 @@ A person says what a drawing really was; that drawing becomes an example (x, y).
 copy, with weights theta, of its shipped weights theta_0, and each new example moves it a few steps of gradient
 descent on
 
-    C(theta) = mean cross-entropy over distorted copies of the examples  +  (rho / 2) ||theta - theta_0||^2
+    C(theta) = mean cross-entropy over a minibatch  +  (rho / 2) ||theta - theta_0||^2
 
-The copies are made with the distortions training used (augment.py: affine, elastic, stroke thickness), so
-one drawing stands for the many ways the person might draw it again. The penalty (L2-SP: Li, Grandvalet and
-Davoine 2018) pulls the copy back towards what the network learned from 60,000 digits, so it moves only as far
-as the person's style needs: its gradient is rho (theta - theta_0), added to backpropagation's.
+Each step's minibatch mixes three kinds of drawing, every one distorted as training distorted its digits
+(augment.py: affine, elastic, stroke thickness), so that one drawing stands for the many ways the person might
+draw it again:
+- copies of the newest example: it is learned at once;
+- copies of examples drawn from all those kept: a later correction does not undo an earlier one;
+- rehearsal digits, MNIST training digits shipped with the site (rehearsal.npz): the networks keep reading the
+  digits they learned from. Without them a single example drags every answer towards its digit (measured in
+  docs/teaching.md).
+The penalty (L2-SP: Li, Grandvalet and Davoine 2018) pulls the copy back towards the shipped weights, so over
+many corrections it moves only as far as the person's hand needs: its gradient is rho (theta - theta_0), added
+to backpropagation's.
 
-Each step's minibatch is half copies of the newest example, half copies of all the examples kept so far: the
-newest is learned at once, the older ones are rehearsed so a later correction does not undo them. Teaching is
-deterministic: the random generator of the n-th example is seeded by n alone, so the same examples in the same
-order always give the same personal copies (a new version of the site re-learns them from its own networks).
+Teaching is deterministic: the random generator of the n-th example is seeded by n alone, so the same examples
+in the same order always give the same personal copies (a new version of the site re-learns them from its own
+networks).
 """
 
 from __future__ import annotations
@@ -34,13 +40,13 @@ from .preprocess import Strokes, frame_images, to_network_input
 
 @dataclass(frozen=True)
 class Teaching:
-    """How a correction is learned: the one place these settings live (chosen in docs/teaching.md)."""
+    """How a correction is learned: the one place these settings live (chosen on the training writers: README)."""
 
-    steps: int = 12  # gradient steps per new example
-    newest: int = 8  # of each step's batch: distorted copies of the newest example,
+    steps: int = 8  # gradient steps per new example
+    newest: int = 4  # of each step's batch: distorted copies of the newest example,
     kept: int = 8  # of examples drawn from all those kept,
-    rehearsal: int = 16  # and of digits drawn from the rehearsal set (none if there is none)
-    learning_rate: float = 0.01
+    rehearsal: int = 36  # and of digits drawn from the rehearsal set (none if there is none)
+    learning_rate: float = 0.0015
     momentum: float = 0.9
     anchor: float = 0.1  # rho: how strongly the copy is pulled back to the shipped weights
     seed: int = 1234
@@ -48,7 +54,7 @@ class Teaching:
 
 # --- the rehearsal digits: MNIST training digits shipped with the site (python -m train rehearsal) -------------
 
-REHEARSAL_FILE = "rehearsal.npz"  # in the site's weights/ folder
+REHEARSAL_FILE = "rehearsal.npz"  # at the site's top, beside index.html
 MOST_REHEARSAL = 10_000  # digits the file may hold
 
 
