@@ -75,8 +75,8 @@ function makeTeacher({ pyodide, app, site, post, enqueue }) {
     let status;
     do status = call("learn_next_json");
     while (status.learned < status.examples);
-    await keepCopies();
     report();
+    enqueue(keepCopies); // after the answer that follows
   }
 
   return {

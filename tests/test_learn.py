@@ -237,6 +237,10 @@ def test_saved_copies_are_used_again_only_for_the_same_networks_and_examples(loa
     assert app.restore_personal(str(saved)) is True
     assert app.personal_status()["personal"] is True
     assert app.recognize("vote", TWO)["probs"] == reading
+    load_rehearsal()  # fetched only when there is something to learn: after the copies were restored
+    app.keep([{"digit": 1, "strokes": SEVEN}])
+    app.learn_next()
+    assert app._learner.rehearsal is app._rehearsal  # the restored copies learn with the rehearsal digits too
 
     app.load(WEIGHTS)
     app.keep([{"digit": 3, "strokes": TWO}] * 2)  # other examples than the copies learned

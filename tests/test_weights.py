@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from files import REHEARSAL
 from files import WEIGHTS as WEIGHTS_DIR
 from recognizer.models import load_models, read_manifest, sha256_bytes
 from recognizer.preprocess import frame_images
@@ -12,6 +13,7 @@ from train.calibrate import temperature_of
 from train.config import AUGMENTED_COPIES, MODELS
 from train.data import as_inputs, load_mnist
 from train.dataset import AUGMENTATION, base_images, pool_copies
+from train.publish import REHEARSAL_PER_DIGIT, publish_rehearsal, rehearsal_digits
 
 # What the networks must reach on MNIST's test set (the original app: 98.01%, 98.01%, 98.95%, 99.19%).
 TARGETS = {"B1": 0.985, "B2": 0.992, "B3": 0.990, "B4": 0.994, "vote": 0.994}
@@ -87,3 +89,16 @@ def test_app_sure_is_what_the_rule_chooses_on_the_validation_digits():
     framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS_DIR)}
     vote = before_and_after(networks, {name: frame_images(inputs, framing[name]) for name in networks})["Vote"][1]
     assert app.SURE == lowest_sure_threshold(vote, mnist.validation_labels)
+
+
+def test_the_rehearsal_digits_are_what_python_m_train_rehearsal_writes(tmp_path):
+    """site/rehearsal.npz: the first 100 of each digit of MNIST's training digits (never test digits)."""
+    mnist = load_mnist()
+    made = publish_rehearsal(mnist.train_images, mnist.train_labels, tmp_path / "rehearsal.npz")
+    with np.load(made) as fresh, np.load(REHEARSAL) as committed:
+        assert np.array_equal(fresh["images"], committed["images"])
+        assert np.array_equal(fresh["labels"], committed["labels"])
+        assert np.bincount(committed["labels"]).tolist() == [REHEARSAL_PER_DIGIT] * 10
+    first = rehearsal_digits(mnist.train_labels)
+    assert [list(mnist.train_labels[first]).count(d) for d in range(10)] == [REHEARSAL_PER_DIGIT] * 10
+    assert all(np.sum(mnist.train_labels[: i + 1] == mnist.train_labels[i]) <= REHEARSAL_PER_DIGIT for i in first)

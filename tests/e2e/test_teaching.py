@@ -117,6 +117,18 @@ def test_three_corrections_teach_a_style_kept_across_a_reload_and_offline(contex
     assert draw_and_read(page, slashed_zeros[3])["digit"] == "0"
 
 
+def test_a_first_correction_made_offline_is_learned(context, server, slashed_zeros):
+    page = open_page(context, server)
+    wait_for_service_worker(page, seconds=10)
+    server.stop()
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    page.wait_for_selector('#personal[data-learning="false"]')
+    draw_and_read(page, slashed_zeros[0])
+    assert teach(page, 0)["digit"] == "0"  # the rehearsal digits came from the offline copy
+    assert examples_kept(page) == 1
+
+
 def test_drawing_goes_on_while_it_learns_and_the_old_answer_is_not_shown(context, server, slashed_zeros):
     page = open_page(context, server)
     draw_and_read(page, slashed_zeros[0])

@@ -209,11 +209,13 @@ _rehearsal: dict | None = None  # the rehearsal digits, by framing, once loaded
 MOST_REHEARSAL_BYTES = MOST_REHEARSAL * 800 + 65_536  # its images and labels, with room for the zip's headers
 
 
-def load_rehearsal(path: str) -> None:
-    """Read the rehearsal digits that learning needs (learn.py); ValueError with one line if the file is bad."""
+def load_rehearsal(path: str) -> int:
+    """Read the rehearsal digits that learning needs (learn.py): how many; ValueError with one line if the file
+    is bad."""
     global _rehearsal
     with open(path, "rb") as file:
         _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), set(framings_of(_networks).values()))
+    return len(next(iter(_rehearsal.values()))[1])
 
 
 def framings_of(networks: dict[str, Network]) -> dict[str, str]:
@@ -228,6 +230,7 @@ def learn_next() -> dict:
         raise ValueError("the rehearsal digits are not loaded: nothing can be learned without them")
     if _learner is None:
         _learner = Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
+    _learner.rehearsal = _rehearsal  # restored copies were made before the rehearsal digits were loaded
     learned = len(_learner.labels)
     if learned < len(_examples):
         _learner.teach(_examples[learned]["strokes"], _examples[learned]["digit"])
@@ -336,7 +339,7 @@ def forget_json() -> str:
 
 
 def load_rehearsal_json(path: str) -> str:
-    return as_json(lambda: load_rehearsal(path) or personal_status())
+    return as_json(lambda: {"digits": load_rehearsal(path)})
 
 
 def examples_file_json() -> str:
