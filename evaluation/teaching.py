@@ -279,19 +279,28 @@ def writers_section(results: dict) -> list[str]:
     return lines
 
 
+def corrections_needed(session: dict, enough: float = 0.9) -> int | None:
+    """How many corrections it took until the writer's other drawings of the style were read right `enough`."""
+    return next((c for c, read in enumerate(session["read_style"]) if read >= enough), None)
+
+
 def styles_section(results: dict) -> list[str]:
     lines = [
         f"| style | writers | read right after 0, 1, ..., {CORRECTIONS} corrections (mean over writers) "
-        "| writers at 90% or more after 3 | their other digits, before → after 3 |",
-        "|---|---|---|---|---|",
+        "| corrections until 90% (per writer) | writers at 90% or more after 3 "
+        "| their other digits, before → after 3 |",
+        "|---|---|---|---|---|---|",
     ]
     for style, sessions in results["styles"].items():
         read = np.mean([s["read_style"] for s in sessions], axis=0)
         others = np.mean([s["read_others"] for s in sessions], axis=0)
         reached = sum(s["read_style"][3] >= 0.9 for s in sessions)
+        needed = sorted(corrections_needed(s) for s in sessions if corrections_needed(s) is not None)
+        never = sum(corrections_needed(s) is None for s in sessions)
+        needed_text = ", ".join(map(str, needed)) + (f", more than {CORRECTIONS} for {never}" if never else "")
         row = ", ".join(f"{100 * v:.0f}%" for v in read)
         others = f"{percent(others[0])} → {percent(others[3])}"
-        lines.append(f"| {style} | {len(sessions)} | {row} | {reached} of {len(sessions)} | {others} |")
+        lines.append(f"| {style} | {len(sessions)} | {row} | {needed_text} | {reached} of {len(sessions)} | {others} |")
     return lines
 
 
