@@ -7,7 +7,7 @@ python -m evaluation page-speed       the built page's start-up and answer times
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
 python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
 python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out
-                                      writers natively, and one correction's time in the built page (~15 minutes)
+                                      writers natively, and one correction's time in the built page (~5 minutes)
 """
 
 from __future__ import annotations
@@ -54,7 +54,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
-    needs_site = args.command in ("page-speed", "teaching") or (args.command == "drawn" and args.mode != "native")
+    needs_site = (
+        args.command == "page-speed"
+        or (args.command == "drawn" and args.mode != "native")
+        or (args.command == "teaching" and args.writers == "held-out")
+    )
     if needs_site and not (args.dist / "build.json").exists():
         print(f"error: {shown(args.dist)} is not a built site: run `python3 build.py` first", file=sys.stderr)
         return 1

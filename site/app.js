@@ -203,8 +203,8 @@ networks.addEventListener("click", (event) => {
 
 // --- answers -------------------------------------------------------------------------------------
 
-// #result's data-state (loading | idle | drawing | reading | learning | done | error), what it is about, and the status
-// line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
+// #result's data-state (loading | idle | drawing | reading | learning | done | error), what it is about, and the
+// status line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
 function setState(state, data, message) {
   for (const key of ["model", "digit", "probs", "strokes", "sure"]) delete result.dataset[key];
   Object.assign(result.dataset, { strokes: strokes.length }, data);
@@ -316,9 +316,12 @@ function teach(digit) {
 }
 for (const button of teachButtons) button.addEventListener("click", () => teach(Number(button.dataset.teach)));
 
+// The personal copies' answer to the drawing taught; if the worker could not even answer, the drawing is read again.
 function taught({ id, answer, error }) {
   if (error) note(error);
-  if (id === newest) showAnswer(answer);
+  if (id !== newest) return;
+  if (answer) showAnswer(answer);
+  else read();
 }
 
 // What the worker says about the examples: how many (per digit), and whether the personal copies answer yet.

@@ -129,6 +129,22 @@ def test_a_first_correction_made_offline_is_learned(context, server, slashed_zer
     assert examples_kept(page) == 1
 
 
+def test_an_example_that_could_not_be_learned_is_kept_and_learned_later(new_context, server, slashed_zeros):
+    context = new_context(service_workers="block")  # else the offline copy would serve the rehearsal digits
+    page = open_page(context, server)
+    context.route("**/rehearsal.npz", lambda route: route.fulfill(status=404))
+    misread = draw_and_read(page, slashed_zeros[0])["digit"]
+    page.click('button[data-teach="0"]')
+    page.wait_for_selector("#personal-note:has-text('Not learned')")
+    assert "could not download the rehearsal digits (rehearsal.npz): HTTP 404" in page.inner_text("#personal-note")
+    page.wait_for_selector(f'#result[data-state="done"][data-digit="{misread}"]')  # the shipped answer, as before
+    assert examples_kept(page) == 1  # kept all the same
+    context.unroute("**/rehearsal.npz")
+    draw_and_read(page, slashed_zeros[1])
+    assert teach(page, 0)["digit"] == "0"  # both learned now
+    assert examples_kept(page) == 2 and page.get_attribute("#personal", "data-answering") == "true"
+
+
 def test_drawing_goes_on_while_it_learns_and_the_old_answer_is_not_shown(context, server, slashed_zeros):
     page = open_page(context, server)
     draw_and_read(page, slashed_zeros[0])
