@@ -301,6 +301,7 @@ function showAnswer(answer) {
 const teachButtons = document.querySelectorAll("[data-teach]");
 const personal = document.getElementById("personal");
 let chores = 0; // ids of the requests that are not readings (forget, export, import)
+let askedToPersist = false;
 
 function note(text) {
   document.getElementById("personal-note").textContent = text;
@@ -346,8 +347,11 @@ function showPersonal({ examples, per_digit: perDigit, learned, personal: answer
     ...perDigit.map((count) => element("td", String(count), count ? "" : "none")),
   );
   document.getElementById("forget").disabled = document.getElementById("export").disabled = !examples;
-  // Ask the browser not to clear the examples when it runs short of space (it may grant this silently).
-  if (examples && navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  // Ask the browser, once, not to clear the examples when it runs short of space (it may grant this silently).
+  if (examples && !askedToPersist && navigator.storage && navigator.storage.persist) {
+    askedToPersist = true;
+    navigator.storage.persist().catch(() => {});
+  }
   // The copies that answer changed (learned, or forgotten): the answer on screen is read again by them.
   if (answering !== wasAnswering && result.dataset.state === "done" && strokes.length) read();
 }
