@@ -79,3 +79,47 @@ def plot_augmentation(images: np.ndarray, path: Path, copies: int = 10, seed: in
     axes[0, 1].set_title("distorted versions", fontsize=7, loc="left")
     fig.tight_layout(pad=0.2)
     fig.savefig(path, dpi=100)
+
+
+def plot_teaching(results: dict, samples: dict[str, list[np.ndarray]], path: Path) -> None:
+    """What teaching does: the styles (one writer's drawing each), how many of a writer's other drawings of a style
+    the vote reads right after each correction, and the vote's error before and after teaching k of each digit."""
+    fig = Figure(figsize=(11, 3.4))
+    grid = fig.add_gridspec(1, 4, width_ratios=[0.6, 0.6, 1.6, 1.4])
+    for column, (style, strokes) in enumerate(samples.items()):
+        ax = fig.add_subplot(grid[0, column])
+        for i, stroke in enumerate(strokes):
+            added = i == len(strokes) - 1 if style.startswith("slashed") else i == 0  # the style's own stroke
+            ax.plot(stroke[:, 0], -stroke[:, 1], "-", color="#b00020" if added else "black", linewidth=2.5)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(style, fontsize=9)
+    curves = fig.add_subplot(grid[0, 2])
+    for (style, sessions), colour in zip(results["styles"].items(), ["#2565a8", "#24804b"], strict=False):
+        for session in sessions:
+            curves.plot(100 * np.array(session["read_style"]), color=colour, alpha=0.25, linewidth=1)
+        curves.plot(
+            100 * np.mean([s["read_style"] for s in sessions], axis=0), color=colour, linewidth=2.5, label=style
+        )
+    curves.axhline(90, color="grey", linestyle=":", linewidth=1)
+    curves.set(xlabel="corrections", ylabel="other drawings of the style read right (%)", ylim=(0, 102))
+    curves.legend(fontsize=8, loc="lower right")
+    curves.grid(alpha=0.3)
+    bars = fig.add_subplot(grid[0, 3])
+    ks = list(results["k"])
+    for offset, when, colour in [(-0.2, "before", "#999999"), (0.2, "after", "#24804b")]:
+        errors = [
+            100 * sum(s[when]["wrong"] for s in results["k"][k]) / sum(s[when]["read"] for s in results["k"][k])
+            for k in ks
+        ]
+        bars.bar(np.arange(len(ks)) + offset, errors, width=0.4, color=colour, label=f"{when} teaching")
+    bars.set(
+        xticks=range(len(ks)),
+        xticklabels=ks,
+        xlabel="drawings taught of each digit",
+        ylabel="vote's error on the rest (%)",
+    )
+    bars.legend(fontsize=8)
+    bars.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)

@@ -28,6 +28,7 @@ from recognizer.network import Network, vote
 from recognizer.preprocess import to_network_input
 from train import pendigits
 
+from .pictures import plot_teaching
 from .report import framed_inputs, loaded_networks
 
 KS = (1, 2, 5)  # drawings taught of each digit
@@ -310,6 +311,10 @@ def write_report(results: dict, path) -> None:
     lines = [
         '# Teaching: what "It was" teaches the networks',
         "",
+        "![The styles, one held-out writer's drawing each (the added stroke in red); how many of each writer's other"
+        " drawings of a style the vote reads right after each correction; the vote's error before and after"
+        " teaching](teaching.png)",
+        "",
         f"Made by `python -m evaluation teaching` ({results['writers']} writers of the pen digits, each a person of"
         " their own; natively through the page's own preprocessing and learning, recognizer.learn). Settings"
         f" (recognizer.learn.Teaching): {json.dumps(settings)}.",
@@ -340,6 +345,12 @@ def benchmark(which: str = "held-out", settings: Teaching | None = None, dist=No
     """The native measurements, and with `dist` the page's speed; docs/teaching.json and docs/teaching.md for the
     held-out writers (the training writers' figures, which chose the settings, are printed only)."""
     results = native(which, settings or Teaching())
+    writer = min(pendigits.HELD_OUT_WRITERS)
+    digits = [d for d in pendigits.read_digits() if d.writer == writer]
+    samples = {
+        style: restyle(next(d for d in digits if d.label == label).strokes)
+        for style, (label, restyle) in STYLES.items()
+    }
     if dist is not None:
         results["page_seconds"] = page_speed(dist)
         print("in the page, one correction: " + ", ".join(f"{s:.2f}" for s in results["page_seconds"]) + " s")
@@ -347,5 +358,6 @@ def benchmark(which: str = "held-out", settings: Teaching | None = None, dist=No
         DOCS.mkdir(exist_ok=True)
         (DOCS / "teaching.json").write_text(json.dumps(results, indent=1))
         write_report(results, DOCS / "teaching.md")
+        plot_teaching(results, samples, DOCS / "teaching.png")
         print(f"wrote {shown(DOCS / 'teaching.md')}")
     return results
