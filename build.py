@@ -30,7 +30,7 @@ from builder.errors import BuildError, step
 from builder.first_load import first_load
 from builder.lock import page_lock
 from builder.pins import GZIPPED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
-from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker
+from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker, unpacked_hashes
 from builder.server import serve
 from builder.weights import copy_weights
 from builder.wheel import project_version_and_requirements, recognizer_wheel
@@ -112,7 +112,7 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
         }
         (out / "build.json").write_text(json.dumps(build_info, indent=1) + "\n")
         hashes["build.json"] = content_hash((out / "build.json").read_bytes())
-        (out / "sw.js").write_text(service_worker(template, version, hashes))
+        (out / "sw.js").write_text(service_worker(template, version, hashes, unpacked_hashes(out)))
 
         if dist.exists():
             shutil.rmtree(dist)

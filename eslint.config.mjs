@@ -22,9 +22,9 @@ export default [
     languageOptions: { globals: globals.worker },
   },
   {
-    // __PRECACHE__ stands for the precache list, which the build writes in its place (builder/precache.py).
+    // __PRECACHE__ and __UNPACKED__ stand for lists the build writes in their place (builder/precache.py).
     files: ["site/sw.template.js"],
-    languageOptions: { globals: { ...globals.serviceworker, __PRECACHE__: "readonly" } },
+    languageOptions: { globals: { ...globals.serviceworker, __PRECACHE__: "readonly", __UNPACKED__: "readonly" } },
   },
   {
     files: ["**/*.mjs"],

@@ -3,6 +3,7 @@ version that changes whenever any file does, so that a visitor's offline copy is
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -25,14 +26,25 @@ def content_hashes(root: Path) -> dict[str, str]:
     }
 
 
+def unpacked_hashes(root: Path) -> dict[str, str]:
+    """Every .gz file under root -> the content hash of what it unpacks to: a host that sends .gz files with
+    "Content-Encoding: gzip" has the browser unpack them on the way, and the service worker then sees those bytes."""
+    return {
+        p.relative_to(root).as_posix(): content_hash(gzip.decompress(p.read_bytes()))
+        for p in sorted(root.rglob("*.gz"))
+    }
+
+
 def build_version(hashes: dict[str, str], template: str) -> str:
     """A short hash of every file and the service worker's code: any change gives a new version."""
     return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode() + template.encode()).hexdigest()[:12]
 
 
-def service_worker(template: str, version: str, hashes: dict[str, str]) -> str:
-    """sw.js: the template with the build's version and its precache list (path -> content hash)."""
-    for placeholder in ("__VERSION__", "__PRECACHE__"):
+def service_worker(template: str, version: str, hashes: dict[str, str], unpacked: dict[str, str]) -> str:
+    """sw.js: the template with the build's version, its precache list (path -> content hash) and the content
+    hashes of the .gz files unpacked (path -> hash)."""
+    for placeholder in ("__VERSION__", "__PRECACHE__", "__UNPACKED__"):
         if placeholder not in template:
             raise BuildError(f"{SW_TEMPLATE.name}: has no {placeholder}")
-    return template.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(hashes, indent=2))
+    filled = template.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(hashes, indent=2))
+    return filled.replace("__UNPACKED__", json.dumps(unpacked, indent=2))

@@ -498,10 +498,40 @@ function onReady(status) {
     return failedToLoad(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);
   }
   drawingChanged(); // a drawing made while Python loaded is read now
-  // Only now, so that caching the site for offline use does not compete with the first load.
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("sw.js").catch((error) => console.warn(`Offline use unavailable: ${error}`));
+  keepForOffline(); // only now, so that keeping the site for offline use does not compete with the first load
+}
+
+// --- offline: the service worker keeps the site; the page says whether it did, and how much it keeps ------------
+
+let offlineAsked = false;
+
+function keepForOffline() {
+  if (!("serviceWorker" in navigator) || offlineAsked) return;
+  offlineAsked = true;
+  navigator.serviceWorker.addEventListener("message", ({ data }) => data && data.type === "offline" && showOffline(data));
+  navigator.serviceWorker
+    .register("sw.js")
+    .then(async () => (await navigator.serviceWorker.ready).active.postMessage({ type: "offline?" }))
+    .catch((error) => showOffline({ kept: false, reason: String(error.message || error) }));
+}
+
+// {kept, missing: files it could do without but could not keep, reason: why it kept nothing}
+async function showOffline({ kept, missing = [], reason = "" }) {
+  const line = document.getElementById("offline");
+  line.dataset.offline = !kept ? "failed" : missing.length ? "partial" : "ready";
+  if (!kept) {
+    line.textContent = `Not kept for offline use (${reason}): the page works while this device is online.`;
+    return;
   }
+  const except = missing.length ? `, except ${missing.join(", ")}, which could not be kept` : "";
+  let size = "";
+  try {
+    const { usage } = await navigator.storage.estimate();
+    size = ` It keeps ${MB(usage)} MB in this browser.`;
+  } catch {
+    // no estimate in this browser: the line says the rest
+  }
+  line.textContent = `Ready offline: this page works without a network${except}.${size}`;
 }
 
 // A load that failed says why, and offers to try again; the drawing stays.

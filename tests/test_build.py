@@ -312,9 +312,13 @@ def test_the_precache_list_covers_every_file_with_its_hash(tmp_path):
     assert sorted(hashes) == ["index.html", "pyodide/pyodide.js", "weights/B1.npz"]
     assert hashes["pyodide/pyodide.js"] == hashlib.sha256(b"1").hexdigest()[:16]
     template = precache.SW_TEMPLATE.read_text()
-    text = precache.service_worker(template, "v123", hashes)
+    (site / "pyodide" / "runtime.gz").write_bytes(gzip.compress(b"unpacked"))
+    unpacked = precache.unpacked_hashes(site)
+    assert unpacked == {"pyodide/runtime.gz": hashlib.sha256(b"unpacked").hexdigest()[:16]}
+    text = precache.service_worker(template, "v123", hashes, unpacked)
     assert 'const VERSION = "v123";' in text
     assert json.loads(text.split("const PRECACHE = ")[1].split(";\n")[0]) == hashes
+    assert json.loads(text.split("const UNPACKED = ")[1].split(";\n")[0]) == unpacked
 
 
 def test_the_version_changes_when_any_file_changes_and_only_then(tmp_path):
@@ -330,7 +334,7 @@ def test_the_version_changes_when_any_file_changes_and_only_then(tmp_path):
 
 def test_a_template_without_placeholders_is_refused():
     with pytest.raises(BuildError, match="__PRECACHE__"):
-        precache.service_worker('const VERSION = "__VERSION__";', "v1", {})
+        precache.service_worker('const VERSION = "__VERSION__";', "v1", {}, {})
 
 
 def test_the_first_load_lists_what_the_worker_fetches_with_sizes_and_hashes(tmp_path):

@@ -1,0 +1,114 @@
+"""Keeping the site for offline use, as the page tells it: ready offline, ready but for a file it could do
+without, or not kept; on hosts that serve files the way this one does not."""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import pytest
+
+from builder.server import QuietHandler, make_server
+from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from train import pendigits
+
+pytestmark = pytest.mark.e2e
+
+
+class GzipEncodingHost(QuietHandler):
+    """A host that sends .gz files with "Content-Encoding: gzip": the browser unpacks them on the way."""
+
+    def end_headers(self) -> None:
+        if self.path.split("?")[0].endswith(".gz"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+
+class HostWithoutB4(QuietHandler):
+    """A host where one network's weights file is missing."""
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0].endswith("/weights/B4.npz"):
+            return self.send_error(404)
+        return super().do_GET()
+
+
+@pytest.fixture
+def host(dist):
+    """host(handler class) -> the URL of dist/ served by it in a thread; stop() takes every such host down."""
+    servers = []
+
+    def serve(handler):
+        httpd = make_server(dist, quiet=True)
+        httpd.RequestHandlerClass = functools.partial(handler, directory=str(dist))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+    def stop():
+        while servers:
+            httpd = servers.pop()
+            httpd.shutdown()
+            httpd.server_close()
+
+    serve.stop = stop
+    yield serve
+    stop()
+
+
+@pytest.fixture(scope="module")
+def seven(pen_digits) -> pendigits.PenDigit:
+    return next(d for d in pendigits.held_out_digits(pen_digits) if d.label == 7)
+
+
+def offline_line(page) -> tuple[str, str]:
+    page.wait_for_selector("#offline[data-offline]", timeout=30_000)
+    return page.get_attribute("#offline", "data-offline"), page.inner_text("#offline")
+
+
+def reads(page, digit: pendigits.PenDigit) -> str:
+    page.click("#clear")
+    draw_with_mouse(page, fit_to_box(digit.strokes, page.locator("#pad").bounding_box()))
+    page.wait_for_selector(f'#result[data-state="done"][data-strokes="{len(digit.strokes)}"]')
+    return page.get_attribute("#result", "data-digit")
+
+
+def test_the_page_says_it_is_ready_offline_and_how_much_it_keeps(context, server, seven):
+    page = context.new_page()
+    page.goto(server.url)
+    assert wait_until_loaded(page) == "idle"
+    state, text = offline_line(page)
+    assert state == "ready" and text.startswith("Ready offline: this page works without a network.")
+    assert " MB in this browser." in text
+    wait_for_service_worker(page, seconds=10)
+    server.stop()
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert offline_line(page)[0] == "ready"  # asked again: kept on the visit before
+    assert reads(page, seven) == "7"
+
+
+def test_a_host_that_unpacks_gz_files_on_the_way_still_gets_an_offline_copy(context, host, seven):
+    page = context.new_page()
+    page.goto(host(GzipEncodingHost))
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert offline_line(page)[0] == "ready", page.inner_text("#offline")
+    wait_for_service_worker(page, seconds=10)
+    host.stop()
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert reads(page, seven) == "7"
+
+
+def test_one_missing_network_costs_only_itself_offline(context, host, seven):
+    page = context.new_page()
+    page.goto(host(HostWithoutB4))
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    state, text = offline_line(page)
+    assert state == "partial" and "except weights/B4.npz, which could not be kept" in text
+    wait_for_service_worker(page, seconds=10)
+    host.stop()
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert page.is_disabled('button[data-model="B4"]') and page.is_enabled('button[data-model="B1"]')
+    assert reads(page, seven) == "7"
