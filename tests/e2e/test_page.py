@@ -393,6 +393,38 @@ def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_o
     assert ask(page, "vote", len(four.strokes))["digit"] == "4"
 
 
+# Relabels the saved snapshot as another version's (a snapshot left by an earlier deployment); resolves to the
+# snapshot keys there are afterwards.
+RELABEL_SNAPSHOT = """async () => {
+  const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
+  const cache = await caches.open(name);
+  const [request] = await cache.keys();
+  const other = request.url.replace(/version=[^&]+/, "version=an-earlier-one");
+  await cache.put(other, await cache.match(request));
+  await cache.delete(request);
+  return (await cache.keys()).map((r) => r.url.split("version=")[1]);
+}"""
+SNAPSHOT_VERSIONS = """async () => {
+  const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
+  return (await (await caches.open(name)).keys()).map((r) => r.url.split("version=")[1]);
+}"""
+
+
+def test_a_snapshot_of_another_version_is_not_used_and_is_deleted(context, server, held_out, dist):
+    version = json.loads((dist / "build.json").read_text())["version"]
+    page = open_page(context, server)
+    page.wait_for_selector('body[data-python-snapshot="saved"]')
+    assert page.evaluate(RELABEL_SNAPSHOT) == ["an-earlier-one"]
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert python_start(page) == "fresh"  # the other version's snapshot would not fit this runtime
+    page.wait_for_selector('body[data-python-snapshot="saved"]')
+    assert page.evaluate(SNAPSHOT_VERSIONS) == [version]  # one snapshot, this version's: the other is gone
+    three = held_out[3]
+    draw(page, three.strokes)
+    assert ask(page, "vote", len(three.strokes))["digit"] == "3"
+
+
 # --- live reading: answers that never go stale ----------------------------------------------------------
 
 
