@@ -33,13 +33,17 @@ class QuietHandler(Handler):
 
 
 class CountingWriter:
-    """The response stream, adding every byte written to the server's `bytes_sent`."""
+    """The response stream, adding every byte written to the server's `bytes_sent`, and those of the service
+    worker's requests also to its `bytes_for_offline_copy`."""
 
     def __init__(self, stream, server):
         self.stream, self.server = stream, server
+        self.for_offline_copy = False  # set for each request
 
     def write(self, data: bytes) -> int:
         self.server.bytes_sent += len(data)
+        if self.for_offline_copy:
+            self.server.bytes_for_offline_copy += len(data)
         return self.stream.write(data)
 
     def __getattr__(self, name):
@@ -66,7 +70,14 @@ class PagesHandler(QuietHandler):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
 
+    def for_offline_copy(self) -> bool:
+        """A request of the service worker's: its own script, or a file it keeps (it asks the server to
+        revalidate: fetch's "no-cache" sends "Cache-Control: max-age=0"), which a page never sends on a first visit."""
+        cache_control = self.headers.get("Cache-Control", "")
+        return "Service-Worker" in self.headers or "max-age=0" in cache_control or "no-cache" in cache_control
+
     def do_GET(self) -> None:
+        self.wfile.for_offline_copy = self.for_offline_copy()
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -94,7 +105,8 @@ def make_server(
     directory: Path, port: int = 0, quiet: bool = False, pages: bool = False
 ) -> http.server.ThreadingHTTPServer:
     """A server of `directory` on 127.0.0.1:`port` (0: any free port), not yet serving; `quiet`: no request log;
-    `pages`: served as GitHub Pages serves (PagesHandler), its `bytes_sent` counting what went out."""
+    `pages`: served as GitHub Pages serves (PagesHandler), its `bytes_sent` counting what went out (and
+    `bytes_for_offline_copy` what of it went to the service worker)."""
     kind = PagesHandler if pages else QuietHandler if quiet else Handler
     handler = functools.partial(kind, directory=str(directory))
     try:
@@ -103,7 +115,7 @@ def make_server(
         raise BuildError(
             f"cannot serve {shown(directory)} on 127.0.0.1:{port} ({e.strerror or e}); try another port"
         ) from None
-    httpd.bytes_sent = 0
+    httpd.bytes_sent = httpd.bytes_for_offline_copy = 0
     return httpd
 
 

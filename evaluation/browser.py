@@ -45,6 +45,11 @@ class Server:
     def bytes_sent(self) -> int:
         return self.httpd.bytes_sent
 
+    @property
+    def bytes_for_offline_copy(self) -> int:
+        """Of bytes_sent, those the service worker asked for (with pages=True)."""
+        return self.httpd.bytes_for_offline_copy
+
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -396,6 +396,21 @@ def test_the_pages_like_server_compresses_as_github_pages_does_and_counts_what_i
     assert "Content-Encoding" not in gz_headers and gz_body == packed  # .gz: as it is
     assert wasm_headers["Cache-Control"] == gz_headers["Cache-Control"] == "max-age=600"
     assert len(wasm_body) + len(packed) < httpd.bytes_sent < len(wasm_body) + len(packed) + 1000  # and headers
+    assert httpd.bytes_for_offline_copy == 0  # a page's own requests
+
+
+def test_the_pages_server_tells_the_service_workers_requests_apart(tmp_path):
+    (tmp_path / "weights.npz").write_bytes(b"w" * 5000)
+    httpd, url = server.serve_in_thread(tmp_path, pages=True)
+    try:
+        for headers in ({}, {"Cache-Control": "max-age=0"}, {"Service-Worker": "script"}):
+            with urllib.request.urlopen(urllib.request.Request(url + "weights.npz", headers=headers)) as response:
+                assert response.read() == b"w" * 5000
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert 10_000 < httpd.bytes_for_offline_copy < 10_000 + 1000  # the revalidating fetch and the worker's script
+    assert 15_000 < httpd.bytes_sent < 15_000 + 1500
 
 
 def test_the_server_sends_the_types_browsers_insist_on(tmp_path):
