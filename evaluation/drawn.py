@@ -60,12 +60,15 @@ def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[l
     return answers, inputs
 
 
-def native_inputs(digits: list[pendigits.PenDigit], framings: set[str]) -> dict[str, np.ndarray]:
-    """For each framing, the network inputs of every digit, made by the page's own preprocessing."""
+def native_inputs(drawings: list, framings: set[str]) -> dict[str, np.ndarray]:
+    """For each framing, the network inputs (n, 784) of every drawing (a list of strokes, each an array or list of
+    (x, y) points), made by the page's own preprocessing from the strokes as the page would send them."""
     from recognizer.preprocess import to_network_input
 
     return {
-        framing: np.stack([to_network_input([s.tolist() for s in digit.strokes], framing) for digit in digits])
+        framing: np.stack(
+            [to_network_input([np.asarray(s).tolist() for s in strokes], framing) for strokes in drawings]
+        )
         for framing in framings
     }
 

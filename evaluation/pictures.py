@@ -81,9 +81,11 @@ def plot_augmentation(images: np.ndarray, path: Path, copies: int = 10, seed: in
     fig.savefig(path, dpi=100)
 
 
-def plot_teaching(results: dict, samples: dict[str, list[np.ndarray]], path: Path) -> None:
+def plot_teaching(results: dict, errors: dict[str, tuple[float, float]], samples: dict[str, list], path: Path) -> None:
     """What teaching does: the styles (one writer's drawing each), how many of a writer's other drawings of a style
-    the vote reads right after each correction, and the vote's error before and after teaching k of each digit."""
+    the vote reads right after each correction, and the vote's error before and after teaching k of each digit.
+
+    errors: for each k, the vote's error (before, after) on the writers' other digits, all writers pooled."""
     fig = Figure(figsize=(11, 3.4))
     grid = fig.add_gridspec(1, 4, width_ratios=[0.6, 0.6, 1.6, 1.4])
     for column, (style, strokes) in enumerate(samples.items()):
@@ -106,13 +108,10 @@ def plot_teaching(results: dict, samples: dict[str, list[np.ndarray]], path: Pat
     curves.legend(fontsize=8, loc="lower right")
     curves.grid(alpha=0.3)
     bars = fig.add_subplot(grid[0, 3])
-    ks = list(results["k"])
-    for offset, when, colour in [(-0.2, "before", "#999999"), (0.2, "after", "#24804b")]:
-        errors = [
-            100 * sum(s[when]["wrong"] for s in results["k"][k]) / sum(s[when]["read"] for s in results["k"][k])
-            for k in ks
-        ]
-        bars.bar(np.arange(len(ks)) + offset, errors, width=0.4, color=colour, label=f"{when} teaching")
+    ks = list(errors)
+    for column, (offset, when, colour) in enumerate([(-0.2, "before", "#999999"), (0.2, "after", "#24804b")]):
+        heights = [100 * errors[k][column] for k in ks]
+        bars.bar(np.arange(len(ks)) + offset, heights, width=0.4, color=colour, label=f"{when} teaching")
     bars.set(
         xticks=range(len(ks)),
         xticklabels=ks,

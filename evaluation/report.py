@@ -207,7 +207,7 @@ def calibration_section(weights_dir: Path, data_dir: Path) -> str:
         "validation": (framed_inputs(mnist.validation_images, framing), mnist.validation_labels.astype(int)),
         "test": (framed_inputs(mnist.test_images, framing), mnist.test_labels.astype(int)),
     }
-    drawn = native_inputs(digits, set(framing.values()))
+    drawn = native_inputs([d.strokes for d in digits], set(framing.values()))
     sets["drawn"] = ({n: drawn[framing[n]] for n in networks}, np.array([d.label for d in digits]))
     pairs = {name: calibration.before_and_after(networks, inputs) for name, (inputs, _) in sets.items()}
     labels = {name: labels for name, (_, labels) in sets.items()}

@@ -25,9 +25,9 @@ import numpy as np
 from files import DATA, DOCS, REHEARSAL, WEIGHTS, shown
 from recognizer.learn import Personal, Teaching, rehearsal_from_bytes
 from recognizer.network import Network, vote
-from recognizer.preprocess import to_network_input
 from train import pendigits
 
+from .drawn import native_inputs
 from .pictures import plot_teaching
 from .report import framed_inputs, loaded_networks
 
@@ -74,13 +74,8 @@ def as_strokes(strokes: list[np.ndarray]) -> list[list[list[float]]]:
     return [s.tolist() for s in strokes]
 
 
-def network_inputs(framings: dict[str, str], strokes: list) -> dict[str, np.ndarray]:
-    """For each framing, every drawing as the page's preprocessing gives it to a network: (n, 784)."""
-    return {f: np.stack([to_network_input(s, f) for s in strokes]) for f in set(framings.values())}
-
-
 def vote_answers(networks: dict[str, Network], framings: dict[str, str], inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """The vote's digit for each drawing (inputs from network_inputs)."""
+    """The vote's digit for each drawing (inputs by framing, from drawn.native_inputs)."""
     return vote([net.probabilities(inputs[framings[name]]) for name, net in networks.items()]).argmax(axis=1)
 
 
@@ -106,7 +101,7 @@ def error_by_digit(truth: np.ndarray, answers: np.ndarray) -> dict:
 def teach_writer(shipped, framings, digits, inputs, k: int, settings: Teaching, rehearsal) -> tuple[dict, Personal]:
     """Teach one writer's first k drawings of each digit; the vote's error on the rest before and after.
 
-    inputs: network_inputs of all the writer's digits."""
+    inputs: drawn.native_inputs of all the writer's digits."""
     truth = np.array([d.label for d in digits])
     taught = first_k(truth, k)
     personal = Personal(shipped, framings, settings, rehearsal)
@@ -127,8 +122,8 @@ def correct_style(shipped, framings, digits, style: str, settings: Teaching, reh
     styled = [as_strokes(restyle(d.strokes)) for d in digits if d.label == label]
     if len(styled) <= CORRECTIONS + 2:
         return None
-    corrections, others = styled[:CORRECTIONS], network_inputs(framings, styled[CORRECTIONS:])
-    plain = network_inputs(framings, [as_strokes(d.strokes) for d in digits if d.label != label])
+    corrections, others = styled[:CORRECTIONS], native_inputs(styled[CORRECTIONS:], set(framings.values()))
+    plain = native_inputs([d.strokes for d in digits if d.label != label], set(framings.values()))
     plain_truth = np.array([d.label for d in digits if d.label != label])
     personal = Personal(shipped, framings, settings, rehearsal)
     style_right, plain_right = [], []
@@ -170,7 +165,7 @@ def native(which: str, settings: Teaching, data_dir=DATA) -> dict:
     results = {"writers": which, "settings": asdict(settings), "mnist_shipped": shipped_mnist, "k": {}, "styles": {}}
     print(f"{len(chosen)} digits by {len(writers)} {which} writers; teaching settings {asdict(settings)}")
     began = time.perf_counter()
-    inputs = {w: network_inputs(framings, [as_strokes(d.strokes) for d in own]) for w, own in writers.items()}
+    inputs = {w: native_inputs([d.strokes for d in own], set(framings.values())) for w, own in writers.items()}
     for k in KS:
         sessions = []
         for writer, own in writers.items():
@@ -358,6 +353,7 @@ def benchmark(which: str = "held-out", settings: Teaching | None = None, dist=No
         DOCS.mkdir(exist_ok=True)
         (DOCS / "teaching.json").write_text(json.dumps(results, indent=1))
         write_report(results, DOCS / "teaching.md")
-        plot_teaching(results, samples, DOCS / "teaching.png")
+        errors = {k: (pooled(s, "before"), pooled(s, "after")) for k, s in results["k"].items()}
+        plot_teaching(results, errors, samples, DOCS / "teaching.png")
         print(f"wrote {shown(DOCS / 'teaching.md')}")
     return results

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
+from evaluation.drawn import native_inputs
+from evaluation.report import loaded_networks
+from evaluation.teaching import vote_answers
 from files import REHEARSAL, WEIGHTS
 from recognizer import app, kept
 from recognizer.backprop import cross_entropy, forward_keeping_activations, initial_network
 from recognizer.learn import Personal, Teaching, anchored_gradients, distorted_batches, rehearsal_from_bytes
-from recognizer.models import load_models, read_manifest
-from recognizer.network import vote
-from recognizer.preprocess import to_network_input
 
 SEVEN = [[[20, 20], [120, 20], [60, 160]]]
 TWO = [[[30, 40], [60, 10], [100, 30], [90, 70], [30, 150], [120, 150]]]
@@ -59,17 +59,13 @@ def test_each_batch_holds_the_newest_example_kept_ones_and_rehearsal_digits():
 
 @pytest.fixture(scope="module")
 def shipped():
-    networks, failures = load_models(WEIGHTS)
-    assert not failures
-    framings = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
+    networks, framings = loaded_networks(WEIGHTS)
     rehearsal = rehearsal_from_bytes(REHEARSAL.read_bytes(), set(framings.values()))
     return networks, framings, rehearsal
 
 
 def vote_of(networks, framings, strokes) -> int:
-    return int(
-        vote([n.probabilities(to_network_input(strokes, framings[name])) for name, n in networks.items()]).argmax()
-    )
+    return int(vote_answers(networks, framings, native_inputs([strokes], set(framings.values())))[0])
 
 
 def test_teaching_makes_the_personal_copies_read_the_drawing_as_taught_and_leaves_the_shipped_ones(shipped):

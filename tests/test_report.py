@@ -65,7 +65,7 @@ def test_the_calibration_figures_on_drawn_digits_are_the_pages_own_answers(pen_d
     networks, _ = load_models(WEIGHTS)
     framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
     digits = pendigits.held_out_digits(pen_digits)[::500]
-    inputs = drawn.native_inputs(digits, set(framing.values()))
+    inputs = drawn.native_inputs([d.strokes for d in digits], set(framing.values()))
     pairs = before_and_after(networks, {name: inputs[framing[name]] for name in networks})
     for i, digit in enumerate(digits):
         strokes = [s.tolist() for s in digit.strokes]

@@ -14,28 +14,25 @@ import numpy as np
 import pytest
 
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
-from evaluation.teaching import STYLES, as_strokes
+from evaluation.drawn import native_inputs
+from evaluation.report import loaded_networks
+from evaluation.teaching import STYLES, as_strokes, vote_answers
 from files import REHEARSAL, WEIGHTS
 from recognizer.learn import Personal, rehearsal_from_bytes
-from recognizer.models import load_models, read_manifest
-from recognizer.network import vote
-from recognizer.preprocess import to_network_input
 from train import pendigits
 
 pytestmark = pytest.mark.e2e
 
 
 def vote_reads(networks, framings, strokes) -> int:
-    probabilities = [n.probabilities(to_network_input(strokes, framings[name])) for name, n in networks.items()]
-    return int(vote(probabilities).argmax())
+    return int(vote_answers(networks, framings, native_inputs([strokes], set(framings.values())))[0])
 
 
 @pytest.fixture(scope="module")
 def slashed_zeros(pen_digits) -> list[list[np.ndarray]]:
     """Four struck-through zeros by one held-out writer, all misread by the shipped vote; natively, teaching the
     first three makes the personal vote read the fourth as 0."""
-    networks, _ = load_models(WEIGHTS)
-    framings = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
+    networks, framings = loaded_networks(WEIGHTS)
     rehearsal = rehearsal_from_bytes(REHEARSAL.read_bytes(), set(framings.values()))
     restyle = STYLES["slashed 0"][1]
     for writer in sorted(pendigits.HELD_OUT_WRITERS):

@@ -125,8 +125,8 @@ def recognize(model: str, strokes: Strokes) -> dict:
         raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
-    framings = {_entries[name]["framing"] for name in _networks}
-    inputs = {framing: to_network_input(strokes, framing) for framing in sorted(framings)}
+    framings = framings_of(_networks)
+    inputs = {framing: to_network_input(strokes, framing) for framing in sorted(set(framings.values()))}
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
     personal = personal_networks()
@@ -144,7 +144,7 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
         "sure": bool(chosen.max() >= SURE),
         "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
-        "input": np.round(inputs[_entries[seen_by]["framing"]], 3).tolist(),
+        "input": np.round(inputs[framings[seen_by]], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
@@ -156,9 +156,8 @@ def recognize(model: str, strokes: Strokes) -> dict:
 
 def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each network's probabilities for the drawing (inputs by framing), and the vote's."""
-    probabilities = {
-        name: network.probabilities(inputs[_entries[name]["framing"]]) for name, network in networks.items()
-    }
+    framings = framings_of(networks)
+    probabilities = {name: network.probabilities(inputs[framings[name]]) for name, network in networks.items()}
     probabilities[VOTE] = vote(list(probabilities.values()))
     return probabilities
 
@@ -219,6 +218,7 @@ def load_rehearsal(path: str) -> int:
 
 
 def framings_of(networks: dict[str, Network]) -> dict[str, str]:
+    """Each network's framing of its inputs, as models.json says."""
     return {name: _entries[name]["framing"] for name in networks}
 
 

@@ -148,24 +148,35 @@ class Personal:
         self.framings = framings  # network name -> framing of its inputs
         self.settings = settings
         self.networks = {name: personal_copy(network) for name, network in shipped.items()}
-        self.inputs: dict[str, list[np.ndarray]] = {framing: [] for framing in set(framings.values())}
+        self.strokes: list[Strokes] = []  # every example's drawing, in the order taught
         self.labels: list[int] = []
+        # Each framing's inputs of the first examples; the rest are drawn when a lesson needs them (rendered()).
+        self.inputs: dict[str, list[np.ndarray]] = {framing: [] for framing in set(framings.values())}
 
     def remember(self, strokes: Strokes, label: int) -> None:
-        """Keep an example for rehearsal without learning from it (the copies already have: restored ones)."""
-        inputs = {framing: example_input(strokes, framing) for framing in self.inputs}  # all checked before any change
-        for framing, x in inputs.items():
-            self.inputs[framing].append(x)
+        """Keep an example for rehearsal without learning from it (the copies already have: restored ones). It is
+        drawn only when a later lesson needs it, so restoring copies costs no drawing at all."""
+        self.strokes.append(strokes)
         self.labels.append(int(label))
+
+    def rendered(self, framing: str) -> np.ndarray:
+        """Every example as a network of this framing sees it, (n, 784), drawing those not drawn yet."""
+        inputs = self.inputs[framing]
+        inputs.extend(example_input(strokes, framing) for strokes in self.strokes[len(inputs) :])
+        return np.array(inputs)
 
     def teach(self, strokes: Strokes, label: int) -> None:
         """Learn one more example: every personal copy takes settings.steps steps towards reading it as label."""
+        new = {framing: example_input(strokes, framing) for framing in self.inputs}  # all checked before any change
+        for framing, x in new.items():
+            self.rendered(framing)
+            self.inputs[framing].append(x)
         self.remember(strokes, label)
         labels = np.array(self.labels)
         batches = {}  # one set of copies for all the networks of a framing
-        for framing, images in self.inputs.items():
+        for framing in self.inputs:
             rng = np.random.default_rng((self.settings.seed, len(labels)))
             rehearsal = self.rehearsal[framing] if self.rehearsal else None
-            batches[framing] = distorted_batches(np.array(images), labels, rehearsal, rng, self.settings)
+            batches[framing] = distorted_batches(self.rendered(framing), labels, rehearsal, rng, self.settings)
         for name, network in self.networks.items():
             fine_tune(network, self.shipped[name], *batches[self.framings[name]], self.settings)
