@@ -1,4 +1,4 @@
-"""Model files: written and read back exactly; a damaged or mismatched file is refused with one line."""
+"""Model files: written as float16 and read back as float32; a damaged or mismatched file is refused with one line."""
 
 import io
 import json
@@ -36,12 +36,35 @@ def entry_for(network: Network, data: bytes) -> dict:
     }
 
 
-def test_round_trip_keeps_every_weight():
+def test_round_trip_keeps_every_weight_as_float16_holds_it_and_reads_it_as_float32():
     network = small_network()
     data = network_to_bytes(network)
     again = network_from_bytes(data, entry_for(network, data))
-    x = np.random.default_rng(1).random((5, 784), dtype=np.float32)
-    np.testing.assert_array_equal(network.probabilities(x), again.probabilities(x))
+    for before, after in zip(network.weights + network.biases, again.weights + again.biases, strict=True):
+        assert after.dtype == np.float32  # what the forward pass and teaching compute in
+        np.testing.assert_array_equal(after, before.astype(np.float16).astype(np.float32))
+    assert network_to_bytes(again) == data  # written again, the same file
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {m.compress_type for m in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
+def test_a_float32_file_is_read_exactly():
+    """Where float16 would move a reported figure, a network is shipped in float32 (B2)."""
+    network = small_network()
+    arrays = {f"w{i}": w for i, w in enumerate(network.weights)} | {f"b{i}": b for i, b in enumerate(network.biases)}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    again = network_from_bytes(buffer.getvalue(), entry_for(network, buffer.getvalue()))
+    for before, after in zip(network.weights + network.biases, again.weights + again.biases, strict=True):
+        assert after.dtype == np.float32
+        np.testing.assert_array_equal(after, before)
+
+
+def test_a_weight_float16_cannot_hold_is_not_written():
+    network = small_network()
+    network.weights[0][0, 0] = 70_000  # float16 reaches 65,504
+    with pytest.raises(ValueError, match="beyond float16's range"):
+        network_to_bytes(network)
 
 
 def test_probabilities_are_a_softmax_and_vote_averages():
@@ -169,8 +192,8 @@ def npz_of_headers(members: dict[str, tuple[tuple[int, ...], str, int]]) -> byte
 
 
 def test_a_declared_shape_bigger_than_the_entry_is_refused_from_the_header_alone():
-    # 784 x 100,000 float32 would be 313 MB; the file holds the header and no data, so reading it would fail.
-    data = npz_of_headers({"w0": ((784, 100_000), "<f4", 0), "b0": ((10,), "<f4", 40)})
+    # 784 x 100,000 float16 would be 157 MB; the file holds the header and no data, so reading it would fail.
+    data = npz_of_headers({"w0": ((784, 100_000), "<f2", 0), "b0": ((10,), "<f2", 20)})
     with pytest.raises(WeightsError, match=r"^T.npz: w0 has shape \(784, 100000\), expected \(784, 10\)$"):
         network_from_bytes(data, {"file": "T.npz", "layers": [784, 10]})
 
@@ -178,12 +201,16 @@ def test_a_declared_shape_bigger_than_the_entry_is_refused_from_the_header_alone
 @pytest.mark.parametrize(
     ("members", "reason"),
     [
-        ({"w0": ((784, 10), "<f8", 62720), "b0": ((10,), "<f4", 40)}, "T.npz: w0 is float64, expected float32"),
-        ({"w0": ((784, 10), ">f4", 31360), "b0": ((10,), "<f4", 40)}, "T.npz: w0 is >f4, expected float32"),
-        ({"w0": ((784, 10), "<f4", 31360)}, "T.npz: array b0 missing"),
-        ({"w0": ((784, 10), "<f4", 31360), "b0": ((10,), "<f4", 4)}, "T.npz: b0 holds 4 bytes, its shape needs 40"),
         (
-            {"w0": ((784, 10), "<f4", 31360), "b0": ((10,), "<f4", 40), "x": ((1,), "<f4", 4)},
+            {"w0": ((784, 10), "<f8", 62720), "b0": ((10,), "<f2", 20)},
+            "T.npz: w0 is float64, expected float16 or float32",
+        ),
+        ({"w0": ((784, 10), ">f2", 15680), "b0": ((10,), "<f2", 20)}, "T.npz: w0 is >f2, expected float16 or float32"),
+        ({"w0": ((784, 10), "<f2", 15680)}, "T.npz: array b0 missing"),
+        ({"w0": ((784, 10), "<f2", 15680), "b0": ((10,), "<f2", 4)}, "T.npz: b0 holds 4 bytes, its shape needs 20"),
+        ({"w0": ((784, 10), "<f2", 15680), "b0": ((10,), "<f4", 20)}, "T.npz: b0 holds 20 bytes, its shape needs 40"),
+        (
+            {"w0": ((784, 10), "<f2", 15680), "b0": ((10,), "<f2", 20), "x": ((1,), "<f2", 2)},
             "T.npz: has 3 arrays, expected 2",
         ),
     ],

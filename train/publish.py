@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from files import REHEARSAL, WEIGHTS, write_atomically
-from recognizer.models import MANIFEST, network_to_bytes, read_manifest, sha256_bytes
+from recognizer.models import MANIFEST, network_from_bytes, network_to_bytes, read_manifest, sha256_bytes
 from recognizer.network import Network
 
 REHEARSAL_PER_DIGIT = 100  # MNIST training digits of each kind the page rehearses while it learns (learn.py)
@@ -27,6 +27,12 @@ def compact_json(value) -> str:
     """Indented JSON, but with lists of numbers kept on one line each, so the file stays readable."""
     text = json.dumps(value, indent=1)
     return re.sub(r"\[[-0-9.,e\s]*\]", lambda m: " ".join(m.group().split()), text) + "\n"
+
+
+def as_published(network: Network) -> Network:
+    """The network as the page will load it from its file (float16 weights), to measure what is shipped."""
+    entry = {"layers": network.layers, "activation": network.activation, "temperature": network.temperature}
+    return network_from_bytes(network_to_bytes(network), entry)
 
 
 def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS) -> dict:

@@ -1,10 +1,11 @@
 """The model files in site/weights: one .npz per network and models.json describing them.
 
-Each .npz holds float32 arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out). models.json lists, for
-each network, its name, file, layer sizes, activation, framing, training set, test accuracy, temperature and
-the file's sha256. Every entry is checked on its own, and every file against its entry before any of its
-arrays is read; what is wrong is one line, and it disables that network alone: one broken entry or file
-disables one button, not the page.
+Each .npz holds arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out), in float16 (as publishing writes
+them, compressed: less than half the bytes of float32) or float32 (a network whose reported figures float16 would
+move); they are read into float32, which everything computes in. models.json lists, for each network, its name,
+file, layer sizes, activation, framing, training set, test accuracy, temperature and the file's sha256. Every
+entry is checked on its own, and every file against its entry before any of its arrays is read; what is wrong is
+one line, and it disables that network alone: one broken entry or file disables one button, not the page.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from .network import ACTIVATIONS, Network
 from .preprocess import FRAMINGS
 
 MANIFEST = "models.json"
+STORED = np.dtype("<f2")  # what network_to_bytes writes: float16, little-endian whatever machine writes it
+# What a weights file may hold: float16, or float32 where float16 would move a figure of docs/results.md by more
+# than 0.05 points (B2: one drawn digit's confidence crosses app.SURE).
+READABLE = {STORED: "float16", np.dtype("<f4"): "float32"}
 MOST_WEIGHTS = 4_000_000  # weights and biases a network may have (16 MB as float32; B4 has 363,000)
 MOST_BYTES = 4 * MOST_WEIGHTS + 65_536  # a weights file's size: its arrays plus room for the zip's headers
 
@@ -141,7 +146,10 @@ def check_entry(entry) -> None:
 
 
 def array_headers(data: bytes) -> dict[str, tuple[tuple[int, ...], np.dtype, int]]:
-    """{array name: (shape, dtype, bytes of data)} from the .npy headers in a .npz, without reading an array."""
+    """{array name: (shape, dtype, bytes of data)} from the .npy headers in a .npz, without reading an array.
+
+    A compressed member is decompressed only as far as its header; its bytes of data are the size the zip
+    declares, which is all that reading it can decompress."""
     read_header = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
     headers = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -156,7 +164,8 @@ def array_headers(data: bytes) -> dict[str, tuple[tuple[int, ...], np.dtype, int
 
 
 def check_headers(headers: dict, layers: list[int], name: str) -> None:
-    """The arrays a file declares must be exactly w_i (n_in, n_out) and b_i (n_out,) in float32, for each layer."""
+    """The arrays a file declares must be exactly w_i (n_in, n_out) and b_i (n_out,) for each layer, each in float16
+    or float32."""
     expected = {}
     for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
         expected[f"w{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
@@ -166,10 +175,11 @@ def check_headers(headers: dict, layers: list[int], name: str) -> None:
         declared, dtype, size = headers[array]
         if declared != shape:
             raise WeightsError(f"{name}: {array} has shape {declared}, expected {shape}")
-        if dtype != np.float32:
-            raise WeightsError(f"{name}: {array} is {dtype}, expected float32")
-        if size != 4 * math.prod(shape):
-            raise WeightsError(f"{name}: {array} holds {size:,} bytes, its shape needs {4 * math.prod(shape):,}")
+        if dtype not in READABLE:
+            raise WeightsError(f"{name}: {array} is {dtype}, expected {' or '.join(READABLE.values())}")
+        if size != dtype.itemsize * math.prod(shape):
+            needs = dtype.itemsize * math.prod(shape)
+            raise WeightsError(f"{name}: {array} holds {size:,} bytes, its shape needs {needs:,}")
     if len(headers) != len(expected):
         raise WeightsError(f"{name}: has {len(headers)} arrays, expected {len(expected)}")
 
@@ -186,9 +196,9 @@ def network_from_bytes(data: bytes, entry: dict) -> Network:
         raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
     layers = entry["layers"]
     check_headers(headers, layers, name)
-    with np.load(io.BytesIO(data)) as arrays:
-        weights = [arrays[f"w{i}"] for i in range(len(layers) - 1)]
-        biases = [arrays[f"b{i}"] for i in range(len(layers) - 1)]
+    with np.load(io.BytesIO(data)) as arrays:  # float32: the forward pass and teaching compute in it
+        weights = [arrays[f"w{i}"].astype(np.float32) for i in range(len(layers) - 1)]
+        biases = [arrays[f"b{i}"].astype(np.float32) for i in range(len(layers) - 1)]
     activation = entry.get("activation", "relu")
     if activation not in ACTIVATIONS:
         raise WeightsError(f"{name}: unknown activation {activation!r}")
@@ -196,12 +206,14 @@ def network_from_bytes(data: bytes, entry: dict) -> Network:
 
 
 def network_to_bytes(network: Network) -> bytes:
-    buffer = io.BytesIO()
+    """The network's weights file: its weights rounded to float16, compressed (the site serves .npz as it is)."""
     arrays = {}
     for i, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-        arrays[f"w{i}"] = np.asarray(w, dtype=np.float32)
-        arrays[f"b{i}"] = np.asarray(b, dtype=np.float32)
-    np.savez(buffer, **arrays)
+        arrays[f"w{i}"], arrays[f"b{i}"] = np.asarray(w), np.asarray(b)
+    if not all(np.all(np.abs(a) <= np.finfo(STORED).max) for a in arrays.values()):
+        raise ValueError("a weight is beyond float16's range or not a number")  # it would be stored as inf or nan
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{name: a.astype(STORED) for name, a in arrays.items()})
     return buffer.getvalue()
 
 
