@@ -2,8 +2,9 @@
 
     python build.py                build dist/
     python build.py --serve        build, then serve dist/ on http://127.0.0.1:8000
-    python build.py --check        build, then prove under Node that dist/ loads: Pyodide imports NumPy,
-                                   micropip installs our wheel, every network answers a drawing
+    python build.py --check        build, then prove under Node that dist/ loads: Pyodide loads NumPy and
+                                   our wheel, every network answers a drawing, also
+                                   after a restart from a snapshot of that Python
     python build.py --no-weights   build without site/weights/ (before the networks are trained)
 
 Standard library only; npm and pip fetch the parts from outside. Every such part is pinned (builder/pins.py:
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from builder.archives import redeflated, trimmed_stdlib, with_bytecode
+from builder.archives import trimmed_numpy, trimmed_stdlib, with_bytecode
 from builder.bytecode import compiled_by_pyodide
 from builder.check import check
 from builder.errors import BuildError, step
@@ -31,6 +32,7 @@ from builder.first_load import first_load
 from builder.lock import page_lock
 from builder.pins import GZIPPED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
 from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker, unpacked_hashes
+from builder.runtime import hooked_runtime
 from builder.server import serve
 from builder.weights import copy_weights
 from builder.wheel import project_version_and_requirements, recognizer_wheel
@@ -65,9 +67,10 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
         skip = shutil.ignore_patterns("py", "weights", SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # sw.js: ours
         shutil.copytree(SITE, out, ignore=skip)
 
-        step(f"[2/7] Pyodide {PYODIDE_VERSION}: runtime, trimmed standard library")
+        step(f"[2/7] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")
         pyodide = fetch("pyodide", downloads)
         runtime = {name: tarball_member(pyodide, name) for name in PYODIDE_FILES}
+        runtime["pyodide.asm.js"] = hooked_runtime(runtime["pyodide.asm.js"].decode()).encode()
         pyodide_lock = json.loads(tarball_member(pyodide, "pyodide-lock.json"))
         (out / "pyodide").mkdir()
         for name, data in runtime.items():
@@ -77,9 +80,8 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
                 (out / "pyodide" / name).write_bytes(data)
         stdlib = trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
 
-        step("[3/7] NumPy (re-deflated) and micropip wheels")
-        wheels = {PINNED["numpy"].file: redeflated(fetch("numpy", downloads).read_bytes())}
-        wheels[PINNED["micropip"].file] = fetch("micropip", downloads).read_bytes()
+        step("[3/7] NumPy's wheel, trimmed")
+        wheels = {PINNED["numpy"].file: trimmed_numpy(fetch("numpy", downloads).read_bytes())}
 
         step("[4/7] our recognizer package as a wheel")
         wheel_name, ours = recognizer_wheel(*project_version_and_requirements())
@@ -87,7 +89,7 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
 
         step("[5/7] Python bytecode for all of them, compiled by Pyodide's Python, and the package lock")
         bytecode = compiled_by_pyodide(runtime, pyodide_lock, stdlib, wheels, wheel_name)
-        (out / "pyodide" / "python_stdlib.zip").write_bytes(with_bytecode(stdlib, bytecode["python_stdlib.zip"], True))
+        (out / "pyodide" / "python_stdlib.zip").write_bytes(with_bytecode(stdlib, bytecode["python_stdlib.zip"]))
         wheels = {name: with_bytecode(data, bytecode[name]) for name, data in wheels.items()}
         (out / "py").mkdir()
         (out / "py" / wheel_name).write_bytes(wheels.pop(wheel_name))
@@ -133,12 +135,13 @@ def main() -> int:
         build(DIST, DOWNLOADS, with_weights=not args.no_weights)
         print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
         if args.check:
-            step("checking dist/ under Node: Pyodide, NumPy, micropip, our wheel, the networks")
+            step("checking dist/ under Node: Pyodide, NumPy, our wheel, the networks, a snapshot")
             result = check(DIST)
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
-                f"checked: Python ready after {result['python']} s (from a snapshot), NumPy {result['numpy']} s, "
-                f"our wheel and the networks {result['total']} s; answers to a drawn 7: {answers}"
+                f"checked: Python started in {result['python']} s, NumPy and our wheel loaded by {result['numpy']} s, "
+                f"the networks by {result['total']} s; started again from a snapshot of it in {result['restored']} s; "
+                f"answers to a drawn 7: {answers}"
             )
         if args.serve:
             serve(DIST, args.port)

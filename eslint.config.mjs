@@ -18,13 +18,25 @@ export default [
   {
     // The page's worker and the files it imports; it shares two with the build's Node programs (which run them in a
     // vm context, with Node's own fetch, Response and DecompressionStream).
-    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/keep.js", "site/teach.js"],
+    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/snapshot.js", "site/keep.js", "site/teach.js"],
     languageOptions: { globals: globals.worker },
   },
   {
     // __PRECACHE__ and __UNPACKED__ stand for lists the build writes in their place (builder/precache.py).
     files: ["site/sw.template.js"],
     languageOptions: { globals: { ...globals.serviceworker, __PRECACHE__: "readonly", __UNPACKED__: "readonly" } },
+  },
+  {
+    // Put into Pyodide's pyodide.asm.js by the build, where its runtime's own names are in scope.
+    files: ["builder/runtime-hook.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: Object.fromEntries(
+        ["API", "FS", "LDSO", "Module", "freeTableIndexes", "getMemory", "mergeLibSymbols", "newDSO", "updateTableMap", "wasmTable"]
+          .map((name) => [name, "readonly"])
+          .concat([["loadWebAssemblyModule", "writable"]]),
+      ),
+    },
   },
   {
     files: ["**/*.mjs"],

@@ -1,5 +1,6 @@
 """The zips the build writes: members dated and permissioned alike (same contents, same bytes), deflated at
-the highest level, the standard library trimmed, and bytecode placed where Python looks for it."""
+the highest level, the standard library and NumPy trimmed, and bytecode in place of the source it was compiled
+from."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ STDLIB_ENCODINGS = {
     "utf_32_le", "utf_32_be", "cp437", "cp1252", "idna", "punycode", "raw_unicode_escape", "unicode_escape",
     "charmap", "base64_codec", "hex_codec", "undefined",
 }  # fmt: skip
+
+# Parts of NumPy's wheel the page never uses: what building C, Cython or Fortran code against NumPy needs (headers,
+# static libraries, declarations, f2py), PyInstaller's hook and the type stubs. About 0.4 MB of the wheel.
+NUMPY_UNUSED = ("numpy/f2py/", "numpy/_pyinstaller/", "numpy/_core/include/", "numpy/_core/lib/", "numpy/random/lib/",
+                "numpy/random/_examples/")  # fmt: skip
+NUMPY_UNUSED_ENDINGS = (".pyi", ".pxd", "py.typed")
 
 PYTHON_CACHE_TAG = "cpython-313"  # Pyodide 0.29's Python is 3.13; bytecode is particular to a Python version
 
@@ -71,25 +78,36 @@ def trimmed_stdlib(stdlib_zip: bytes) -> bytes:
     return redeflated(stdlib_zip, stdlib_keeps)
 
 
-def bytecode_path(source_path: str, beside: bool) -> str:
-    """Where Python looks for a module's bytecode: beside it in a zip on sys.path (zipimport), else in
-    __pycache__ ("numpy/linalg.py" -> "numpy/__pycache__/linalg.cpython-313.pyc")."""
-    folder, _, file = source_path.rpartition("/")
-    if beside:
-        return source_path + "c"
-    return f"{folder}/__pycache__/{file[:-3]}.{PYTHON_CACHE_TAG}.pyc".lstrip("/")
+def numpy_keeps(name: str) -> bool:
+    return not name.startswith(NUMPY_UNUSED) and not name.endswith(NUMPY_UNUSED_ENDINGS)
 
 
-def with_bytecode(archive: bytes, bytecode: dict[str, bytes], beside: bool = False) -> bytes:
-    """The archive with each .pyc added where Python looks for it; a wheel's RECORD lists them too."""
+def trimmed_numpy(wheel: bytes) -> bytes:
+    """NumPy's wheel without the parts of NUMPY_UNUSED and NUMPY_UNUSED_ENDINGS."""
+    return redeflated(wheel, numpy_keeps)
+
+
+def with_bytecode(archive: bytes, bytecode: dict[str, bytes]) -> bytes:
+    """The archive with each module of `bytecode` (path of its .py -> .pyc bytes) as bytecode alone, where its
+    source was ("json/decoder.py" -> "json/decoder.pyc"): Python imports a .pyc found there without looking for
+    source, and the archive carries each module once. A wheel's RECORD lists the .pyc in place of the .py."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
-        added = {bytecode_path(path, beside): pyc for path, pyc in bytecode.items()}
         for info in source.infolist():
+            if info.filename in bytecode:
+                add_member(target, info.filename + "c", bytecode[info.filename])
+                continue
             data = source.read(info)
             if info.filename.endswith(".dist-info/RECORD"):
-                data += "".join(f"{path},{record_hash(pyc)},{len(pyc)}\n" for path, pyc in added.items()).encode()
+                data = "".join(record_line(line, bytecode) for line in data.decode().splitlines(keepends=True)).encode()
             target.writestr(info, data, **DEFLATED)
-        for path, pyc in added.items():
-            add_member(target, path, pyc)
     return out.getvalue()
+
+
+def record_line(line: str, bytecode: dict[str, bytes]) -> str:
+    """A line of a wheel's RECORD, naming the .pyc instead when its module ships as bytecode."""
+    path = line.split(",", 1)[0]
+    if path not in bytecode:
+        return line
+    pyc = bytecode[path]
+    return f"{path}c,{record_hash(pyc)},{len(pyc)}\n"

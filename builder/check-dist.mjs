@@ -1,10 +1,11 @@
 // Loads a built site under Node the way the page's worker does: the runtime unpacked by unpack-wasm.js (from
-// HTTP; Node's Pyodide reads the unpacked file from a folder), a snapshot of the started interpreter (made,
-// then started from, as on a repeat visit), then the page's own load sequence (load-python.js) with our wheel
-// and the weights over HTTP; every network then answers a rough "7" (any answer will do: this proves loading).
+// HTTP; Node's Pyodide reads the unpacked file from a folder), then the page's own load sequence (load-python.js)
+// with our wheel and the weights over HTTP; then a snapshot of that loaded Python (snapshot.js), and Python started
+// again from it, as on a repeat visit. Every network of the restored Python then answers a rough "7" (any answer
+// will do: this proves loading), and the vote exactly as before the snapshot.
 //   node check-dist.mjs DIST BASE_URL      (BASE_URL serves DIST)
-// Prints one line of JSON: {python, numpy, total: seconds, answers: {network: digit}}. On failure: one line
-// on stderr, exit code 1.
+// Prints one line of JSON: {python, numpy, total, restored: seconds, answers: {network: digit}}. On failure: one
+// line on stderr, exit code 1.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -12,7 +13,6 @@ import path from "node:path";
 import vm from "node:vm";
 
 const [dist, base] = process.argv.slice(2);
-const SEVEN = [[[20, 20], [120, 20], [60, 160]], [[50, 90], [110, 90]]]; // strokes of (x, y) points, y down
 const indexURL = fs.mkdtempSync(path.join(os.tmpdir(), "pyodide-")) + "/";
 
 function runScript(file) {
@@ -31,30 +31,39 @@ async function unpackRuntime() {
 try {
   runScript(`${dist}/unpack-wasm.js`);
   runScript(`${dist}/load-python.js`);
+  runScript(`${dist}/snapshot.js`);
+  const CHECK_STROKES = vm.runInThisContext("CHECK_STROKES"); // a script's const is no property of globalThis
   const build = await (await globalThis.download(fetch, base, "build.json", "the build description")).json();
   // The page's own download of the weights; a build made with --no-weights has none to load.
   const weights = fs.existsSync(`${dist}/weights`) ? await globalThis.downloadWeights(fetch, base) : null;
   const loadPyodide = await unpackRuntime();
-  const fresh = await loadPyodide({ indexURL, _makeSnapshot: true });
-  const snapshot = fresh.makeMemorySnapshot();
   const start = performance.now();
   const seconds = () => +((performance.now() - start) / 1000).toFixed(2);
-  const pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot }); // as on a repeat visit
+  const fresh = await loadPyodide({ indexURL, _makeSnapshot: true });
   const reached = {}; // step -> seconds when it began
-  const { status, answer } = await globalThis.loadRecognizer(pyodide, {
+  const loaded = await globalThis.loadRecognizer(fresh, {
     wheel: { url: base + build.recognizer_wheel, name: build.recognizer_wheel },
     weights,
     onStep: (step) => (reached[step] = seconds()),
   });
+  const total = seconds();
   const answers = {};
-  if (status) {
-    const broken = status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
+  if (loaded.status) {
+    const broken = loaded.status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
     if (broken.length) throw new Error(broken.join("; "));
-    for (const name of [...status.models.map((model) => model.name), "vote"]) {
-      answers[name] = answer(name, SEVEN).digit;
+    const vote = JSON.stringify(loaded.answer("vote", CHECK_STROKES));
+    const snapshot = new Uint8Array(await globalThis.takeSnapshot(fresh, {}).arrayBuffer());
+    const restoring = performance.now();
+    const { pyodide } = await globalThis.startFromSnapshot(loadPyodide, { indexURL }, snapshot); // a repeat visit
+    const { answer } = globalThis.recognizerIn(pyodide);
+    answers.restored = +((performance.now() - restoring) / 1000).toFixed(2);
+    if (JSON.stringify(answer("vote", CHECK_STROKES)) !== vote) throw new Error("the restored Python answers otherwise");
+    for (const name of [...loaded.status.models.map((model) => model.name), "vote"]) {
+      answers[name] = answer(name, CHECK_STROKES).digit;
     }
   }
-  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total: seconds(), answers }));
+  const { restored, ...digits } = answers;
+  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total, restored, answers: digits }));
 } catch (error) {
   console.error(String(error.message || error).trim().split("\n").pop());
   process.exitCode = 1;

@@ -16,7 +16,7 @@ try {
   const pyodide = await loadPyodide({ indexURL: `${runtime}/` });
   pyodide.FS.mkdir("/work");
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
-  await loadRecognizer(pyodide, { wheel: { url: `emfs:/work/${ours}`, name: ours } });
+  await loadRecognizer(pyodide, { wheel: { url: `${runtime}/${ours}`, name: ours } });
   pyodide.runPython(fs.readFileSync(new URL("compile_bytecode.py", import.meta.url), "utf8"));
   pyodide.globals.get("compile_imported")("/work", cacheTag);
 } catch (error) {

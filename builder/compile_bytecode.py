@@ -4,18 +4,17 @@ imported, keyed by the module's path inside the archive."""
 
 import importlib.util
 import os
+import site
 import sys
 import zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc
-
-import micropip
 
 
 def compile_imported(work: str, cache_tag: str) -> None:
     assert sys.implementation.cache_tag == cache_tag, sys.implementation.cache_tag
     imported = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
     stdlib = next(path for path in sys.path if path.endswith(".zip"))
-    site_packages = os.path.dirname(os.path.dirname(micropip.__file__))
+    site_packages = site.getsitepackages()[0]
     for name in sorted(os.listdir(work)):
         folder = stdlib if name == "python_stdlib.zip" else site_packages  # where Python imported it from
         with zipfile.ZipFile(f"{work}/{name}") as archive, zipfile.ZipFile(f"{work}/{name}.pyc", "w") as compiled:

@@ -1,5 +1,5 @@
 """What a first visit downloads before the page can read a drawing: every file of Pyodide's folder (the runtime,
-its standard library, the package lock, NumPy's and micropip's wheels), our wheel, and the weights with
+its standard library, the package lock, NumPy's wheel), our wheel, and the weights with
 models.json. build.json lists them with their sizes and sha256, the one source of the page's "1.2 of 14.2 MB"
 and of the worker's check of which runtime file arrived damaged."""
 

@@ -1,12 +1,10 @@
-"""What the site takes from outside, pinned: one table of name, version and sha256; fetched by npm or pip into
+"""What the site takes from outside, pinned: one table of name, version and sha256; fetched by npm into
 downloads/ and checked before every use, so a failed or tampered download stops the build."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ PYODIDE_VERSION = "0.29.5"
 class Pinned:
     """A file from outside: where it comes from, and the sha256 it must have."""
 
-    source: str  # "npm", "pypi", or the key of the npm package that carries it under package/assets/
+    source: str  # "npm", or the key of the npm package that carries it under package/assets/
     name: str
     version: str
     file: str
@@ -37,10 +35,6 @@ PINNED = {
                             "cd093f8824761031cae51a5f4f7b47e34030e7a000e09030b7871a11a52e73a0"),
     "numpy": Pinned("numpy-carrier", "numpy", "2.2.5", "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
                     "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"),
-    # The version Pyodide 0.29.5's lock names. It vendors `packaging` (its lock entry depends on nothing),
-    # so no packaging wheel is shipped.
-    "micropip": Pinned("pypi", "micropip", "0.11.1", "micropip-0.11.1-py3-none-any.whl",
-                       "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"),
 }  # fmt: skip
 
 # What loading needs from the pyodide package (checked by loading it: python build.py --check);
@@ -48,15 +42,6 @@ PINNED = {
 PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
 # ... of which the WebAssembly is written gzipped (8.6 MB -> 2.8 MB); site/unpack-wasm.js unpacks it on load.
 GZIPPED = ("pyodide.asm.wasm",)
-
-
-def pip_command() -> list[str]:
-    if importlib.util.find_spec("pip"):
-        return [sys.executable, "-m", "pip"]
-    for name in ("pip3", "pip"):
-        if shutil.which(name):
-            return [name]
-    raise BuildError("pip is needed to fetch micropip from PyPI (Debian: apt-get install python3-pip)")
 
 
 def tarball_member(tarball: Path, name: str) -> bytes:
@@ -71,16 +56,11 @@ def tarball_member(tarball: Path, name: str) -> bytes:
 
 
 def from_registry(pinned: Pinned, folder: Path) -> Path:
-    """Ask npm or pip for the pinned file, into `folder`; returns where it landed."""
-    if pinned.source == "npm":
-        spec = f"{pinned.name}@{pinned.version}"
-        if not shutil.which("npm"):
-            raise BuildError(f"npm is needed to fetch {spec} (Debian: apt-get install npm)")
-        command = ["npm", "pack", spec, "--silent"]
-    else:
-        spec = f"{pinned.name}=={pinned.version}"
-        command = [*pip_command(), "download", "--no-deps", "--only-binary=:all:", "--python-version", "3.13",
-                   "--platform", "any", "--implementation", "py", "--dest", ".", "--quiet", spec]  # fmt: skip
+    """Ask npm for the pinned file, into `folder`; returns where it landed."""
+    spec = f"{pinned.name}@{pinned.version}"
+    if not shutil.which("npm"):
+        raise BuildError(f"npm is needed to fetch {spec} (Debian: apt-get install npm)")
+    command = ["npm", "pack", spec, "--silent"]
     try:
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=900)
     except subprocess.TimeoutExpired:
@@ -102,7 +82,7 @@ def fetch(key: str, downloads: Path = DOWNLOADS) -> Path:
         return path
     downloads.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads, prefix=".fetching-") as folder:
-        if pinned.source in ("npm", "pypi"):
+        if pinned.source == "npm":
             step(f"fetching {pinned.name} {pinned.version} from {pinned.source}")
             data = from_registry(pinned, Path(folder)).read_bytes()
             what = f"{pinned.file} as downloaded"

@@ -1,4 +1,4 @@
-"""Our recognizer package (site/py/recognizer) as a pure-Python wheel, which micropip installs in the page."""
+"""Our recognizer package (site/py/recognizer) as a pure-Python wheel, which Pyodide installs in the page."""
 
 from __future__ import annotations
 

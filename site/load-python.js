@@ -1,12 +1,11 @@
 // The one sequence that loads our Python, shared by the page's worker (importScripts), the build's bytecode
-// step and its Node check (vm.runInThisContext): in a started Pyodide, NumPy and micropip, then our recognizer
-// wheel, then the networks' weights. Starting the runtime (step 1) is each host's own: the worker starts it from
-// a snapshot when it can, Node plainly.
+// step and its Node check (vm.runInThisContext): in a started Pyodide, NumPy and our recognizer wheel, then the
+// networks' weights. Starting the runtime (step 1) is each host's own.
 "use strict";
-/* exported LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords */
+/* exported LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords, recognizerIn */
 
 // The steps of a load, in order, as the page lists them (the page draws its list from the worker's progress).
-const LOAD_STEPS = ["the Python runtime", "NumPy", "the recognizer", "the networks' weights"];
+const LOAD_STEPS = ["the Python runtime", "NumPy and the recognizer", "the networks' weights"];
 
 // The line of an error that says what went wrong: the last of a Python traceback, without the exception's
 // class name or a final full stop (a message adds its own).
@@ -52,9 +51,16 @@ async function downloadWeights(fetchFile, base) {
   return { manifest, files };
 }
 
-// Steps 2 to 4 into `pyodide`, already started (step 1):
-//   wheel: {url, name}: where micropip fetches our wheel, and the name a failure gives it
-//   weights: null (none: step 4 is left out), or (a promise of) {manifest: models.json's text, files: [[file
+// The recognizer in a Python that has imported it: {answer, app}, as loadRecognizer returns them.
+function recognizerIn(pyodide) {
+  const app = pyodide.pyimport("recognizer.app");
+  const answer = (model, strokes) => JSON.parse(app.recognize_json(model, JSON.stringify(strokes)));
+  return { answer, app };
+}
+
+// Steps 2 and 3 into `pyodide`, already started (step 1):
+//   wheel: {url, name}: where our wheel is fetched from, and the name a failure gives it
+//   weights: null (none: step 3 is left out), or (a promise of) {manifest: models.json's text, files: [[file
 //     name, bytes, or null when it could not be downloaded: Python then disables that network], ...]}
 //   onStep(step): called as each step begins, `step` counting from 1 in LOAD_STEPS
 //   failure(what, error): the error to throw when a step fails; `what` says which, `error` is Pyodide's
@@ -64,31 +70,23 @@ async function downloadWeights(fetchFile, base) {
 async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {}, failure = describedFailure }) {
   onStep(2);
   try {
-    await pyodide.loadPackage(["numpy", "micropip"], { messageCallback: () => {} });
+    // Our wheel by its URL: Pyodide installs it as it does NumPy, both fetched at once.
+    await pyodide.loadPackage(["numpy", wheel.url], { messageCallback: () => {} });
   } catch (error) {
-    throw failure("NumPy and micropip did not load", error);
+    throw failure("NumPy and the recognizer did not load", error);
   }
-  for (const [module, name] of [["numpy", "NumPy"], ["micropip", "micropip"]]) {
+  // loadPackage does not reject when a wheel fails: importing proves each loaded.
+  for (const [module, what] of [["numpy", "NumPy did not load"], ["recognizer.app", `the recognizer package (${wheel.name}) did not install`]]) {
     try {
-      pyodide.runPython(`import ${module}`); // loadPackage does not reject when a wheel fails: prove it loaded
+      pyodide.runPython(`import ${module}`);
     } catch (error) {
-      throw failure(`${name} did not load`, error);
+      throw failure(what, error);
     }
   }
-
-  onStep(3);
-  try {
-    // deps=False: NumPy is already here, and nothing may be looked up on PyPI.
-    await pyodide.runPythonAsync(`await micropip.install(${JSON.stringify(wheel.url)}, deps=False)`);
-    pyodide.runPython("import recognizer.app");
-  } catch (error) {
-    throw failure(`the recognizer package (${wheel.name}) did not install`, error);
-  }
-  const app = pyodide.pyimport("recognizer.app");
-  const answer = (model, strokes) => JSON.parse(app.recognize_json(model, JSON.stringify(strokes)));
+  const { answer, app } = recognizerIn(pyodide);
   if (weights === null) return { status: null, answer, app };
 
-  onStep(4);
+  onStep(3);
   const { manifest, files } = await weights;
   pyodide.FS.mkdirTree("/weights");
   pyodide.FS.writeFile("/weights/models.json", manifest);

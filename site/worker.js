@@ -2,6 +2,7 @@
 // It loads everything once, in the steps load-python.js lists (LOAD_STEPS): the Python runtime, NumPy, our
 // recognizer package (the wheel build.json names, installed by micropip), the networks' weights
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
+// A later visit skips all of that: it starts from a snapshot of Python taken once the first had loaded (snapshot.js).
 // Once loaded, it teaches personal copies of the networks the person's corrections (teach.js).
 // In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes} | {id, teach: digit, recognize,
 // strokes} | {id, forget: true} | {id, export: true} | {id, import: text of a file of examples}.
@@ -10,7 +11,9 @@
 // each request, with its id: {type: "answer", id, answer} | {type: "taught", id, answer, error} | {type:
 // "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error}.
 "use strict";
-/* global fetchUnpackingWasm, LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords -- load-python.js */
+/* global fetchUnpackingWasm -- unpack-wasm.js */
+/* global LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords, recognizerIn -- load-python.js */
+/* global CHECK_STROKES, startFromSnapshot, takeSnapshot -- snapshot.js */
 /* global makeTeacher -- teach.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
@@ -61,11 +64,24 @@ async function sha256(bytes, encoding) {
 // resolves only once the whole file has arrived and been checked: nothing could be counted meanwhile. So that
 // fetch is made without it, and the same check is made here on the bytes counted.
 const plainFetch = self.fetch.bind(self);
+const early = new Map(); // path -> a counted response fetched before anyone asked for it (fetchEarly)
 async function countingFetch(resource, options = {}) {
   const path = sitePath(resource.url || resource);
   const { integrity, ...unchecked } = options;
   const checkHere = typeof integrity === "string" && integrity.startsWith("sha256-");
-  const response = await plainFetch(resource, checkHere ? unchecked : options);
+  const earlier = early.get(path);
+  early.delete(path);
+  const counted = await (earlier || plainFetch(resource, checkHere ? unchecked : options).then(counting(path)));
+  if (!checkHere || !counted.ok) return counted;
+  const bytes = await counted.arrayBuffer();
+  if ((await sha256(bytes, "base64")) !== integrity.slice("sha256-".length)) {
+    throw new TypeError(`${path} does not match its integrity hash`); // as fetch itself would reject
+  }
+  return new Response(bytes, counted);
+}
+
+// The response, its body counted as it streams (and a runtime file's chunks kept, to name it if damaged).
+const counting = (path) => (response) => {
   if (!response.ok || !response.body) return response;
   arrived.set(path, 0);
   const chunks = RUNTIME.includes(path) ? [] : null;
@@ -77,13 +93,15 @@ async function countingFetch(resource, options = {}) {
       controller.enqueue(chunk);
     },
   });
-  const counted = new Response(response.body.pipeThrough(counter), response);
-  if (!checkHere) return counted;
-  const bytes = await counted.arrayBuffer();
-  if ((await sha256(bytes, "base64")) !== integrity.slice("sha256-".length)) {
-    throw new TypeError(`${path} does not match its integrity hash`); // as fetch itself would reject
-  }
-  return new Response(bytes, response);
+  return new Response(response.body.pipeThrough(counter), response);
+};
+
+// Starts fetching a file Pyodide will ask for only later (a wheel: once the runtime has started), so that it
+// arrives while the runtime starts; Pyodide's own request then takes this response.
+function fetchEarly(path) {
+  const response = plainFetch(new URL(path, SITE).href).then(counting(path));
+  response.catch(() => {}); // a failure is Pyodide's to report, when it asks
+  early.set(path, response);
 }
 
 // Pyodide's own scripts come by importScripts, which cannot be counted as they stream: each counts once whole.
@@ -118,7 +136,7 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-plainImportScripts("unpack-wasm.js", "load-python.js", "keep.js", "teach.js");
+plainImportScripts("unpack-wasm.js", "load-python.js", "snapshot.js", "keep.js", "teach.js");
 self.fetch = fetchUnpackingWasm(recordingFetch);
 
 function failure(what, error) {
@@ -126,12 +144,13 @@ function failure(what, error) {
   return new Error(detail ? `${what} (${detail})` : what, { cause: error });
 }
 
-// --- a snapshot of the started interpreter ------------------------------------------------------------
-// Starting Python (its memory laid out, its first modules imported) is the longest step of a load. On the
-// first visit the worker keeps a snapshot of the interpreter's memory just after it started, before any
-// package, in this browser's cache (about 21 MB); later visits start from it in about half the time. A
-// snapshot matches only the exact runtime and library it was made with, so it is kept under the build's
-// version, and saving one removes those of other versions.
+// --- a snapshot of Python, loaded -----------------------------------------------------------------------
+// Loading (starting the runtime, NumPy, our package, the weights) is most of the wait. On the first visit the
+// worker keeps a snapshot of Python once all is loaded (snapshot.js) in this browser's cache; later visits
+// start from it, ready to answer, without loading anything else. A snapshot matches only the exact runtime,
+// libraries and networks it was made with, so it is kept under the build's version, and saving one removes those
+// of other versions. A snapshot that cannot be used (damaged, another version's, refused by this browser) is
+// deleted and Python starts afresh.
 const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
 const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
@@ -145,11 +164,11 @@ async function savedSnapshot(version) {
   }
 }
 
-// Snapshots the interpreter at once (before the first await: no package may load before it), then saves it
-// while loading goes on. Optional: a failure costs only the next visit's speed.
-async function saveSnapshot(pyodide, version) {
+// Snapshots Python at once (before the first await: nothing may run in Python meanwhile), then saves it.
+// Optional: a failure costs only the next visit's speed.
+async function saveSnapshot(pyodide, version, about) {
   try {
-    const snapshot = pyodide.makeMemorySnapshot(); // a copy of all Python's memory: a small phone may refuse
+    const snapshot = takeSnapshot(pyodide, about); // a copy of all Python's memory: a small phone may refuse
     const cache = await caches.open(SNAPSHOTS);
     await cache.put(snapshotKey(version), new Response(snapshot));
     for (const request of await cache.keys()) {
@@ -169,24 +188,24 @@ async function forgetSnapshot(version) {
   }
 }
 
-// The interpreter, from this version's snapshot when there is one, else started afresh (and snapshotted).
-async function startPython(version) {
-  const indexURL = new URL("pyodide/", SITE).href;
+// Python ready to answer, from this version's snapshot: {pyodide, status, answer, app}, or null when there is
+// none or it could not be used (then deleted).
+async function restoredPython(version, indexURL) {
   const snapshot = await savedSnapshot(version);
-  if (snapshot) {
-    try {
-      const pyodide = await Promise.race([loadPyodide({ indexURL, _loadSnapshot: snapshot }), runtimeFailure()]);
-      startedFromSnapshot = version;
-      return { pyodide, start: "snapshot" };
-    } catch (error) {
-      console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
-      await forgetSnapshot(version);
-      failedDownloads.length = 0; // a download that failed then is tried again, and reported if it fails again
-    }
+  if (!snapshot) return null;
+  try {
+    const started = startFromSnapshot(loadPyodide, { indexURL }, snapshot);
+    const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
+    const { answer, app } = recognizerIn(pyodide);
+    if (JSON.stringify(answer("vote", CHECK_STROKES)) !== about.check) throw new Error("it answers otherwise");
+    startedFromSnapshot = version;
+    return { pyodide, status: about.status, answer, app };
+  } catch (error) {
+    console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
+    await forgetSnapshot(version);
+    failedDownloads.length = 0; // a download that failed then is tried again, and reported if it fails again
+    return null;
   }
-  const pyodide = await Promise.race([loadPyodide({ indexURL, _makeSnapshot: true }), runtimeFailure()]);
-  saveSnapshot(pyodide, version);
-  return { pyodide, start: "fresh" };
 }
 
 // Pyodide only logs a failure to start its WebAssembly (a missing or damaged pyodide.asm.wasm), then waits
@@ -207,12 +226,8 @@ async function load() {
   if (typeof DecompressionStream !== "function") {
     throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
   }
-  // Downloads that do not need Python start at once and overlap its start-up.
-  const build = download(countingFetch, SITE, "build.json", "the build description").then((file) => file.json());
-  const weights = downloadWeights(countingFetch, SITE);
-  build.catch(() => {}); // each failure is reported where it is awaited
-  weights.catch(() => {});
-  const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build;
+  const build = await download(countingFetch, SITE, "build.json", "the build description");
+  const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build.json();
   listed = firstLoad; // before the first progress message: the page says the total from the start
 
   progress(1);
@@ -221,9 +236,20 @@ async function load() {
   } catch (error) {
     throw new Error(`could not load the Python runtime (pyodide/pyodide.js): ${plainWords(error)}`, { cause: error });
   }
-  let pyodide, start;
+  const indexURL = new URL("pyodide/", SITE).href;
+  const restored = await restoredPython(version, indexURL);
+  if (restored) {
+    kept.clear();
+    return { ...restored, status: { ...restored.status, python: "snapshot" } };
+  }
+
+  // Afresh. What Python needs once started is fetched while it starts.
+  const weights = downloadWeights(countingFetch, SITE);
+  weights.catch(() => {}); // a failure is reported where it is awaited
+  for (const path of Object.keys(listed)) if (path.endsWith(".whl")) fetchEarly(path);
+  let pyodide;
   try {
-    ({ pyodide, start } = await startPython(version));
+    pyodide = await Promise.race([loadPyodide({ indexURL, _makeSnapshot: true }), runtimeFailure()]);
   } catch (error) {
     const damaged = failedDownloads.length ? null : await damagedRuntimeFile();
     const why = `${damaged} is damaged or not the file of this version`;
@@ -238,15 +264,19 @@ async function load() {
     onStep: progress,
     failure,
   });
-  return { status: { ...status, python: start }, answer, app, pyodide };
+  // Snapshotted only with every network working: one that failed to load should be tried again next time.
+  const about = { status, check: JSON.stringify(answer("vote", CHECK_STROKES)) };
+  const snapshot = status.models.every((model) => model.ok) ? () => saveSnapshot(pyodide, version, about) : null;
+  return { status: { ...status, python: "fresh" }, answer, app, pyodide, snapshot };
 }
 
 // The one place where anything is loaded; a failed load is tried again by the page with a new worker.
 const loading = load();
 loading.then(
-  ({ status }) => {
+  ({ status, snapshot }) => {
     loaded = true;
     postMessage({ type: "ready", status });
+    if (snapshot) snapshot(); // before teaching starts: the snapshot is of the shipped networks alone
   },
   (error) => {
     loaded = true;

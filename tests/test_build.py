@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import build
-from builder import archives, first_load, lock, pins, precache, server, weights
+from builder import archives, first_load, lock, pins, precache, runtime, server, weights
 from builder.errors import BuildError, first_error_line
 from builder.wheel import recognizer_wheel
 from files import DIST, RECOGNIZER, check_hash
@@ -182,26 +182,29 @@ LOCK = {
 }
 
 
-def test_bytecode_goes_where_python_looks_for_it():
-    in_cache = "numpy/linalg/__pycache__/_linalg.cpython-313.pyc"
-    assert archives.bytecode_path("numpy/linalg/_linalg.py", beside=False) == in_cache
-    assert archives.bytecode_path("six.py", beside=False) == "__pycache__/six.cpython-313.pyc"
-    assert archives.bytecode_path("json/decoder.py", beside=True) == "json/decoder.pyc"  # zipimport's place
-
-
-def test_adding_bytecode_keeps_every_member_and_lists_the_new_ones_in_record():
+def test_bytecode_takes_the_place_of_its_source_and_record_lists_it():
     _, wheel = recognizer_wheel("0.1.0", [])
     pyc = {"recognizer/app.py": b"compiled app", "recognizer/chart.py": b"compiled chart"}
     added = archives.with_bytecode(wheel, pyc)
     with zipfile.ZipFile(io.BytesIO(wheel)) as before, zipfile.ZipFile(io.BytesIO(added)) as after:
         assert after.testzip() is None
         for member in before.namelist():
-            if not member.endswith("RECORD"):
+            if member in pyc:
+                assert member not in after.namelist()  # where the bytecode is, Python looks no further
+                assert after.read(member + "c") == pyc[member]
+            elif not member.endswith("RECORD"):
                 assert after.read(member) == before.read(member)
-        assert after.read("recognizer/__pycache__/app.cpython-313.pyc") == b"compiled app"
         record = after.read("recognizer-0.1.0.dist-info/RECORD").decode().splitlines()
         assert sorted(line.split(",")[0] for line in record) == sorted(after.namelist())
-        assert f"recognizer/__pycache__/chart.cpython-313.pyc,{archives.record_hash(b'compiled chart')},14" in record
+        assert f"recognizer/chart.pyc,{archives.record_hash(b'compiled chart')},14" in record
+
+
+def test_numpy_is_trimmed_of_what_only_building_against_it_needs():
+    for name in ("numpy/f2py/__init__.py", "numpy/_core/include/numpy/ndarrayobject.h", "numpy/__init__.pyi"):
+        assert not archives.numpy_keeps(name)
+    for name in ("numpy/__init__.py", "numpy/linalg/_umath_linalg.cpython-313-wasm32-emscripten.so",
+                 "numpy/random/LICENSE.md", "numpy-2.2.5.dist-info/LICENSE.txt"):  # fmt: skip
+        assert archives.numpy_keeps(name)
 
 
 def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_gzipped():
@@ -214,13 +217,44 @@ def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_gzipped()
     with zipfile.ZipFile(numpy) as wheel:
         names = set(wheel.namelist())
         pycs = [name for name in names if name.endswith(".pyc")]
-        assert "numpy/__pycache__/__init__.cpython-313.pyc" in pycs
+        assert "numpy/__init__.pyc" in pycs and "numpy/__init__.py" not in names
         for name in pycs:
             header = wheel.read(name)[:8]
-            # CPython 3.13's magic number, then flags 1: checked by hash only when asked, which Pyodide never is
+            # CPython 3.13's magic number, then flags 1: hash-based, never checked against a source
             assert header[:4] == (3571).to_bytes(2, "little") + b"\r\n" and header[4:8] == (1).to_bytes(4, "little")
-            folder, _, file = name.rpartition("/__pycache__/")
-            assert f"{folder}/{file.split('.')[0]}.py" in names  # each beside its source
+            assert name[:-1] not in names  # in place of its source
+
+
+# --- the runtime's snapshot hook ----------------------------------------------------------------------------
+
+FAKE_RUNTIME = (
+    "var loadWebAssemblyModule=(binary,flags,libName)=>{var memoryBase=getMemory(64);"
+    "var tableBase=metadata.tableSize?wasmTable.length:0;};API.restoreSnapshot=function(t){copy(t)};"
+)
+
+
+def test_the_hook_goes_in_at_each_anchor():
+    hooked = runtime.hooked_runtime(FAKE_RUNTIME, hook="/* hook */")
+    assert "Module.dynlibs.memoryFor(libName,64)" in hooked and "getMemory(" not in hooked
+    assert "var tableBase=metadata.tableSize?wasmTable.length:0;Module.dynlibs.tableFor(" in hooked
+    # the hook is put in before restoreSnapshot, which replays the libraries before copying the memory in
+    assert "/* hook */\nAPI.restoreSnapshot=function(t){if(API.config._dynlibs)Module.dynlibs.replay(" in hooked
+
+
+@pytest.mark.parametrize("changed", [FAKE_RUNTIME.replace("getMemory(", "getMem("), FAKE_RUNTIME * 2])
+def test_another_runtime_stops_the_build_with_one_line(changed):
+    with pytest.raises(BuildError, match=r"^pyodide.asm.js: '[^']+' occurs [02] times, not once") as error:
+        runtime.hooked_runtime(changed, hook="")
+    assert "\n" not in str(error.value)
+
+
+def test_the_pinned_runtime_takes_the_hook():
+    pyodide = pins.DOWNLOADS / pins.PINNED["pyodide"].file
+    if not pyodide.exists():
+        pytest.skip("the pinned Pyodide is not downloaded (python build.py fetches it)")
+    original = pins.tarball_member(pyodide, "pyodide.asm.js").decode()
+    hooked = runtime.hooked_runtime(original)
+    assert runtime.HOOK.read_text() in hooked and len(hooked) > len(original)
 
 
 def test_the_lock_names_only_our_wheels_with_their_hashes():
@@ -256,7 +290,7 @@ def stdlib_imports(folder: Path) -> set[str]:
 def test_the_trimmed_stdlib_keeps_what_the_page_imports():
     imported = stdlib_imports(RECOGNIZER)
     assert {"json", "dataclasses"} <= imported  # the parser finds the imports
-    # ours, and what Pyodide's package loader and micropip import
+    # ours, and what Pyodide's package loader imports
     for name in imported | {"asyncio", "email.parser", "zipfile", "importlib.metadata", "tarfile"}:
         path = name.replace(".", "/")
         assert archives.stdlib_keeps(f"{path}.py") or archives.stdlib_keeps(f"{path}/__init__.py"), name

@@ -622,7 +622,7 @@ def test_loading_says_the_bytes_to_come_and_counts_them_as_they_stream_in(contex
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     progress = page.evaluate("window.progress")
     assert {p["total"] for p in progress} == {total}  # build.json's total, from the first message on
-    assert progress[0]["step"] == 1 and progress[0]["status"].startswith(f"Loading Python, {megabytes}: step 1 of 4")
+    assert progress[0]["step"] == 1 and progress[0]["status"].startswith(f"Loading Python, {megabytes}: step 1 of 3")
     received = [p["received"] for p in progress]
     assert received == sorted(received) and received[-1] == total  # every listed file arrived, counted once
     assert len({r for r in received if 0 < r < total}) >= 5  # the bar moves...

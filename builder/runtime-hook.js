@@ -1,0 +1,96 @@
+// Inserted by the build (builder/runtime.py) into Pyodide's pyodide.asm.js, inside the closure where its
+// dynamic loader lives (loadWebAssemblyModule, LDSO, wasmTable, getMemory), so that a memory snapshot can be
+// taken after NumPy has loaded, as Cloudflare's workerd does for Pyodide.
+//
+// Why: NumPy's compiled parts are WebAssembly libraries, loaded into Python's memory and function table at run
+// time. A memory snapshot holds Python's memory, pointers into those libraries included, but not the libraries
+// themselves: restored alone, the first NumPy call jumps to an empty table slot. So while packages load, each
+// library's memory base and table base are recorded (Module.dynlibs.record(), kept with the snapshot), and a
+// restore loads the same libraries in the same order at the same bases (Module.dynlibs.replay()) before Pyodide
+// copies the memory in. loadPyodide's `_dynlibs` option ({loads, handles, tableLength, freeTableIndexes,
+// files: [[path, bytes], ...]}) asks for the replay; without it, loading is Pyodide's own.
+(function () {
+  const loads = []; // every library loaded, in order: {name, memoryBase, tableBase, tableSize, exports}
+  const loading = {}; // name -> its entry (libraries load concurrently, so the one in hand is looked up by name)
+  let replaying = null; // during a replay: {memoryBase, tableBase} the library being loaded must get
+
+  const plainLoad = loadWebAssemblyModule;
+  loadWebAssemblyModule = function (binary, flags, libName, localScope, handle) {
+    const entry = { name: libName, ...replaying };
+    loading[libName] = entry;
+    loads.push(entry);
+    const exports = plainLoad(binary, flags, libName, localScope, handle);
+    if (exports && typeof exports.then === "function") return exports.then((e) => (entry.exports = e));
+    entry.exports = exports;
+    return exports;
+  };
+
+  Module.dynlibs = {
+    // In place of getMemory(size), for a library's static memory: on a replay, where the recording had it.
+    memoryFor(libName, size) {
+      const entry = loading[libName];
+      if (entry && entry.memoryBase !== undefined && replaying) return entry.memoryBase;
+      const base = getMemory(size);
+      if (entry) entry.memoryBase = base;
+      return base;
+    },
+
+    // Once a library's table base is known: recorded, or on a replay checked (a table laid out otherwise,
+    // as by another browser, cannot hold the snapshot's function pointers).
+    tableFor(libName, tableBase, tableSize) {
+      const entry = loading[libName];
+      if (!entry) return;
+      if (replaying && tableSize && entry.tableBase !== tableBase) {
+        throw new Error(`${libName} would load at table slot ${tableBase}, the snapshot's is ${entry.tableBase}`);
+      }
+      Object.assign(entry, { tableBase, tableSize });
+    },
+
+    // What a snapshot needs to replay the libraries loaded so far.
+    record() {
+      const index = new Map(loads.map((entry, i) => [entry.exports, i]));
+      const handles = {};
+      for (const [handle, dso] of Object.entries(LDSO.loadedLibsByHandle)) {
+        if (index.has(dso.exports)) handles[handle] = index.get(dso.exports);
+      }
+      return {
+        loads: loads.map(({ name, memoryBase, tableBase, tableSize }) => {
+          const global = Boolean(LDSO.loadedLibsByName[name] && LDSO.loadedLibsByName[name].global);
+          return { name, memoryBase, tableBase, tableSize, global };
+        }),
+        handles, // dlopen's handles (held in Python's memory) -> the library each names
+        tableLength: wasmTable.length,
+        freeTableIndexes: freeTableIndexes.slice(),
+      };
+    },
+
+    // Before Pyodide copies the snapshot's memory in: the site-packages files back into the file system (it is
+    // not in the memory), then each library loaded at its recorded bases and registered as dlopen left it.
+    replay({ loads: recorded, handles, tableLength, freeTableIndexes: free, files }) {
+      for (const [path, bytes] of files) {
+        FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+        FS.writeFile(path, bytes, { canOwn: true });
+      }
+      const exports = recorded.map((entry) => {
+        if (entry.tableSize && wasmTable.length < entry.tableBase) wasmTable.grow(entry.tableBase - wasmTable.length);
+        replaying = { memoryBase: entry.memoryBase, tableBase: entry.tableBase };
+        try {
+          const binary = FS.readFile(entry.name);
+          return loadWebAssemblyModule(binary, { loadAsync: false, global: false, nodelete: true }, entry.name, {});
+        } finally {
+          replaying = null;
+        }
+      });
+      recorded.forEach(({ name, global }, i) => {
+        newDSO(name, undefined, exports[i]).global = global;
+        if (global) mergeLibSymbols(exports[i], name);
+      });
+      for (const [handle, i] of Object.entries(handles)) LDSO.loadedLibsByHandle[handle] = LDSO.loadedLibsByName[recorded[i].name];
+      if (wasmTable.length !== tableLength) {
+        throw new Error(`the libraries fill ${wasmTable.length} table slots, the snapshot's ${tableLength}`);
+      }
+      updateTableMap(0, wasmTable.length);
+      freeTableIndexes.splice(0, freeTableIndexes.length, ...free);
+    },
+  };
+})();

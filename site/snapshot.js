@@ -1,0 +1,95 @@
+// A snapshot of Python once everything has loaded (the runtime, NumPy, our recognizer, the networks' weights),
+// so that a later visit starts ready to answer instead of loading them all again. Pyodide snapshots only its
+// memory; the build's hook in its runtime (builder/runtime-hook.js) records where NumPy's compiled libraries
+// were loaded, and this file keeps that record and the site-packages files (not in the memory) beside it.
+// Used by the page's worker and by the build's Node check (builder/check-dist.mjs).
+//
+// A snapshot is one Uint8Array: 16 bytes of header (magic, memory length, description length, 0), Pyodide's
+// memory snapshot (at a multiple of 16, as Pyodide reads it), the description (JSON: {about, dynlibs,
+// loadedPackages, files: [[path, length], ...]}), then the files' bytes one after another.
+"use strict";
+/* exported takeSnapshot, startFromSnapshot, CHECK_STROKES */
+
+const SNAPSHOT_MAGIC = 0x31505344; // "DSP1"
+const HEADER_BYTES = 16;
+
+// A rough 7 (strokes of (x, y) points, y down), which a restored Python must answer exactly as it did when its
+// snapshot was taken: a snapshot damaged where no other check looks is caught here.
+const CHECK_STROKES = [
+  [
+    [20, 20],
+    [120, 20],
+    [60, 160],
+  ],
+  [
+    [50, 90],
+    [110, 90],
+  ],
+];
+
+// After a restore, Python forgets the import system's view of the files (they were written anew) and reseeds
+// the random generators already imported: each visit gets its own, not those of the visit that made the snapshot.
+const AFTER_RESTORE = `
+import importlib, sys
+importlib.invalidate_caches()
+if "random" in sys.modules:
+    sys.modules["random"].seed()
+if "numpy.random" in sys.modules:
+    sys.modules["numpy.random"].seed()
+`;
+
+function filesUnder(FS, folder, found = []) {
+  for (const name of FS.readdir(folder)) {
+    if (name === "." || name === "..") continue;
+    const path = `${folder}/${name}`;
+    const { mode } = FS.stat(path);
+    if (FS.isDir(mode)) filesUnder(FS, path, found);
+    else if (FS.isFile(mode)) found.push([path, FS.readFile(path)]);
+  }
+  return found;
+}
+
+// The snapshot of `pyodide` (started with {_makeSnapshot: true}, everything loaded), as a Blob; `about` is kept
+// with it and given back on restore. Synchronous up to the Blob: nothing may run in Python meanwhile.
+function takeSnapshot(pyodide, about) {
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  const dynlibs = pyodide._module.dynlibs.record();
+  // Pyodide snapshots only an interpreter whose table of loaded packages is still empty, as it was at start.
+  const loadedPackages = { ...pyodide.loadedPackages };
+  for (const name of Object.keys(loadedPackages)) delete pyodide.loadedPackages[name];
+  let memory;
+  try {
+    memory = pyodide.makeMemorySnapshot();
+  } finally {
+    Object.assign(pyodide.loadedPackages, loadedPackages);
+  }
+  const files = filesUnder(pyodide.FS, sitePackages);
+  const description = new TextEncoder().encode(
+    JSON.stringify({ about, dynlibs, loadedPackages, files: files.map(([path, bytes]) => [path, bytes.length]) }),
+  );
+  const header = new Uint32Array([SNAPSHOT_MAGIC, memory.length, description.length, 0]);
+  return new Blob([header, memory, description, ...files.map(([, bytes]) => bytes)]);
+}
+
+// The parts of a snapshot, or an error saying how it is not one.
+function snapshotParts(bytes) {
+  if (bytes.byteLength < HEADER_BYTES || bytes.byteOffset % 16) throw new Error("the snapshot is too short");
+  const [magic, memoryLength, descriptionLength] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
+  if (magic !== SNAPSHOT_MAGIC) throw new Error("not a snapshot of this page");
+  const memory = bytes.subarray(HEADER_BYTES, HEADER_BYTES + memoryLength);
+  let offset = HEADER_BYTES + memoryLength + descriptionLength;
+  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(offset - descriptionLength, offset)));
+  const files = description.files.map(([path, length]) => [path, bytes.subarray(offset, (offset += length))]);
+  if (offset !== bytes.byteLength) throw new Error("the snapshot's parts do not add up to its length");
+  return { memory, description, files };
+}
+
+// Python started from `bytes` (a snapshot takeSnapshot made, with this very runtime) by `loadPyodide` with
+// `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one or not this runtime's.
+async function startFromSnapshot(loadPyodide, options, bytes) {
+  const { memory, description, files } = snapshotParts(bytes);
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: { ...description.dynlibs, files } });
+  Object.assign(pyodide.loadedPackages, description.loadedPackages);
+  pyodide.runPython(AFTER_RESTORE);
+  return { pyodide, about: description.about };
+}
