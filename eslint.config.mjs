@@ -32,7 +32,7 @@ export default [
     languageOptions: {
       sourceType: "script",
       globals: Object.fromEntries(
-        ["API", "FS", "LDSO", "Module", "freeTableIndexes", "getMemory", "mergeLibSymbols", "newDSO", "updateTableMap", "wasmTable"]
+        ["API", "FS", "LDSO", "Module", "addRunDependency", "freeTableIndexes", "getMemory", "mergeLibSymbols", "newDSO", "removeRunDependency", "updateTableMap", "wasmTable"]
           .map((name) => [name, "readonly"])
           .concat([["loadWebAssemblyModule", "writable"]]),
       ),

@@ -8,11 +8,23 @@
 // library's memory base and table base are recorded (Module.dynlibs.record(), kept with the snapshot), and a
 // restore loads the same libraries in the same order at the same bases (Module.dynlibs.replay()) before Pyodide
 // copies the memory in. loadPyodide's `_dynlibs` option ({loads, handles, tableLength, freeTableIndexes,
-// files: [[path, bytes], ...]}) asks for the replay; without it, loading is Pyodide's own.
+// files: [[path, bytes], ...], compiled: a promise of the libraries compiled, in the order of loads}) asks for
+// the replay; without it, loading is Pyodide's own.
 (function () {
   const loads = []; // every library loaded, in order: {name, memoryBase, tableBase, tableSize, exports}
   const loading = {}; // name -> its entry (libraries load concurrently, so the one in hand is looked up by name)
   let replaying = null; // during a replay: {memoryBase, tableBase} the library being loaded must get
+  let compiled = null; // for a replay: the libraries, compiled while the runtime started (else compiled then)
+
+  // The runtime waits for the libraries' compilation, which began before it did and runs beside it.
+  const replay = API.config._dynlibs;
+  if (replay && replay.compiled) {
+    addRunDependency("dynlibs");
+    replay.compiled
+      .then((modules) => (compiled = modules))
+      .catch(() => {}) // compiled again, in turn, where the error is then reported
+      .finally(() => removeRunDependency("dynlibs"));
+  }
 
   const plainLoad = loadWebAssemblyModule;
   loadWebAssemblyModule = function (binary, flags, libName, localScope, handle) {
@@ -71,11 +83,11 @@
         FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
         FS.writeFile(path, bytes, { canOwn: true });
       }
-      const exports = recorded.map((entry) => {
+      const exports = recorded.map((entry, i) => {
         if (entry.tableSize && wasmTable.length < entry.tableBase) wasmTable.grow(entry.tableBase - wasmTable.length);
         replaying = { memoryBase: entry.memoryBase, tableBase: entry.tableBase };
         try {
-          const binary = FS.readFile(entry.name);
+          const binary = compiled ? compiled[i] : FS.readFile(entry.name);
           return loadWebAssemblyModule(binary, { loadAsync: false, global: false, nodelete: true }, entry.name, {});
         } finally {
           replaying = null;

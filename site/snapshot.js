@@ -88,7 +88,11 @@ function snapshotParts(bytes) {
 // `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one or not this runtime's.
 async function startFromSnapshot(loadPyodide, options, bytes) {
   const { memory, description, files } = snapshotParts(bytes);
-  const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: { ...description.dynlibs, files } });
+  // NumPy's libraries compile in the background while the runtime starts.
+  const fileBytes = new Map(files);
+  const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => WebAssembly.compile(fileBytes.get(name))));
+  const dynlibs = { ...description.dynlibs, files, compiled };
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: dynlibs });
   Object.assign(pyodide.loadedPackages, description.loadedPackages);
   pyodide.runPython(AFTER_RESTORE);
   return { pyodide, about: description.about };

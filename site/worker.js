@@ -137,7 +137,11 @@ const recordingFetch = async (resource, options = {}) => {
   }
 };
 plainImportScripts("unpack-wasm.js", "load-python.js", "snapshot.js", "keep.js", "teach.js");
-self.fetch = fetchUnpackingWasm(recordingFetch);
+const fetchUnpacking = fetchUnpackingWasm(recordingFetch);
+self.fetch = (resource, options) => {
+  const runtime = String(resource.url || resource) === RUNTIME_WASM && runtimeResponse;
+  return runtime || fetchUnpacking(resource, options); // the runtime's WebAssembly is fetched once (below)
+};
 
 function failure(what, error) {
   const detail = failedDownloads.length ? [...new Set(failedDownloads)].join("; ") : plainWords(error);
@@ -164,11 +168,11 @@ async function savedSnapshot(version) {
   }
 }
 
-// Snapshots Python at once (before the first await: nothing may run in Python meanwhile), then saves it.
-// Optional: a failure costs only the next visit's speed.
+// Snapshots Python at once (before the first await: nothing may run in Python meanwhile), with what about()
+// says, then saves it. Optional: a failure costs only the next visit's speed.
 async function saveSnapshot(pyodide, version, about) {
   try {
-    const snapshot = takeSnapshot(pyodide, about); // a copy of all Python's memory: a small phone may refuse
+    const snapshot = takeSnapshot(pyodide, about()); // a copy of all Python's memory: a small phone may refuse
     const cache = await caches.open(SNAPSHOTS);
     await cache.put(snapshotKey(version), new Response(snapshot));
     for (const request of await cache.keys()) {
@@ -208,16 +212,34 @@ async function restoredPython(version, indexURL) {
   }
 }
 
+// --- the runtime's WebAssembly ----------------------------------------------------------------------------
+// Pyodide fetches and compiles its WebAssembly only once its own script has loaded (and, on a repeat visit, the
+// snapshot has been read). The worker fetches and compiles it from its start instead, beside those, and hands
+// Pyodide the compiled module: one fetch and one compilation serve every start (a fresh one after a failed
+// restore too).
+const RUNTIME_WASM = new URL("pyodide/pyodide.asm.wasm", SITE).href;
+let runtimeResponse = null;
+let runtimeModule = null;
+
+function compileRuntime() {
+  runtimeResponse = self.fetch(RUNTIME_WASM);
+  runtimeModule = WebAssembly.compileStreaming(runtimeResponse);
+  runtimeModule.catch(() => {}); // reported when Pyodide instantiates it
+}
+
 // Pyodide only logs a failure to start its WebAssembly (a missing or damaged pyodide.asm.wasm), then waits
-// forever: this rejects instead.
+// forever: this rejects instead. (The response Pyodide passes is the one already compiled.)
 function runtimeFailure() {
   return new Promise((_, reject) => {
-    const instantiate = WebAssembly.instantiateStreaming;
-    WebAssembly.instantiateStreaming = (...args) =>
-      instantiate(...args).catch((error) => {
+    WebAssembly.instantiateStreaming = async (response, imports) => {
+      try {
+        const module = await runtimeModule;
+        return { module, instance: await WebAssembly.instantiate(module, imports) };
+      } catch (error) {
         reject(error);
         throw error;
-      });
+      }
+    };
   });
 }
 
@@ -226,6 +248,7 @@ async function load() {
   if (typeof DecompressionStream !== "function") {
     throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
   }
+  compileRuntime();
   const build = await download(countingFetch, SITE, "build.json", "the build description");
   const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build.json();
   listed = firstLoad; // before the first progress message: the page says the total from the start
@@ -264,8 +287,9 @@ async function load() {
     onStep: progress,
     failure,
   });
-  // Snapshotted only with every network working: one that failed to load should be tried again next time.
-  const about = { status, check: JSON.stringify(answer("vote", CHECK_STROKES)) };
+  // Snapshotted (once the page is told it is ready) only with every network working: one that failed to load
+  // should be tried again next time.
+  const about = () => ({ status, check: JSON.stringify(answer("vote", CHECK_STROKES)) });
   const snapshot = status.models.every((model) => model.ok) ? () => saveSnapshot(pyodide, version, about) : null;
   return { status: { ...status, python: "fresh" }, answer, app, pyodide, snapshot };
 }

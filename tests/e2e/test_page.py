@@ -362,28 +362,59 @@ def python_start(page) -> str:
     return page.get_attribute("body", "data-python-start")
 
 
-# Overwrites the saved interpreter snapshot with bytes that are not one; resolves to how many it damaged.
-DAMAGE_SNAPSHOT = """async () => {
-  let damaged = 0;
-  for (const name of (await caches.keys()).filter((n) => n.includes("python snapshot"))) {
-    const cache = await caches.open(name);
-    for (const request of await cache.keys()) {
-      await cache.put(request, new Response(new Uint8Array(65536 * 4).fill(7)));
-      damaged += 1;
+# Damages the saved snapshot of Python (site/snapshot.js: a 16-byte header of magic, memory length, description
+# length; Pyodide's memory snapshot; the description as JSON; the site-packages files) in one of several ways.
+DAMAGE_SNAPSHOT = r"""async (damage) => {
+  const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
+  const cache = await caches.open(name);
+  const [request] = await cache.keys();
+  let bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
+  const [, memoryLength, descriptionLength] = new Uint32Array(bytes.buffer, 0, 4);
+  const at = 16 + memoryLength;
+  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(at, at + descriptionLength)));
+  if (damage === "not a snapshot") {
+    bytes = new Uint8Array(65536 * 4).fill(7);
+  } else if (damage === "cut short") {
+    bytes = bytes.subarray(0, bytes.length - 1000);
+  } else if (damage === "another runtime's memory") {
+    bytes[16 + 20] ^= 0xff; // in the build id of Pyodide's own header
+  } else if (damage === "a damaged library") {
+    let offset = at + descriptionLength;
+    for (const [path, length] of description.files) {
+      if (path.includes("_multiarray_umath")) {
+        for (let i = offset; i < offset + 8; i += 1) bytes[i] ^= 0xff; // its WebAssembly magic and version
+        break;
+      }
+      offset += length;
     }
+  } else if (damage === "answers otherwise") {
+    const check = description.about.check;
+    description.about.check = check.replace(/"probs":\[[^\]]*\]/, '"probs":[1,0,0,0,0,0,0,0,0,0]');
+    if (description.about.check === check) return false;
+    const rewritten = new TextEncoder().encode(JSON.stringify(description));
+    const header = new Uint32Array([new Uint32Array(bytes.buffer, 0, 1)[0], memoryLength, rewritten.length, 0]);
+    const files = bytes.subarray(at + descriptionLength);
+    bytes = new Uint8Array(await new Blob([header, bytes.subarray(16, at), rewritten, files]).arrayBuffer());
   }
-  return damaged;
+  await cache.put(request, new Response(bytes));
+  return description.about.check.length > 0;
 }"""
 
 
-def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out):
+@pytest.mark.parametrize(
+    "damage", ["not a snapshot", "cut short", "another runtime's memory", "a damaged library", "answers otherwise"]
+)
+def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out, damage):
     page = open_page(context, server)
     assert python_start(page) == "fresh"
     page.wait_for_selector('body[data-python-snapshot="saved"]')
-    assert page.evaluate(DAMAGE_SNAPSHOT) == 1
+    assert page.evaluate(DAMAGE_SNAPSHOT, damage)
+    warnings = []
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh"
+    assert any("snapshot could not be used, starting afresh" in warning for warning in warnings), warnings
     page.wait_for_selector('body[data-python-snapshot="saved"]')
     page.reload()  # the fresh start saved a good snapshot again
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
