@@ -7,22 +7,27 @@
 // themselves: restored alone, the first NumPy call jumps to an empty table slot. So while packages load, each
 // library's memory base and table base are recorded (Module.dynlibs.record(), kept with the snapshot), and a
 // restore loads the same libraries in the same order at the same bases (Module.dynlibs.replay()) before Pyodide
-// copies the memory in. loadPyodide's `_dynlibs` option ({loads, handles, tableLength, freeTableIndexes,
-// files: [[path, bytes], ...], compiled: a promise of the libraries compiled, in the order of loads}) asks for
-// the replay; without it, loading is Pyodide's own.
+// copies the memory in. loadPyodide's `_dynlibs` option (a promise of {loads, handles, tableLength,
+// freeTableIndexes, files: [[path, bytes], ...], compiled: a promise of the libraries compiled, in the order of
+// loads}) asks for the replay; without it, loading is Pyodide's own.
 (function () {
   const loads = []; // every library loaded, in order: {name, memoryBase, tableBase, tableSize, exports}
   const loading = {}; // name -> its entry (libraries load concurrently, so the one in hand is looked up by name)
   let replaying = null; // during a replay: {memoryBase, tableBase} the library being loaded must get
+  let replay = null; // what to replay, once given
   let compiled = null; // for a replay: the libraries, compiled while the runtime started (else compiled then)
 
-  // The runtime waits for the libraries' compilation, which began before it did and runs beside it.
-  const replay = API.config._dynlibs;
-  if (replay && replay.compiled) {
+  // A replay is given as a promise (the snapshot may still be being read as the runtime starts): the runtime
+  // waits for it, and for the libraries' compilation, which began before the runtime did and runs beside it.
+  if (API.config._dynlibs) {
     addRunDependency("dynlibs");
-    replay.compiled
+    Promise.resolve(API.config._dynlibs)
+      .then((given) => {
+        replay = given;
+        return given.compiled;
+      })
       .then((modules) => (compiled = modules))
-      .catch(() => {}) // compiled again, in turn, where the error is then reported
+      .catch(() => {}) // a failure to read is Pyodide's to report; one to compile, the replay's (compiling again)
       .finally(() => removeRunDependency("dynlibs"));
   }
 
@@ -78,7 +83,9 @@
 
     // Before Pyodide copies the snapshot's memory in: the site-packages files back into the file system (it is
     // not in the memory), then each library loaded at its recorded bases and registered as dlopen left it.
-    replay({ loads: recorded, handles, tableLength, freeTableIndexes: free, files }) {
+    replay() {
+      if (!replay) throw new Error("the snapshot came without its libraries");
+      const { loads: recorded, handles, tableLength, freeTableIndexes: free, files } = replay;
       for (const [path, bytes] of files) {
         FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
         FS.writeFile(path, bytes, { canOwn: true });

@@ -22,7 +22,7 @@ CHANGES = (
     ),
     (
         "API.restoreSnapshot=function(t){",
-        "{HOOK}\nAPI.restoreSnapshot=function(t){if(API.config._dynlibs)Module.dynlibs.replay(API.config._dynlibs);",
+        "{HOOK}\nAPI.restoreSnapshot=function(t){if(API.config._dynlibs)Module.dynlibs.replay();",
     ),
 )
 

@@ -84,15 +84,20 @@ function snapshotParts(bytes) {
   return { memory, description, files };
 }
 
-// Python started from `bytes` (a snapshot takeSnapshot made, with this very runtime) by `loadPyodide` with
-// `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one or not this runtime's.
+// Python started from `bytes` (a snapshot takeSnapshot made with this very runtime, or a promise of one: it is
+// read while the runtime's script loads) by `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects,
+// saying why, when the snapshot is not one or not this runtime's.
 async function startFromSnapshot(loadPyodide, options, bytes) {
-  const { memory, description, files } = snapshotParts(bytes);
+  const parts = Promise.resolve(bytes).then(snapshotParts);
   // NumPy's libraries compile in the background while the runtime starts.
-  const fileBytes = new Map(files);
-  const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => WebAssembly.compile(fileBytes.get(name))));
-  const dynlibs = { ...description.dynlibs, files, compiled };
-  const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: dynlibs });
+  const dynlibs = parts.then(({ description, files }) => {
+    const fileBytes = new Map(files);
+    const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => WebAssembly.compile(fileBytes.get(name))));
+    return { ...description.dynlibs, files, compiled };
+  });
+  dynlibs.catch(() => {}); // reported through the memory, which Pyodide awaits first
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: parts.then(({ memory }) => memory), _dynlibs: dynlibs });
+  const { description } = await parts;
   Object.assign(pyodide.loadedPackages, description.loadedPackages);
   pyodide.runPython(AFTER_RESTORE);
   return { pyodide, about: description.about };

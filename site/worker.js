@@ -159,10 +159,11 @@ const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
 const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
+// This version's snapshot, if saved: {bytes: a promise of them, read while the runtime starts}, else null.
 async function savedSnapshot(version) {
   try {
     const saved = await (await caches.open(SNAPSHOTS)).match(snapshotKey(version));
-    return saved ? new Uint8Array(await saved.arrayBuffer()) : null;
+    return saved ? { bytes: saved.arrayBuffer().then((buffer) => new Uint8Array(buffer)) } : null;
   } catch {
     return null; // no cache storage (a private window, or plain http beyond localhost): start afresh
   }
@@ -198,7 +199,7 @@ async function restoredPython(version, indexURL) {
   const snapshot = await savedSnapshot(version);
   if (!snapshot) return null;
   try {
-    const started = startFromSnapshot(loadPyodide, { indexURL }, snapshot);
+    const started = startFromSnapshot(loadPyodide, { indexURL }, snapshot.bytes);
     const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
     const { answer, app } = recognizerIn(pyodide);
     if (JSON.stringify(answer("vote", CHECK_STROKES)) !== about.check) throw new Error("it answers otherwise");
