@@ -12,7 +12,7 @@ def step(text: str) -> None:
 
 
 def first_error_line(stderr: str) -> str:
-    """The line of a tool's error output (npm, pip, our Node programs) that says what went wrong."""
-    noise = ("npm error code", "npm error errno", "npm error syscall", "complete log", "npm warn", "WARNING")
+    """The line of a tool's error output (npm, our Node programs) that says what went wrong."""
+    noise = ("npm error code", "npm error errno", "npm error syscall", "complete log", "npm warn")
     lines = [line.strip() for line in stderr.splitlines() if line.strip() and not any(n in line for n in noise)]
-    return (lines or ["no output"])[0].removeprefix("npm error ").removeprefix("ERROR: ")[:200]
+    return (lines or ["no output"])[0].removeprefix("npm error ")[:200]

@@ -1,6 +1,6 @@
 // The worker owns Python, in Pyodide's web-worker pattern: the page posts messages, the worker answers.
 // It loads everything once, in the steps load-python.js lists (LOAD_STEPS): the Python runtime, NumPy, our
-// recognizer package (the wheel build.json names, installed by micropip), the networks' weights
+// recognizer package (the wheel build.json names), the networks' weights
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
 // A later visit skips all of that: it starts from a snapshot of Python taken once the first had loaded (snapshot.js).
 // Once loaded, it teaches personal copies of the networks the person's corrections (teach.js).
@@ -18,6 +18,9 @@
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
 const SITE = new URL("./", self.location).href;
+// The build's description is asked for first of all, while this worker's own scripts load.
+const buildDescription = fetch(new URL("build.json", SITE));
+buildDescription.catch(() => {}); // reported where it is awaited
 const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
 
 // --- bytes received ---------------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-plainImportScripts("unpack-wasm.js", "load-python.js", "snapshot.js", "keep.js", "teach.js");
+plainImportScripts("unpack-wasm.js", "load-python.js", "snapshot.js"); // teaching's, once loaded (below)
 const fetchUnpacking = fetchUnpackingWasm(recordingFetch);
 self.fetch = (resource, options) => {
   const runtime = String(resource.url || resource) === RUNTIME_WASM && runtimeResponse;
@@ -250,7 +253,7 @@ async function load() {
     throw new Error("this browser cannot unpack gzip (DecompressionStream), which loading Python needs");
   }
   compileRuntime();
-  const build = await download(countingFetch, SITE, "build.json", "the build description");
+  const build = await download(() => buildDescription, SITE, "build.json", "the build description");
   const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build.json();
   listed = firstLoad; // before the first progress message: the page says the total from the start
 
@@ -321,6 +324,7 @@ function enqueue(job) {
 
 // Teaching starts once the page can read: what was kept is learned behind the first requests.
 const teaching = loading.then(({ pyodide, app }) => {
+  plainImportScripts("keep.js", "teach.js");
   const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue });
   enqueue(() => teacher.start());
   return teacher;
@@ -332,6 +336,7 @@ teaching.catch(() => {}); // a failed load is reported above
 async function answerRequest(data) {
   const { id, recognize: model, strokes } = data;
   const { answer } = await loading;
+  if (!Object.keys(REPLIES).some((key) => key in data)) return { type: "answer", id, answer: answer(model, strokes) };
   const teacher = await teaching;
   if ("teach" in data) {
     const error = await enqueue(() => teacher.teach({ digit: data.teach, strokes })).then(
@@ -342,8 +347,7 @@ async function answerRequest(data) {
   }
   if ("forget" in data) return { type: "forgot", id, ...(await enqueue(() => teacher.forget())) };
   if ("export" in data) return { type: "exported", id, text: await enqueue(() => teacher.exportExamples()) };
-  if ("import" in data) return { type: "imported", id, ...(await enqueue(() => teacher.importExamples(data.import))) };
-  return { type: "answer", id, answer: answer(model, strokes) };
+  return { type: "imported", id, ...(await enqueue(() => teacher.importExamples(data.import))) };
 }
 
 const REPLIES = { teach: "taught", forget: "forgot", export: "exported", import: "imported" };

@@ -20,7 +20,7 @@ import pytest
 
 import build
 from builder import archives, first_load, lock, pins, precache, runtime, server, weights
-from builder.errors import BuildError, first_error_line
+from builder.errors import BuildError
 from builder.wheel import recognizer_wheel
 from files import DIST, RECOGNIZER, check_hash
 
@@ -71,15 +71,6 @@ def test_a_failed_registry_download_says_what_the_registry_said(tmp_path, monkey
     assert str(error.value) == (
         "pyodide@0.29.5: download failed: 404 Not Found - GET https://registry.npmjs.org/pyodide - Not found"
     )
-
-
-def test_pip_errors_are_reduced_to_their_line():
-    stderr = (
-        "WARNING: Location 'file:///opt/pypi/simple/micropip/' is ignored\n"
-        "ERROR: Could not find a version that satisfies the requirement micropip==9.9\n"
-        "ERROR: No matching distribution found for micropip==9.9\n"
-    )
-    assert first_error_line(stderr) == "Could not find a version that satisfies the requirement micropip==9.9"
 
 
 def test_the_command_prints_one_line_without_a_traceback_and_keeps_the_old_dist(tmp_path, monkeypatch, capsys):
