@@ -7,7 +7,7 @@
                                    after a restart from a snapshot of that Python
     python build.py --no-weights   build without site/weights/ (before the networks are trained)
 
-Standard library only; npm and pip fetch the parts from outside. Every such part is pinned (builder/pins.py:
+Standard library only; npm fetches the parts from outside. Every such part is pinned (builder/pins.py:
 name, version, sha256), cached in downloads/ and checked before use: a failed or tampered download stops the
 build with one line saying which file and what is wrong. dist/ is replaced only by a complete build. The steps
 are below; how each is done is in builder/, one module to a job.

@@ -13,7 +13,7 @@
 (function () {
   const loads = []; // every library loaded, in order: {name, memoryBase, tableBase, tableSize, exports}
   const loading = {}; // name -> its entry (libraries load concurrently, so the one in hand is looked up by name)
-  let replaying = null; // during a replay: {memoryBase, tableBase} the library being loaded must get
+  let replaying = null; // during a replay (one library at a time): {memoryBase, tableBase} it must get
   let replay = null; // what to replay, once given
   let compiled = null; // for a replay: the libraries, compiled while the runtime started (else compiled then)
 
@@ -33,7 +33,7 @@
 
   const plainLoad = loadWebAssemblyModule;
   loadWebAssemblyModule = function (binary, flags, libName, localScope, handle) {
-    const entry = { name: libName, ...replaying };
+    const entry = { name: libName };
     loading[libName] = entry;
     loads.push(entry);
     const exports = plainLoad(binary, flags, libName, localScope, handle);
@@ -45,22 +45,18 @@
   Module.dynlibs = {
     // In place of getMemory(size), for a library's static memory: on a replay, where the recording had it.
     memoryFor(libName, size) {
-      const entry = loading[libName];
-      if (entry && entry.memoryBase !== undefined && replaying) return entry.memoryBase;
-      const base = getMemory(size);
-      if (entry) entry.memoryBase = base;
+      const base = replaying ? replaying.memoryBase : getMemory(size);
+      if (loading[libName]) loading[libName].memoryBase = base;
       return base;
     },
 
     // Once a library's table base is known: recorded, or on a replay checked (a table laid out otherwise,
     // as by another browser, cannot hold the snapshot's function pointers).
     tableFor(libName, tableBase, tableSize) {
-      const entry = loading[libName];
-      if (!entry) return;
-      if (replaying && tableSize && entry.tableBase !== tableBase) {
-        throw new Error(`${libName} would load at table slot ${tableBase}, the snapshot's is ${entry.tableBase}`);
+      if (replaying && tableSize && replaying.tableBase !== tableBase) {
+        throw new Error(`${libName} would load at table slot ${tableBase}, the snapshot's is ${replaying.tableBase}`);
       }
-      Object.assign(entry, { tableBase, tableSize });
+      if (loading[libName]) Object.assign(loading[libName], { tableBase, tableSize });
     },
 
     // What a snapshot needs to replay the libraries loaded so far.

@@ -76,7 +76,11 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
     throw failure("NumPy and the recognizer did not load", error);
   }
   // loadPackage does not reject when a wheel fails: importing proves each loaded.
-  for (const [module, what] of [["numpy", "NumPy did not load"], ["recognizer.app", `the recognizer package (${wheel.name}) did not install`]]) {
+  const imports = [
+    ["numpy", "NumPy did not load"],
+    ["recognizer.app", `the recognizer package (${wheel.name}) did not install`],
+  ];
+  for (const [module, what] of imports) {
     try {
       pyodide.runPython(`import ${module}`);
     } catch (error) {

@@ -8,13 +8,13 @@
 // memory snapshot (at a multiple of 16, as Pyodide reads it), the description (JSON: {about, dynlibs,
 // loadedPackages, files: [[path, length], ...]}), then the files' bytes one after another.
 "use strict";
-/* exported takeSnapshot, startFromSnapshot, CHECK_STROKES */
+/* exported takeSnapshot, startFromSnapshot, checkAnswer, CHECK_STROKES */
 
 const SNAPSHOT_MAGIC = 0x31505344; // "DSP1"
 const HEADER_BYTES = 16;
 
 // A rough 7 (strokes of (x, y) points, y down), which a restored Python must answer exactly as it did when its
-// snapshot was taken: a snapshot damaged where no other check looks is caught here.
+// snapshot was taken (checkAnswer): a snapshot damaged where no other check looks is caught here.
 const CHECK_STROKES = [
   [
     [20, 20],
@@ -37,6 +37,11 @@ if "random" in sys.modules:
 if "numpy.random" in sys.modules:
     sys.modules["numpy.random"].seed()
 `;
+
+// The vote's answer to CHECK_STROKES, as text to compare, from `answer(model, strokes)` (load-python.js).
+function checkAnswer(answer) {
+  return JSON.stringify(answer("vote", CHECK_STROKES));
+}
 
 function filesUnder(FS, folder, found = []) {
   for (const name of FS.readdir(folder)) {
@@ -73,7 +78,8 @@ function takeSnapshot(pyodide, about) {
 
 // The parts of a snapshot, or an error saying how it is not one.
 function snapshotParts(bytes) {
-  if (bytes.byteLength < HEADER_BYTES || bytes.byteOffset % 16) throw new Error("the snapshot is too short");
+  if (bytes.byteLength < HEADER_BYTES) throw new Error("the snapshot is too short");
+  if (bytes.byteOffset % 16) throw new Error("the snapshot is not where Pyodide can read it (not 16-byte aligned)");
   const [magic, memoryLength, descriptionLength] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
   if (magic !== SNAPSHOT_MAGIC) throw new Error("not a snapshot of this page");
   const memory = bytes.subarray(HEADER_BYTES, HEADER_BYTES + memoryLength);

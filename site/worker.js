@@ -13,7 +13,7 @@
 "use strict";
 /* global fetchUnpackingWasm -- unpack-wasm.js */
 /* global LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords, recognizerIn -- load-python.js */
-/* global CHECK_STROKES, startFromSnapshot, takeSnapshot -- snapshot.js */
+/* global checkAnswer, startFromSnapshot, takeSnapshot -- snapshot.js */
 /* global makeTeacher -- teach.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
@@ -205,7 +205,7 @@ async function restoredPython(version, indexURL) {
     const started = startFromSnapshot(loadPyodide, { indexURL }, snapshot.bytes);
     const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
     const { answer, app } = recognizerIn(pyodide);
-    if (JSON.stringify(answer("vote", CHECK_STROKES)) !== about.check) throw new Error("it answers otherwise");
+    if (checkAnswer(answer) !== about.check) throw new Error("it answers otherwise");
     startedFromSnapshot = version;
     return { pyodide, status: about.status, answer, app };
   } catch (error) {
@@ -293,7 +293,7 @@ async function load() {
   });
   // Snapshotted (once the page is told it is ready) only with every network working: one that failed to load
   // should be tried again next time.
-  const about = () => ({ status, check: JSON.stringify(answer("vote", CHECK_STROKES)) });
+  const about = () => ({ status, check: checkAnswer(answer) });
   const snapshot = status.models.every((model) => model.ok) ? () => saveSnapshot(pyodide, version, about) : null;
   return { status: { ...status, python: "fresh" }, answer, app, pyodide, snapshot };
 }
