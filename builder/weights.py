@@ -1,4 +1,4 @@
-"""The trained networks: models.json and every file it lists, each checked against the sha256 it records."""
+"""The trained networks and the check: models.json and every file it lists, each checked against its sha256."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from files import WEIGHTS, check_hash, shown
 
 
 def copy_weights(target: Path, weights: Path = WEIGHTS) -> int:
-    """models.json and every file it lists, each checked against its sha256; returns how many networks."""
+    """models.json and every file it lists, each checked against its sha256; returns how many networks it lists."""
     manifest_path = weights / "models.json"
     if not manifest_path.exists():
         raise BuildError(
             f"{shown(manifest_path)}: missing; train the networks (python -m train all) or use --no-weights"
         )
     try:
-        files = {entry["file"]: entry.get("sha256") for entry in json.loads(manifest_path.read_text())["models"]}
+        manifest = json.loads(manifest_path.read_text())
+        entries = manifest["models"] + ([manifest["check"]] if "check" in manifest else [])
+        files = {entry["file"]: entry.get("sha256") for entry in entries}
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise BuildError(f"{shown(manifest_path)}: not a list of models with their files ({e!r})") from None
     for file, sha256 in files.items():
@@ -31,4 +33,4 @@ def copy_weights(target: Path, weights: Path = WEIGHTS) -> int:
     for file in files:
         shutil.copy(weights / file, target / file)
     shutil.copy(manifest_path, target / "models.json")
-    return len(files)
+    return len(manifest["models"])

@@ -2,6 +2,7 @@
 
 python -m evaluation report           docs/results.md from the committed weights (and docs/drawn.json)
 python -m evaluation drawn            the held-out writers' digits drawn into the built page (~31 minutes)
+python -m evaluation offdigits        letters, shapes, marks and scribbles drawn into the built page (~7 minutes)
 python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
 python -m evaluation page-speed       the built page's start-up and answer times in headless Chromium
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
@@ -21,7 +22,7 @@ from files import DATA, DIST, DOCS, shown
 from recognizer.models import WeightsError
 from train.data import DataError
 
-COMMANDS = ["report", "drawn", "training-speed", "page-speed", "augmentation", "examples", "teaching"]
+COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "augmentation", "examples", "teaching"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -34,10 +35,15 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--dist", type=Path, default=DIST, help="drawn, page-speed: the built site (default dist/)")
     parser.add_argument(
-        "--mode", choices=["both", "native", "page"], default="both", help="drawn: through the page, natively, or both"
+        "--mode",
+        choices=["both", "native", "page"],
+        default="both",
+        help="drawn, offdigits: through the page, natively, or both",
     )
     parser.add_argument("--per-digit", type=int, help="drawn: only the first N held-out digits of each kind")
-    parser.add_argument("--pages", type=int, default=2, help="drawn: pages drawing at once, each in its own browser")
+    parser.add_argument(
+        "--pages", type=int, default=2, help="drawn, offdigits: pages drawing at once, each in its own browser"
+    )
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
     parser.add_argument(
@@ -56,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
         args.command == "page-speed"
-        or (args.command == "drawn" and args.mode != "native")
+        or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
     )
     if needs_site and not (args.dist / "build.json").exists():
@@ -71,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             from .drawn import benchmark
 
             benchmark(args.mode, args.per_digit, args.pages, args.dist)
+        elif args.command == "offdigits":
+            from .drawn import off_digit_benchmark
+
+            off_digit_benchmark(args.mode, args.pages, args.dist)
         elif args.command == "training-speed":
             from .training_speed import benchmark
 

@@ -5,7 +5,9 @@ The held-out writers' pen trajectories (see train/pendigits.py) are drawn two wa
   the box with small variations of size, position and speed from a fixed seed, then Vote is pressed (every
   press also shows the four networks' answers);
 - "native": the same strokes through the same Python preprocessing and networks, without a browser: fast.
-Figures go to docs/drawn.json (read by `python -m evaluation report`) and a picture of misread digits.
+Each reading is every network's answer, whether each judged the drawing digit-like, and whether the vote was
+sure. Figures go to docs/drawn.json (read by `python -m evaluation report`) and a picture of misread digits. The
+drawing machinery serves any drawings: `python -m evaluation offdigits` draws non-digits with it.
 """
 
 from __future__ import annotations
@@ -20,18 +22,10 @@ import numpy as np
 from files import DOCS, WEIGHTS
 from train import pendigits
 
+from .measure import chosen_digits, confusion_matrix, summary_of
 from .pictures import plot_misread
-from .report import confusion_matrix, summary_of
 
 SEED = 2024
-
-
-def chosen_digits(per_digit: int | None, digits: list | None = None) -> list[pendigits.PenDigit]:
-    """The held-out writers' digits; with per_digit, the first that many of each kind."""
-    digits = digits or pendigits.held_out_digits(pendigits.read_digits())
-    if per_digit is None:
-        return digits
-    return [d for label in range(10) for d in [d for d in digits if d.label == label][:per_digit]]
 
 
 def variations(count: int) -> list[dict]:
@@ -47,39 +41,31 @@ def variations(count: int) -> list[dict]:
     ]
 
 
-def native_answers(digits: list[pendigits.PenDigit]) -> tuple[list[dict], list[list[float]]]:
-    """Every network's answer for every digit, and the vote's input image, computed natively."""
+def reading(answer: dict) -> dict:
+    """What a reading records of app.recognize's answer (or of the page's, which shows the same)."""
+    return {"answers": answer["answers"], "digit_like": answer["digit_like_of"], "sure": answer["sure"]}
+
+
+def native_readings(drawings: list) -> tuple[list[dict], list[list[float]]]:
+    """Every drawing's reading (anything with .strokes), and the vote's input image, computed natively."""
     from recognizer import app
 
     app.load(WEIGHTS)
-    answers, inputs = [], []
-    for digit in digits:
-        result = app.recognize("vote", [s.tolist() for s in digit.strokes])
-        answers.append(result["answers"])
+    readings, inputs = [], []
+    for drawing in drawings:
+        result = app.recognize("vote", [np.asarray(s).tolist() for s in drawing.strokes])
+        readings.append(reading(result))
         inputs.append(result["input"])
-    return answers, inputs
+    return readings, inputs
 
 
-def native_inputs(drawings: list, framings: set[str]) -> dict[str, np.ndarray]:
-    """For each framing, the network inputs (n, 784) of every drawing (a list of strokes, each an array or list of
-    (x, y) points), made by the page's own preprocessing from the strokes as the page would send them."""
-    from recognizer.preprocess import to_network_input
-
-    return {
-        framing: np.stack(
-            [to_network_input([np.asarray(s).tolist() for s in strokes], framing) for strokes in drawings]
-        )
-        for framing in framings
-    }
-
-
-def page_answers(digits: list[pendigits.PenDigit], pages: int = 2, dist: Path | None = None) -> list[dict]:
-    """Every network's answer for every digit, drawn into the built page with the mouse. The digits are dealt
-    to `pages` browsers working at once (each draws its share in order); each keeps its own variation."""
+def page_readings(drawings: list, pages: int = 2, dist: Path | None = None) -> list[dict]:
+    """Every drawing's reading, drawn into the built page with the mouse. The drawings are dealt to `pages`
+    browsers working at once (each draws its share in order); each keeps its own variation."""
     from .browser import ensure_chromium
 
     chromium = ensure_chromium()  # once, here: two installs at once would fight over apt's lock
-    shares = [(digits[i::pages], variations(len(digits))[i::pages], dist, i, chromium) for i in range(pages)]
+    shares = [(drawings[i::pages], variations(len(drawings))[i::pages], dist, i, chromium) for i in range(pages)]
     if pages == 1:
         answers = [draw_in_page(*shares[0])]
     else:
@@ -87,7 +73,7 @@ def page_answers(digits: list[pendigits.PenDigit], pages: int = 2, dist: Path | 
             # Taken as they finish: a failed share raises at once, and leaving the block stops the other browsers.
             finished = dict(pool.imap_unordered(draw_share, enumerate(shares)))
         answers = [finished[i] for i in range(pages)]
-    return [answers[i % pages][i // pages] for i in range(len(digits))]  # dealt back into the digits' order
+    return [answers[i % pages][i // pages] for i in range(len(drawings))]  # dealt back into the drawings' order
 
 
 def draw_share(numbered_share: tuple[int, tuple]) -> tuple[int, list[dict]]:
@@ -95,10 +81,16 @@ def draw_share(numbered_share: tuple[int, tuple]) -> tuple[int, list[dict]]:
     return number, draw_in_page(*share)
 
 
-def draw_in_page(
-    digits: list[pendigits.PenDigit], variations: list[dict], dist: Path | None, page_number: int, chromium: str
-) -> list[dict]:
-    """One browser's share: draw each digit, press Vote, read the four networks' answers and the vote."""
+def named(drawing) -> str:
+    """A drawing as an error message names it, to draw it again by hand."""
+    if isinstance(drawing, pendigits.PenDigit):
+        return f"a {drawing.label} by writer {drawing.writer}"
+    return f"the {drawing.name!r} ({drawing.kind})"
+
+
+def draw_in_page(drawings: list, variations: list[dict], dist: Path | None, page_number: int, chromium: str) -> list:
+    """One browser's share: draw each drawing, press Vote, read the four networks' answers and the vote's, and
+    whether each judged the drawing digit-like."""
     from playwright.sync_api import sync_playwright
 
     from .browser import DIST, FLAGS, Server, draw_with_mouse, fit_to_box, press, wait_until_loaded
@@ -113,28 +105,51 @@ def draw_in_page(
             raise RuntimeError(f"the page did not load: {page.inner_text('#status')}")
         box = page.locator("#pad").bounding_box()
         began = time.perf_counter()
-        for i, (digit, variation) in enumerate(zip(digits, variations, strict=True)):
+        for i, (drawing, variation) in enumerate(zip(drawings, variations, strict=True)):
             try:
                 page.click("#clear")
-                strokes = fit_to_box(digit.strokes, box, variation["height"], variation["offset"])
+                strokes = fit_to_box(drawing.strokes, box, variation["height"], variation["offset"])
                 draw_with_mouse(page, strokes, variation["steps"])
-                press(page, "#vote", len(digit.strokes))
-            except Exception as e:  # Playwright's errors or no answer: name the digit, to draw it again by hand
-                raise RuntimeError(f"page {page_number + 1}, a {digit.label} by writer {digit.writer}: {e}") from None
-            cells = page.eval_on_selector_all("[data-answer]", "cs => cs.map(c => [c.dataset.answer, c.textContent])")
-            answers.append({name: int(text) for name, text in cells})
-            if (i + 1) % 50 == 0 or i + 1 == len(digits):
+                result = press(page, "#vote", len(drawing.strokes))
+            except Exception as e:  # Playwright's errors or no answer: name the drawing, to draw it again by hand
+                raise RuntimeError(f"page {page_number + 1}, {named(drawing)}: {e}") from None
+            answers.append(page_reading(page, result))
+            if (i + 1) % 50 == 0 or i + 1 == len(drawings):
                 rate = (i + 1) / (time.perf_counter() - began)
-                print(f"page {page_number + 1}: {i + 1}/{len(digits)} drawn ({rate:.2f} digits/s)", flush=True)
+                print(f"page {page_number + 1}: {i + 1}/{len(drawings)} drawn ({rate:.2f} drawings/s)", flush=True)
         browser.close()
     server.stop()
     return answers
 
 
-def summary(digits, answers) -> dict:
-    """For each network that answered, and the vote: accuracy, accuracy per digit and the most common mistakes."""
+def page_reading(page, result: dict) -> dict:
+    """The reading on screen: each network's answer and judgement (the table's cells), and whether the vote, the
+    answer of `result` (#result's data), is sure."""
+    script = "cs => cs.map(c => [c.dataset.answer, c.textContent, c.dataset.digitLike])"
+    cells = page.eval_on_selector_all("[data-answer]", script)
+    return {
+        "answers": {name: int(text) for name, text, _ in cells},
+        "digit_like": {name: like == "true" for name, _, like in cells},
+        "sure": result["sure"] == "true",
+    }
+
+
+def summary(digits, readings: list[dict]) -> dict:
+    """For each network that answered, and the vote: accuracy, accuracy per digit and the most common mistakes,
+    and how often it called a digit not a digit at all."""
     truth = np.array([d.label for d in digits])
-    return {name: summary_of(confusion_matrix(truth, np.array([a[name] for a in answers]))) for name in answers[0]}
+    return {
+        name: {
+            **summary_of(confusion_matrix(truth, np.array([r["answers"][name] for r in readings]))),
+            "not_a_digit": float(np.mean([not r["digit_like"][name] for r in readings])),
+        }
+        for name in readings[0]["answers"]
+    }
+
+
+def sure_share(readings: list[dict]) -> float:
+    """How often the vote was sure."""
+    return float(np.mean([r["sure"] for r in readings]))
 
 
 def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, dist: Path | None = None) -> dict:
@@ -142,28 +157,76 @@ def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, 
     digits = chosen_digits(None)
     writers = sorted({d.writer for d in digits})
     print(f"{len(digits)} digits by the {len(writers)} held-out writers {writers}")
-    native, inputs = native_answers(digits)
+    native, inputs = native_readings(digits)
     results = {"digits": len(digits), "writers": writers, "native": summary(digits, native)}
+    results["sure"] = {"native": sure_share(native)}
     shown = (digits, native)
     if mode in ("page", "both"):
         subset = chosen_digits(per_digit, digits)
         index = {id(d): i for i, d in enumerate(digits)}
-        page = page_answers(subset, pages, dist)
+        page = page_readings(subset, pages, dist)
         native_subset = [native[index[id(d)]] for d in subset]
         results["page"] = summary(subset, page)
+        results["sure"]["page"] = sure_share(page)
         results["page_digits"] = len(subset)
         results["agreement"] = {
-            name: float(np.mean([p[name] == n[name] for p, n in zip(page, native_subset, strict=True)]))
-            for name in native[0]
+            name: float(
+                np.mean([p["answers"][name] == n["answers"][name] for p, n in zip(page, native_subset, strict=True)])
+            )
+            for name in native[0]["answers"]
         }
         inputs = [inputs[index[id(d)]] for d in subset]
         shown = (subset, page)
-    plot_misread(*shown, inputs, DOCS / "misread-drawn.png")
+    plot_misread(shown[0], [r["answers"] for r in shown[1]], inputs, DOCS / "misread-drawn.png")
     for label in [m for m in ("page", "native") if m in results]:
         figures = "  ".join(f"{n} {100 * summary['accuracy']:.2f}%" for n, summary in results[label].items())
         print(f"{label:>6}: {figures}")
+    for label, share in results["sure"].items():
+        not_digits = 100 * results[label]["vote"]["not_a_digit"]
+        print(f"{label:>6}: the vote sure on {100 * share:.2f}%, called not a digit {not_digits:.2f}%")
     if "agreement" in results:
         print("agreement page/native: " + "  ".join(f"{n} {100 * v:.1f}%" for n, v in results["agreement"].items()))
     DOCS.mkdir(exist_ok=True)
     (DOCS / "drawn.json").write_text(json.dumps(results, indent=1))
+    return results
+
+
+# --- drawings that are not digits: the check set (offdigits.py), drawn the same way ---------------------------
+
+
+def off_digit_summary(drawings: list, readings: list[dict]) -> dict:
+    """How often each network and the vote called the drawings not a digit, and how often the vote was sure of a
+    digit: over all of them, and by kind and by name."""
+    groups = {"all": list(range(len(drawings)))}
+    for attribute in ("kind", "name"):
+        for i, drawing in enumerate(drawings):
+            groups.setdefault(f"{attribute}: {getattr(drawing, attribute)}", []).append(i)
+    names = list(readings[0]["answers"])
+    return {
+        group: {
+            "drawings": len(rows),
+            "not_a_digit": {n: float(np.mean([not readings[i]["digit_like"][n] for i in rows])) for n in names},
+            "sure": float(np.mean([readings[i]["sure"] for i in rows])),
+        }
+        for group, rows in groups.items()
+    }
+
+
+def off_digit_benchmark(mode: str = "both", pages: int = 2, dist: Path | None = None) -> dict:
+    """The check set of letters, shapes, marks and scribbles (offdigits.py), natively and drawn into the page."""
+    from .offdigits import check_drawings, plot_check_set
+
+    drawings = check_drawings()
+    print(f"{len(drawings)} drawings that are not digits ({len({d.name for d in drawings})} kinds)")
+    results = {"drawings": len(drawings), "native": off_digit_summary(drawings, native_readings(drawings)[0])}
+    if mode in ("page", "both"):
+        results["page"] = off_digit_summary(drawings, page_readings(drawings, pages, dist))
+    for label in [m for m in ("page", "native") if m in results]:
+        whole = results[label]["all"]
+        print(
+            f"{label:>6}: the vote calls {100 * whole['not_a_digit']['vote']:.1f}% not a digit, "
+            f"and is sure of a digit for {100 * whole['sure']:.1f}%"
+        )
+    plot_check_set(drawings, DOCS / "offdigits.png")
+    (DOCS / "offdigits.json").write_text(json.dumps(results, indent=1))
     return results

@@ -66,6 +66,47 @@ def plot_misread(digits, answers, inputs, path: Path, how_many: int = 16) -> Non
     fig.savefig(path, dpi=100)
 
 
+def plot_non_digits(drawings: list, path: Path, per_kind: int = 8) -> None:
+    """The first `per_kind` non-digits of each kind (train/nondigits.py), as the networks see them (28x28)."""
+    from recognizer.preprocess import to_network_input
+
+    kinds = list(dict.fromkeys(d.kind for d in drawings))
+    fig = Figure(figsize=(0.75 * per_kind + 1.2, 0.75 * len(kinds)))
+    axes = fig.subplots(len(kinds), per_kind, squeeze=False)
+    for row, kind in enumerate(kinds):
+        chosen = [d for d in drawings if d.kind == kind][:per_kind]
+        for column, drawing in enumerate(chosen):
+            x = to_network_input([s.tolist() for s in drawing.strokes], "mnist")
+            axes[row, column].imshow(np.reshape(x, (28, 28)), cmap="gray_r", vmin=0, vmax=1)
+        axes[row, 0].set_ylabel(kind, rotation=0, ha="right", va="center", fontsize=8)
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
+def plot_flagged_digits(digits: list, inputs: np.ndarray, path: Path, how_many: int = 24) -> None:
+    """Real digits the check called not a digit: the strokes, with the digit they are, above the 28x28 input."""
+    digits, inputs = digits[:how_many], inputs[:how_many]
+    fig = Figure(figsize=(max(1.0 * len(digits), 3), 2.4))
+    axes = fig.subplots(2, max(len(digits), 1), squeeze=False)
+    for column, (digit, x) in enumerate(zip(digits, inputs, strict=True)):
+        for stroke in digit.strokes:
+            axes[0, column].plot(stroke[:, 0], -stroke[:, 1], "k-", linewidth=2)
+        axes[0, column].set_aspect("equal")
+        axes[0, column].set_title(f"a {digit.label}", fontsize=8)
+        axes[1, column].imshow(np.reshape(x, (28, 28)), cmap="gray")
+    for ax in axes.ravel():
+        ax.axis("off")
+    if not digits:
+        axes[0, 0].text(0.5, 0.5, "none", ha="center", va="center")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def plot_augmentation(images: np.ndarray, path: Path, copies: int = 10, seed: int = 0) -> None:
     """Each digit (a row) beside `copies` distorted versions of it, as training sees them."""
     rng = np.random.default_rng(seed)

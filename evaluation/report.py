@@ -15,45 +15,15 @@ import numpy as np
 from files import DATA, DOCS, WEIGHTS
 from recognizer import app
 from recognizer.app import training_details
-from recognizer.models import load_models, read_manifest
+from recognizer.models import read_manifest
 from recognizer.network import vote
-from recognizer.preprocess import frame_images
 from train.config import MODELS
-from train.data import as_inputs, load_mnist
+from train.data import load_mnist
 
 from . import calibration
+from .honesty import digit_like_section
+from .measure import chosen_digits, confusion_matrix, framed_inputs, loaded_networks, native_inputs, summary_of
 from .pictures import plot_confusion, plot_training_curves
-
-
-def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """counts[i, j]: how many images of digit i were read as j."""
-    return np.bincount(10 * truth.astype(int) + predicted, minlength=100).reshape(10, 10)
-
-
-def top_confusions(matrix: np.ndarray, how_many: int = 8) -> list[tuple[int, int, int]]:
-    """The most frequent (true digit, answer, count) mistakes."""
-    off_diagonal = matrix * (1 - np.eye(10, dtype=int))
-    order = np.argsort(off_diagonal, axis=None)[::-1][:how_many]
-    return [
-        (int(i), int(j), int(off_diagonal[i, j]))
-        for i, j in zip(*np.unravel_index(order, (10, 10)), strict=True)
-        if off_diagonal[i, j] > 0
-    ]
-
-
-def loaded_networks(weights_dir: Path) -> tuple[dict, dict[str, str]]:
-    """The committed networks, every one of which must load, and the framing each expects its inputs in."""
-    networks, failures = load_models(weights_dir)
-    if failures:
-        raise SystemExit("error: " + "; ".join(failures.values()))
-    return networks, {entry["name"]: entry["framing"] for entry in read_manifest(weights_dir)}
-
-
-def framed_inputs(images: np.ndarray, framing: dict[str, str]) -> dict[str, np.ndarray]:
-    """MNIST-framed uint8 images as each network's inputs, framed once per framing."""
-    inputs = as_inputs(images.reshape(-1, 784))
-    framed = {f: frame_images(inputs, f) for f in set(framing.values())}
-    return {name: framed[f] for name, f in framing.items()}
 
 
 def test_probabilities(weights_dir: Path, data_dir: Path) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -68,15 +38,6 @@ def test_probabilities(weights_dir: Path, data_dir: Path) -> tuple[dict[str, np.
 
 def percent(x: float) -> str:
     return f"{100 * x:.2f}%"
-
-
-def summary_of(matrix: np.ndarray) -> dict:
-    """From a confusion matrix: the accuracy, the accuracy on each digit, and the six most common mistakes."""
-    return {
-        "accuracy": float(np.trace(matrix) / matrix.sum()),
-        "per_digit": [float(matrix[d, d] / max(matrix[d].sum(), 1)) for d in range(10)],
-        "confusions": top_confusions(matrix, 6),
-    }
 
 
 def per_digit_table(summaries: dict[str, dict]) -> list[str]:
@@ -198,8 +159,6 @@ def calibration_section(weights_dir: Path, data_dir: Path) -> str:
     """Each network's temperature, the calibration error before and after it, and how app.SURE was chosen."""
     from train.calibrate import fit_temperature
 
-    from .drawn import chosen_digits, native_inputs
-
     networks, framing = loaded_networks(weights_dir)
     mnist = load_mnist(data_dir)
     digits = chosen_digits(None)
@@ -292,11 +251,13 @@ def write_report(data_dir: Path = DATA, weights_dir: Path = WEIGHTS) -> Path:
         "Measured with the shipped forward pass on the committed weights. To reproduce:",
         "",
         "    .venv/bin/python -m train all          # train the four networks (writes site/weights/)",
+        "    .venv/bin/python -m train check        # fit the check that a drawing is a digit at all",
         "    .venv/bin/python -m evaluation report  # this page",
         "",
         mnist_section(weights_dir, data_dir),
         calibration_section(weights_dir, data_dir),
         drawn_section(),
+        digit_like_section(weights_dir, data_dir),
     ]
     path = DOCS / "results.md"
     path.write_text("\n".join(sections))

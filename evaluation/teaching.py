@@ -27,9 +27,8 @@ from recognizer.learn import Personal, Teaching, rehearsal_from_bytes
 from recognizer.network import Network, vote
 from train import pendigits
 
-from .drawn import native_inputs
+from .measure import framed_inputs, loaded_networks, native_inputs
 from .pictures import plot_teaching
-from .report import framed_inputs, loaded_networks
 
 KS = (1, 2, 5)  # drawings taught of each digit
 CORRECTIONS = 5  # a style's first drawings that may be corrected; the writer's others of the style are read
@@ -75,7 +74,7 @@ def as_strokes(strokes: list[np.ndarray]) -> list[list[list[float]]]:
 
 
 def vote_answers(networks: dict[str, Network], framings: dict[str, str], inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """The vote's digit for each drawing (inputs by framing, from drawn.native_inputs)."""
+    """The vote's digit for each drawing (inputs by framing, from measure.native_inputs)."""
     return vote([net.probabilities(inputs[framings[name]]) for name, net in networks.items()]).argmax(axis=1)
 
 
@@ -101,7 +100,7 @@ def error_by_digit(truth: np.ndarray, answers: np.ndarray) -> dict:
 def teach_writer(shipped, framings, digits, inputs, k: int, settings: Teaching, rehearsal) -> tuple[dict, Personal]:
     """Teach one writer's first k drawings of each digit; the vote's error on the rest before and after.
 
-    inputs: drawn.native_inputs of all the writer's digits."""
+    inputs: measure.native_inputs of all the writer's digits."""
     truth = np.array([d.label for d in digits])
     taught = first_k(truth, k)
     personal = Personal(shipped, framings, settings, rehearsal)

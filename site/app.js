@@ -205,8 +205,10 @@ networks.addEventListener("click", (event) => {
 
 // #result's data-state (loading | idle | drawing | reading | learning | done | error), what it is about, and the
 // status line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
+// With "done": data-digit (the likeliest digit), data-sure, and data-digit-like ("false": it does not look like a
+// digit at all; then it is never sure).
 function setState(state, data, message) {
-  for (const key of ["model", "digit", "probs", "strokes", "sure"]) delete result.dataset[key];
+  for (const key of ["model", "digit", "probs", "strokes", "sure", "digitLike"]) delete result.dataset[key];
   Object.assign(result.dataset, { strokes: strokes.length }, data);
   result.dataset.state = state;
   statusLine.textContent = message;
@@ -256,24 +258,36 @@ function candidateList(candidates) {
 
 function verdict(answer) {
   const who = answer.model === "vote" ? "The vote" : answer.model;
+  if (!answer.digit_like) {
+    const to = answer.model === "vote" ? "" : ` to ${answer.model}`;
+    return `That does not look like a digit${to}. If it is one, say which: “It was”.`;
+  }
   if (answer.sure) return `${who} reads ${answer.digit}, ${answer.confidence} sure.`;
   return `${who} is not sure: maybe ${candidateList(answer.candidates)}.`;
 }
+
+// What the big digit's caption says: "reads" 7, "maybe" 7, or for a drawing that is not digit-like "closest" 7.
+const caption = (answer) => (!answer.digit_like ? "closest" : answer.sure ? "reads" : "maybe");
 
 function showAnswer(answer) {
   if (answer.state === "idle") return showIdle("Too little ink to read: draw a whole digit.");
   if (answer.state === "error") return showError(`${answer.model} could not read the drawing: ${answer.message}`);
   document.getElementById("digit").textContent = answer.digit;
-  document.getElementById("reads").textContent = answer.sure ? "reads" : "maybe";
+  document.getElementById("reads").textContent = caption(answer);
   showSvg("chart", answer.chart_svg);
   showSvg("bars", answer.bars_svg);
   showSeen(answer.input);
   for (const cell of document.querySelectorAll("[data-answer]")) {
     const name = cell.dataset.answer;
     cell.textContent = name in answer.answers ? answer.answers[name] : "–";
+    // Each network's own judgement: a digit it does not think is one is shown greyed, and says so when hovered.
+    const digitLike = answer.digit_like_of[name];
+    cell.dataset.digitLike = String(digitLike !== false);
+    cell.title = digitLike === false ? `${name === "vote" ? "The vote" : name}: this does not look like a digit` : "";
     cell.className = [
       name === answer.model ? "asked" : "",
       name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
+      digitLike === false ? "off" : "",
     ].join(" ").trim();
   }
   const shipped = document.getElementById("shipped");
@@ -291,6 +305,7 @@ function showAnswer(answer) {
       probs: JSON.stringify(answer.probs),
       strokes: answer.strokes,
       sure: answer.sure,
+      digitLike: answer.digit_like,
     },
     verdict(answer),
   );
@@ -493,6 +508,10 @@ function onReady(status) {
   document.body.dataset.pythonStart = status.python; // "fresh", or "snapshot" (saved by an earlier visit)
   ready = true;
   showNetworks(status.models, status.key);
+  if (status.check && !status.check.ok) {
+    const line = `The check that a drawing is a digit at all is off (${status.check.reason}): every drawing counts as one.`;
+    document.getElementById("problems").append(element("li", line));
+  }
   if (!status.models.some((model) => model.ok)) {
     ready = false;
     return failedToLoad(`None of the networks could be loaded: ${status.models.map((m) => m.reason).join("; ")}`);

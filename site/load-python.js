@@ -30,17 +30,21 @@ async function download(fetchFile, base, path, what) {
 }
 
 // models.json and every weight file it lists, as loadRecognizer takes them. A file that cannot be downloaded
-// is left out: Python then disables that one network, saying the file is missing, and the others still work.
+// is left out: Python then disables that one network (or the check), saying the file is missing, and the others
+// still work.
 async function downloadWeights(fetchFile, base) {
   const manifest = await (await download(fetchFile, base, "weights/models.json", "the list of networks")).text();
   let models;
+  let check;
   try {
-    models = JSON.parse(manifest).models;
+    ({ models, check } = JSON.parse(manifest));
   } catch (error) {
     throw new Error(`weights/models.json is not a list of networks (${plainWords(error)})`, { cause: error });
   }
+  // The networks' files, and the check's (whether a drawing is a digit at all), each costing only itself if missing.
+  const listed = [...models, ...(check && typeof check.file === "string" ? [check] : [])];
   const files = await Promise.all(
-    models.map(async ({ file }) => {
+    listed.map(async ({ file }) => {
       try {
         return [file, new Uint8Array(await (await download(fetchFile, base, `weights/${file}`, file)).arrayBuffer())];
       } catch {

@@ -7,8 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from evaluation.drawn import native_inputs
-from evaluation.report import loaded_networks
+from evaluation.measure import loaded_networks, native_inputs
 from evaluation.teaching import vote_answers
 from files import REHEARSAL, WEIGHTS
 from recognizer import app, kept

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from evaluation import drawn, report
+from evaluation import drawn, measure, report
 
 NAMES = ["B1", "B2", "B3", "B4", "vote"]
 
@@ -17,6 +17,7 @@ def saved_results(tmp_path, monkeypatch, page_digits: int) -> str:
     digits = [SimpleNamespace(label=i % 10) for i in range(40)]
     answers = [{name: d.label for name in NAMES} for d in digits]
     answers[1] = {**answers[1], "vote": 7}  # one 1 read as 7 by the vote
+    answers = [{"answers": a, "digit_like": dict.fromkeys(NAMES, i != 2), "sure": True} for i, a in enumerate(answers)]
     results = {"digits": 40, "writers": [3, 6], "native": drawn.summary(digits, answers)}
     results |= {"page": drawn.summary(digits, answers), "page_digits": page_digits}
     results["agreement"] = {name: 1.0 for name in NAMES}
@@ -32,6 +33,7 @@ def test_the_section_gives_every_figure_per_network_and_per_digit(tmp_path, monk
     assert "| 1 | 100.00% | 100.00% | 100.00% | 100.00% | 75.00% |" in section  # 3 of the 4 ones
     assert "| vote | 1 -> 7 (1) |" in section
     assert np.isclose(json.loads((tmp_path / "drawn.json").read_text())["page"]["vote"]["accuracy"], 0.975)
+    assert json.loads((tmp_path / "drawn.json").read_text())["page"]["B2"]["not_a_digit"] == 1 / 40  # the 2
 
 
 def test_a_partial_page_run_says_how_many_were_drawn(tmp_path, monkeypatch):
@@ -65,7 +67,7 @@ def test_the_calibration_figures_on_drawn_digits_are_the_pages_own_answers(pen_d
     networks, _ = load_models(WEIGHTS)
     framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
     digits = pendigits.held_out_digits(pen_digits)[::500]
-    inputs = drawn.native_inputs([d.strokes for d in digits], set(framing.values()))
+    inputs = measure.native_inputs([d.strokes for d in digits], set(framing.values()))
     pairs = before_and_after(networks, {name: inputs[framing[name]] for name in networks})
     for i, digit in enumerate(digits):
         strokes = [s.tolist() for s in digit.strokes]

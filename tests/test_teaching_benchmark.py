@@ -21,7 +21,7 @@ def test_each_style_adds_a_stroke_to_the_writers_own(pen_digits):
 
 def test_the_styles_are_ones_the_shipped_vote_misreads(pen_digits):
     """Most of the training writers' drawings in each style are misread (else it teaches nothing)."""
-    from evaluation.report import loaded_networks
+    from evaluation.measure import loaded_networks
     from files import WEIGHTS
 
     networks, framings = loaded_networks(WEIGHTS)

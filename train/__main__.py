@@ -6,6 +6,8 @@ python -m train calibrate      fit the committed networks' temperatures on the v
                                training (models.json's temperature fields change; the weights do not)
 python -m train rehearsal      site/rehearsal.npz: the MNIST training digits the page rehearses while
                                it learns a person's examples
+python -m train check          site/weights/check.npz: the check that a drawing is a digit at all (reference
+                               digits and a network that learned what is not a digit; about 5 minutes)
 
 Measuring them is the evaluation package's job: python -m evaluation --help.
 """
@@ -34,8 +36,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "what",
         nargs="+",
-        choices=[*MODELS, "all", "calibrate", "rehearsal"],
-        help="the networks to train, or calibrate, or rehearsal",
+        choices=[*MODELS, "all", "calibrate", "rehearsal", "check"],
+        help="the networks to train, or calibrate, rehearsal or check",
     )
     parser.add_argument(
         "--emnist",
@@ -53,7 +55,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints and start from scratch")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="download and cache folder")
     args = parser.parse_args(argv)
-    for alone in ("calibrate", "rehearsal"):
+    for alone in ("calibrate", "rehearsal", "check"):
         if alone in args.what and len(args.what) > 1:
             parser.error(f"{alone} works alone")
     return args
@@ -140,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.what == ["calibrate"]:
             calibrate_networks(args)
+        elif args.what == ["check"]:
+            from .check import check_arrays, fit_check
+            from .publish import publish_check
+
+            check, entry = fit_check(args.data_dir)
+            entry = publish_check(check_arrays(check), entry)
+            limits = f"farthest {entry['farthest']}, most doubt {entry['most_doubt']}"
+            print(f"check: {limits} -> {shown(WEIGHTS / entry['file'])}")
         elif args.what == ["rehearsal"]:
             from .data import load_mnist
             from .publish import publish_rehearsal

@@ -43,6 +43,10 @@ MODELS: dict[str, Model] = {
     "B4": Model("green", 0.9919, Settings(layers=(784, 300, 250, 200, 10), epochs=60, epoch_size=240_000)),
 }
 
+# The check that a drawing is a digit at all (train/check.py): a network with two outputs, digit and not a digit.
+CHECK = Settings(layers=(784, 128, 2), epochs=30, learning_rate=0.02)
+CHECK_COPIES = 10  # versions of each image, digit or not, in the check's pool
+
 AUGMENTED_COPIES = 40  # distorted versions of each training image kept in the pool (copy 0 is the original)
 
 

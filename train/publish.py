@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from files import REHEARSAL, WEIGHTS, write_atomically
-from recognizer.models import MANIFEST, network_from_bytes, network_to_bytes, read_manifest, sha256_bytes
+from recognizer.models import MANIFEST, STORED, network_from_bytes, network_to_bytes, read_manifest, sha256_bytes
 from recognizer.network import Network
 
 REHEARSAL_PER_DIGIT = 100  # MNIST training digits of each kind the page rehearses while it learns (learn.py)
@@ -53,9 +53,29 @@ def publish(network: Network, entry: dict, weights_dir: Path = WEIGHTS) -> dict:
     return entry
 
 
-def write_manifest(entries: dict[str, dict], weights_dir: Path) -> None:
-    manifest = {"models": [entries[name] for name in sorted(entries)]}
+def write_manifest(entries: dict[str, dict], weights_dir: Path, check: dict | None = None) -> None:
+    """models.json with these networks' entries and the check's (`check`, or the one it has)."""
+    check = check or read_check(weights_dir)
+    manifest = {"models": [entries[name] for name in sorted(entries)], **({"check": check} if check else {})}
     write_atomically(weights_dir / MANIFEST, compact_json(manifest).encode())
+
+
+def read_check(weights_dir: Path) -> dict | None:
+    path = weights_dir / MANIFEST
+    return json.loads(path.read_text()).get("check") if path.exists() else None
+
+
+def publish_check(arrays: dict[str, np.ndarray], entry: dict, weights_dir: Path = WEIGHTS) -> dict:
+    """Save the check's arrays (float16, or int8 as they are; compressed) as check.npz, and its entry (plus file and
+    sha256) in models.json."""
+    buffer = io.BytesIO()
+    stored = {name: a if a.dtype == np.int8 else np.asarray(a, dtype=STORED) for name, a in arrays.items()}
+    np.savez_compressed(buffer, **stored)
+    data = buffer.getvalue()
+    entry = {"file": "check.npz", **entry, "sha256": sha256_bytes(data)}
+    write_atomically(weights_dir / entry["file"], data)
+    write_manifest(read_entries(weights_dir), weights_dir, entry)
+    return entry
 
 
 def with_temperature(entry: dict, temperature: float) -> dict:

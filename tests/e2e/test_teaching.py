@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
-from evaluation.drawn import native_inputs
-from evaluation.report import loaded_networks
+from evaluation.measure import loaded_networks, native_inputs
 from evaluation.teaching import STYLES, as_strokes, vote_answers
 from files import REHEARSAL, WEIGHTS
 from recognizer.learn import Personal, rehearsal_from_bytes

@@ -1,7 +1,8 @@
 """What the page's worker calls: load the networks once, then read drawings. Answers are JSON-able dicts.
 
 Every press runs all the networks that loaded (each takes well under a millisecond), so the page can show
-their answers side by side; the vote is the average of their probabilities.
+their answers side by side; the vote is the average of their probabilities. Every answer also says whether the
+drawing looks like a digit at all (digitlike.py): one that does not is never called sure.
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ from pathlib import Path
 import numpy as np
 
 from .chart import bar_chart, percent, pie_chart
+from .digitlike import Check
 from .kept import checked_examples, drawing_problem, examples_file, read_examples_file
 from .learn import MOST_REHEARSAL, Personal, Teaching, rehearsal_from_bytes
-from .models import WeightsError, load_listed
+from .models import WeightsError, load_check, load_listed, read_check_entry
 from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
+CHECK = "check"  # the check's network among the personal copies (no network in models.json may take the name)
+NOT_A_DIGIT = "not a digit"  # what the pie of a drawing that is not digit-like says across it
 SURE = 0.9  # below this probability for its answer the page says it is not sure (chosen in docs/results.md)
 CANDIDATES = 3  # how many digits an answer lists, likeliest first
 _networks: dict[str, Network] = {}  # the networks that loaded, by name
 _entries: dict[str, dict] = {}  # every network models.json lists, loaded or not
 _failures: dict[str, str] = {}  # why a listed network did not load
+_check: Check | None = None  # whether a drawing is a digit at all; None when it did not load
+_check_failure = ""  # why it did not load
 
 
 def data_sets(trained_on: dict) -> str:
@@ -87,21 +93,27 @@ def load(weights_dir: str | Path) -> dict:
 
     A missing or unreadable models.json, or one listing no networks, raises models.WeightsError: then nothing
     can be read."""
-    listed = load_listed(weights_dir, taken=frozenset({VOTE}))
+    listed = load_listed(weights_dir, taken=frozenset({VOTE, CHECK}))
     _entries.clear()
     _entries.update({model.name: model.entry for model in listed})
     _networks.clear()
     _networks.update({model.name: model.network for model in listed if model.network})
     _failures.clear()
     _failures.update({model.name: model.reason for model in listed if not model.network})
-    global _rehearsal
+    global _rehearsal, _check, _check_failure
     _rehearsal = None  # framed for the networks loaded before, as their personal copies were made from them
+    try:
+        _check, _check_failure = load_check(weights_dir), ""
+        _entries[CHECK] = read_check_entry(weights_dir)
+    except WeightsError as e:  # then every drawing counts as a digit, as before there was a check
+        _check, _check_failure = None, str(e)
     forget()
     models = [
         {**describe(model.name, model.entry), "ok": model.network is not None, "reason": model.reason}
         for model in listed
     ]
-    return {"models": models, "key": colour_key(models), "ready": sorted(_networks)}
+    check = {"ok": _check is not None, "reason": _check_failure}
+    return {"models": models, "key": colour_key(models), "ready": sorted(_networks), "check": check}
 
 
 def check_drawing(strokes) -> None:
@@ -125,13 +137,14 @@ def recognize(model: str, strokes: Strokes) -> dict:
         raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
-    framings = framings_of(_networks)
+    framings = framings_of(taught_networks())
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(set(framings.values()))}
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
     personal = personal_networks()
     probabilities = answers_of(personal or _networks, inputs)
     chosen = probabilities[model]
+    digit_like = looks_like_a_digit(personal_check() if personal else _check, inputs)
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
     title = "The vote" if model == VOTE else model
@@ -142,10 +155,12 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "digit": int(chosen.argmax()),
         "probs": [round(float(p), 6) for p in chosen],
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
-        "sure": bool(chosen.max() >= SURE),
+        "sure": bool(chosen.max() >= SURE) and digit_like,
+        "digit_like": digit_like,
+        "digit_like_of": dict.fromkeys(probabilities, digit_like),  # the one check judges every network's answer
         "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
         "input": np.round(inputs[framings[seen_by]], 3).tolist(),
-        "chart_svg": pie_chart(chosen.tolist(), f"{title} reads"),
+        "chart_svg": pie_chart(chosen.tolist(), f"{title} reads", "" if digit_like else NOT_A_DIGIT),
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
@@ -154,8 +169,14 @@ def recognize(model: str, strokes: Strokes) -> dict:
     }
 
 
+def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bool:
+    """The check's judgement of the drawing (inputs by framing); without a check, every drawing is a digit."""
+    return check is None or bool(check.digit_like(inputs[_entries[CHECK]["framing"]])[0])
+
+
 def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each network's probabilities for the drawing (inputs by framing), and the vote's."""
+    networks = {name: network for name, network in networks.items() if name != CHECK}
     framings = framings_of(networks)
     probabilities = {name: network.probabilities(inputs[framings[name]]) for name, network in networks.items()}
     probabilities[VOTE] = vote(list(probabilities.values()))
@@ -165,10 +186,12 @@ def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> d
 def shipped_answer(model: str, inputs: dict[str, np.ndarray]) -> dict:
     """What the shipped networks (before any teaching) read, to show beside the personal answer."""
     chosen = answers_of(_networks, inputs)[model]
+    digit_like = looks_like_a_digit(_check, inputs)
     return {
         "digit": int(chosen.argmax()),
         "confidence": percent(float(chosen.max())),
-        "sure": bool(chosen.max() >= SURE),
+        "sure": bool(chosen.max() >= SURE) and digit_like,
+        "digit_like": digit_like,
     }
 
 
@@ -178,11 +201,24 @@ _examples: list[dict] = []  # every example kept, in the order taught
 _learner: Personal | None = None  # the personal copies, learning _examples one at a time
 
 
+def taught_networks() -> dict[str, Network]:
+    """What teaching makes personal copies of: the networks, and the check's network."""
+    return {**_networks, **({CHECK: _check.network} if _check else {})}
+
+
 def personal_networks() -> dict[str, Network] | None:
     """The personal copies once they have learned every kept example; until then (None) the shipped answer."""
     if _examples and _learner is not None and len(_learner.labels) == len(_examples):
         return _learner.networks
     return None
+
+
+def personal_check() -> Check | None:
+    """The check with the person's examples among its reference digits, and the personal copy of its network."""
+    if _check is None or personal_networks() is None:
+        return _check
+    framing = _entries[CHECK]["framing"]
+    return _check.with_references(_learner.rendered(framing), _learner.networks[CHECK])
 
 
 def personal_status() -> dict:
@@ -213,8 +249,15 @@ def load_rehearsal(path: str) -> int:
     is bad."""
     global _rehearsal
     with open(path, "rb") as file:
-        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), set(framings_of(_networks).values()))
+        framings = set(framings_of(taught_networks()).values())
+        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), framings)
     return len(next(iter(_rehearsal.values()))[1])
+
+
+def new_learner() -> Personal:
+    """Personal copies of the shipped networks and the check's (which learns every example as a digit)."""
+    networks = taught_networks()
+    return Personal(networks, framings_of(networks), Teaching(), _rehearsal, checks=frozenset({CHECK}) & set(networks))
 
 
 def framings_of(networks: dict[str, Network]) -> dict[str, str]:
@@ -229,7 +272,7 @@ def learn_next() -> dict:
     if _rehearsal is None:
         raise ValueError("the rehearsal digits are not loaded: nothing can be learned without them")
     if _learner is None:
-        _learner = Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
+        _learner = new_learner()
     _learner.rehearsal = _rehearsal  # restored copies were made before the rehearsal digits were loaded
     learned = len(_learner.labels)
     if learned < len(_examples):
@@ -248,7 +291,7 @@ def forget() -> dict:
 def personal_key() -> str:
     """What personal copies are made from: the shipped networks' files and the teaching settings. Saved
     copies with another key were made for other networks (another version of the site) and are re-learned."""
-    networks = {name: _entries[name].get("sha256", "") for name in sorted(_networks)}
+    networks = {name: _entries[name].get("sha256", "") for name in sorted(taught_networks())}
     return json.dumps({"networks": networks, "teaching": asdict(Teaching())}, sort_keys=True)
 
 
@@ -272,12 +315,12 @@ def restore_personal(path: str) -> bool:
         with np.load(path, allow_pickle=False) as saved:
             if str(saved["key"]) != personal_key() or int(saved["examples"]) != len(_examples):
                 return False
-            copies = {name: restored_copy(name, network, saved) for name, network in _networks.items()}
+            copies = {name: restored_copy(name, network, saved) for name, network in taught_networks().items()}
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return False
     if not _examples or None in copies.values():
         return False
-    learner = Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
+    learner = new_learner()
     for example in _examples:
         learner.remember(example["strokes"], example["digit"])
     learner.networks = copies

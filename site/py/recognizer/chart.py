@@ -77,11 +77,12 @@ def percent(share: float) -> str:
     return f"{100 * share:.1f}%"
 
 
-def pie_chart(probabilities: Sequence[float], title: str = "Probabilities") -> str:
-    """An accessible SVG pie of ten probabilities with a legend giving every digit's percentage."""
+def pie_chart(probabilities: Sequence[float], title: str = "Probabilities", mark: str = "") -> str:
+    """An accessible SVG pie of ten probabilities with a legend giving every digit's percentage; `mark` (such as
+    "not a digit") is written across the pie and said first."""
     fractions = shares(probabilities)
     best = max(range(10), key=lambda d: fractions[d])
-    summary = f"{title}: {best} at {percent(fractions[best])}"
+    summary = f"{title}: {mark + ', closest ' if mark else ''}{best} at {percent(fractions[best])}"
     every_digit = ", ".join(f"{d}: {percent(fractions[d])}" for d in range(10))
     parts = [
         f'<svg xmlns="{SVG}" viewBox="0 0 330 200" role="img" aria-label="{escape(summary)}">',
@@ -102,6 +103,12 @@ def pie_chart(probabilities: Sequence[float], title: str = "Probabilities") -> s
                 f'<text x="{x:.1f}" y="{y + 7:.1f}" text-anchor="middle" font-size="22" font-weight="bold" '
                 f'font-family="sans-serif" fill="{TEXT_ON[digit]}">{digit}</text>'
             )
+    if mark:  # a band across the pie, so that no slice passes for an answer
+        parts.append(
+            f'<rect x="{CENTRE - RADIUS}" y="{CENTRE - 16}" width="{2 * RADIUS}" height="32" fill="#fff" '
+            f'fill-opacity=".85"/><text x="{CENTRE}" y="{CENTRE + 6}" text-anchor="middle" font-size="17" '
+            f'font-weight="bold" font-family="sans-serif" fill="#222">{escape(mark)}</text>'
+        )
     for digit in range(10):
         y = 10 + 18 * digit
         weight = ' font-weight="bold"' if digit == best else ""

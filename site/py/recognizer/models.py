@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .digitlike import Check
 from .network import ACTIVATIONS, Network
 from .preprocess import FRAMINGS
 
@@ -78,13 +79,13 @@ def is_text(value) -> bool:
     return isinstance(value, str) and 0 < len(value.strip()) and len(value) <= 40 and value.isprintable()
 
 
-def is_layers(value) -> bool:
+def is_layers(value, outputs: int = 10) -> bool:
     return (
         isinstance(value, list)
         and len(value) >= 2
         and all(is_count(n) and n > 0 for n in value)
         and value[0] == 784
-        and value[-1] == 10
+        and value[-1] == outputs
         and sum((n_in + 1) * n_out for n_in, n_out in zip(value[:-1], value[1:], strict=True)) <= MOST_WEIGHTS
     )
 
@@ -265,3 +266,83 @@ def load_models(weights_dir: str | Path) -> tuple[dict[str, Network], dict[str, 
     """Every network the manifest lists: ({name: network}, {name: reason it could not be loaded})."""
     listed = load_listed(weights_dir)
     return {m.name: m.network for m in listed if m.network}, {m.name: m.reason for m in listed if not m.network}
+
+
+# --- the check of whether a drawing is a digit at all (digitlike.py): models.json's "check" -------------------
+
+MOST_REFERENCES = 20_000  # reference digits the check may hold
+CHECK_FIELDS = {
+    "file": FIELDS["file"],
+    "layers": (True, lambda v: is_layers(v, outputs=2), "a list of layer sizes from 784 to 2"),
+    "activation": FIELDS["activation"],
+    "framing": FIELDS["framing"],
+    "farthest": (True, lambda v: is_number(v) and v > 0, "a positive number"),
+    "most_doubt": (True, is_number, "a number"),
+    "sha256": FIELDS["sha256"],
+}
+
+
+def read_check_entry(weights_dir: str | Path) -> dict:
+    """models.json's "check" entry, checked field by field; WeightsError naming the first problem."""
+    manifest = json.loads((Path(weights_dir) / MANIFEST).read_text())  # read_manifest has checked it parses
+    entry = manifest.get("check") if isinstance(manifest, dict) else None
+    if not isinstance(entry, dict):
+        raise WeightsError(f"{MANIFEST}: no check entry")
+    for field, (required, test, expected) in CHECK_FIELDS.items():
+        if field not in entry:
+            if required:
+                raise WeightsError(f"{MANIFEST}: check's {field} missing")
+        elif not test(entry[field]):
+            raise WeightsError(f"{MANIFEST}: check's {field} {shown(entry[field])} is not {expected}")
+    return entry
+
+
+CHECK_ARRAYS = ("mean", "basis", "references", "scale")
+REFERENCE_DTYPE = np.dtype("i1")  # the references' coordinates as int8, each coordinate times its scale
+
+
+def check_arrays(headers: dict, layers: list[int], name: str) -> None:
+    """A check file holds mean (784,), basis (k, 784), references (n, k + 1) in int8 with their scale (k + 1,), and
+    the network's w_i, b_i."""
+    network = {k: v for k, v in headers.items() if k not in CHECK_ARRAYS}
+    check_headers(network, layers, name)
+    shapes = {k: headers.get(k, ((), None, 0))[0] for k in CHECK_ARRAYS}
+    k = shapes["basis"][0] if len(shapes["basis"]) == 2 else 0
+    n = shapes["references"][0] if len(shapes["references"]) == 2 else 0
+    expected = {"mean": (784,), "basis": (k, 784), "references": (n, k + 1), "scale": (k + 1,)}
+    if shapes != expected or not (0 < k < 784 and 0 < n <= MOST_REFERENCES):
+        raise WeightsError(f"{name}: not a check (mean (784,), basis (k, 784), up to {MOST_REFERENCES:,} references)")
+    for array, declared in expected.items():
+        _, dtype, size = headers[array]
+        allowed = (REFERENCE_DTYPE,) if array == "references" else tuple(READABLE)
+        if dtype not in allowed or size != dtype.itemsize * math.prod(declared):
+            raise WeightsError(f"{name}: {array} is not {' or '.join(map(str, allowed))} of its shape")
+
+
+def check_from_bytes(data: bytes, entry: dict) -> Check:
+    """The check of a file, after its hash and its arrays' headers (as for a network's file)."""
+    name = entry["file"]
+    if "sha256" in entry and sha256_bytes(data) != entry["sha256"]:
+        raise WeightsError(f"{name}: sha256 does not match models.json (file corrupted or replaced)")
+    try:
+        headers = array_headers(data)
+    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
+        raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
+    check_arrays(headers, entry["layers"], name)
+    with np.load(io.BytesIO(data)) as arrays:
+        read = {key: arrays[key].astype(np.float32) for key in arrays.files}
+    count = len(entry["layers"]) - 1
+    network = Network([read[f"w{i}"] for i in range(count)], [read[f"b{i}"] for i in range(count)], entry["activation"])
+    references = read["references"] * read["scale"]
+    return Check(read["mean"], read["basis"], references, entry["farthest"], network, entry["most_doubt"])
+
+
+def load_check(weights_dir: str | Path) -> Check:
+    """The check models.json describes, from its file; WeightsError with one line when it cannot be used."""
+    entry = read_check_entry(weights_dir)
+    path = Path(weights_dir) / entry["file"]
+    if not path.is_file():
+        raise WeightsError(f"{entry['file']}: missing")
+    if path.stat().st_size > MOST_BYTES:
+        raise WeightsError(f"{entry['file']}: {path.stat().st_size:,} bytes, more than a check's {MOST_BYTES:,}")
+    return check_from_bytes(path.read_bytes(), entry)

@@ -1,0 +1,74 @@
+"""What the measurements share: the held-out writers' digits and the page's own inputs for any drawing, the
+committed networks and their framed MNIST inputs, confusion matrices and their summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from recognizer.models import load_models, read_manifest
+from recognizer.preprocess import frame_images
+from train import pendigits
+from train.data import as_inputs
+
+
+def chosen_digits(per_digit: int | None, digits: list | None = None) -> list[pendigits.PenDigit]:
+    """The held-out writers' digits; with per_digit, the first that many of each kind."""
+    digits = digits or pendigits.held_out_digits(pendigits.read_digits())
+    if per_digit is None:
+        return digits
+    return [d for label in range(10) for d in [d for d in digits if d.label == label][:per_digit]]
+
+
+def native_inputs(drawings: list, framings: set[str]) -> dict[str, np.ndarray]:
+    """For each framing, the network inputs (n, 784) of every drawing (a list of strokes, each an array or list of
+    (x, y) points), made by the page's own preprocessing from the strokes as the page would send them."""
+    from recognizer.preprocess import to_network_input
+
+    return {
+        framing: np.stack(
+            [to_network_input([np.asarray(s).tolist() for s in strokes], framing) for strokes in drawings]
+        )
+        for framing in framings
+    }
+
+
+def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """counts[i, j]: how many images of digit i were read as j."""
+    return np.bincount(10 * truth.astype(int) + predicted, minlength=100).reshape(10, 10)
+
+
+def top_confusions(matrix: np.ndarray, how_many: int = 8) -> list[tuple[int, int, int]]:
+    """The most frequent (true digit, answer, count) mistakes."""
+    off_diagonal = matrix * (1 - np.eye(10, dtype=int))
+    order = np.argsort(off_diagonal, axis=None)[::-1][:how_many]
+    return [
+        (int(i), int(j), int(off_diagonal[i, j]))
+        for i, j in zip(*np.unravel_index(order, (10, 10)), strict=True)
+        if off_diagonal[i, j] > 0
+    ]
+
+
+def loaded_networks(weights_dir: Path) -> tuple[dict, dict[str, str]]:
+    """The committed networks, every one of which must load, and the framing each expects its inputs in."""
+    networks, failures = load_models(weights_dir)
+    if failures:
+        raise SystemExit("error: " + "; ".join(failures.values()))
+    return networks, {entry["name"]: entry["framing"] for entry in read_manifest(weights_dir)}
+
+
+def framed_inputs(images: np.ndarray, framing: dict[str, str]) -> dict[str, np.ndarray]:
+    """MNIST-framed uint8 images as each network's inputs, framed once per framing."""
+    inputs = as_inputs(images.reshape(-1, 784))
+    framed = {f: frame_images(inputs, f) for f in set(framing.values())}
+    return {name: framed[f] for name, f in framing.items()}
+
+
+def summary_of(matrix: np.ndarray) -> dict:
+    """From a confusion matrix: the accuracy, the accuracy on each digit, and the six most common mistakes."""
+    return {
+        "accuracy": float(np.trace(matrix) / matrix.sum()),
+        "per_digit": [float(matrix[d, d] / max(matrix[d].sum(), 1)) for d in range(10)],
+        "confusions": top_confusions(matrix, 6),
+    }

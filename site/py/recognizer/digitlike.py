@@ -1,0 +1,70 @@
+"""Does the drawing look like a digit at all? The check made before any answer is called sure.
+
+The four networks always answer with a digit, and they can be sure of one for a drawing that is no digit at all:
+a letter, a star, a scribble. Their confidence cannot tell (they are confident about an "A"), so the check asks two
+other questions of the framed drawing, the 28x28 image the networks see:
+
+1. Is it near a digit someone drew? The distance from the drawing to the nearest of a few thousand reference
+   digits (pen digits of training writers and MNIST training digits), measured in the principal components of
+   digits, plus the length of what those components leave out:
+
+       c = V (x - m),   r = |x - m - V^T c|,   distance = min over references of |(c, r) - (c_i, r_i)|
+
+   A drawing far from every digit ever drawn is not one, however sure a network is of it.
+2. Does a small network that learned what is not a digit say it is not one? It has two outputs, digit and not a
+   digit, and learned them from digits and from drawings the project made that are not digits (scribbles, shapes,
+   pieces and recombinations of digits: train/nondigits.py); its doubt is the log-odds of "not a digit".
+
+Each question has a limit, fitted so that very few digits of writers it never saw pass it (train/check.py); a
+drawing is digit-like when it is within both. A person's taught examples join the reference digits, so a style
+the networks were taught is digit-like from then on, and the person's copy of the check network learns them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .network import Network
+
+DIGIT, NOT_A_DIGIT = 0, 1  # the check network's outputs
+
+
+@dataclass
+class Check:
+    mean: np.ndarray  # (784,) the mean framed digit
+    basis: np.ndarray  # (k, 784) principal directions of framed digits, orthonormal rows
+    references: np.ndarray  # (n, k + 1) each reference digit's coordinates (c, r)
+    farthest: float  # a drawing farther than this from every reference is not a digit
+    network: Network  # outputs (digit, not a digit)
+    most_doubt: float  # log-odds of "not a digit" above which a drawing is not a digit
+
+    def coordinates(self, x: np.ndarray) -> np.ndarray:
+        """(c, r) of each row of x (n, 784): its principal components and the length of the rest."""
+        centred = np.atleast_2d(np.asarray(x, dtype=np.float32)) - self.mean
+        c = centred @ self.basis.T
+        rest = centred - c @ self.basis
+        return np.hstack([c, np.sqrt((rest * rest).sum(axis=1, keepdims=True))])
+
+    def distance(self, x: np.ndarray) -> np.ndarray:
+        """Each drawing's distance to its nearest reference digit."""
+        q, refs = self.coordinates(x), self.references
+        squared = (q * q).sum(axis=1)[:, None] - 2 * q @ refs.T + (refs * refs).sum(axis=1)[None]
+        return np.sqrt(np.maximum(squared.min(axis=1), 0))
+
+    def doubt(self, x: np.ndarray) -> np.ndarray:
+        """The check network's log-odds that each drawing is not a digit."""
+        z = self.network.logits(np.atleast_2d(x))
+        return z[:, NOT_A_DIGIT] - z[:, DIGIT]
+
+    def digit_like(self, x: np.ndarray) -> np.ndarray:
+        """For each drawing: near a reference digit, and not doubted by the check network."""
+        return (self.distance(x) <= self.farthest) & (self.doubt(x) <= self.most_doubt)
+
+    def with_references(self, x: np.ndarray, network: Network | None = None) -> Check:
+        """The check with more reference digits (a person's examples, (n, 784)) and, if given, another network."""
+        more = self.coordinates(x) if len(x) else np.zeros((0, self.references.shape[1]), np.float32)
+        return replace(
+            self, references=np.vstack([self.references, more]).astype(np.float32), network=network or self.network
+        )

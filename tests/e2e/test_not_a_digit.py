@@ -1,0 +1,124 @@
+"""Drawings that are not digits, in the built page: their own state, words and chart; a digit beside them; and a
+person's odd digit, judged not a digit at first, taught until it is read as that digit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evaluation.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from evaluation.offdigits import check_drawings
+from files import REHEARSAL, WEIGHTS
+from recognizer import app
+from recognizer.models import load_check
+from recognizer.preprocess import to_network_input
+from train import pendigits
+
+pytestmark = pytest.mark.e2e
+
+
+def as_lists(strokes) -> list:
+    return [np.asarray(s).tolist() for s in strokes]
+
+
+def margin(strokes) -> float:
+    """How far beyond the check's limit on distance the drawing is (negative: within it)."""
+    check = load_check(WEIGHTS)
+    return float(check.distance(to_network_input(as_lists(strokes)))[0] - check.farthest)
+
+
+@pytest.fixture(scope="module")
+def not_a_digit() -> list[np.ndarray]:
+    """A star from the check set that the check calls not a digit by the widest margin."""
+    stars = [d.strokes for d in check_drawings() if d.name == "star"]
+    return max(stars, key=margin)
+
+
+@pytest.fixture(scope="module")
+def a_digit(pen_digits) -> list[np.ndarray]:
+    """A held-out writer's 3, well within the check's limits, that the vote reads as 3."""
+    app.load(WEIGHTS)
+    threes = [d.strokes for d in pendigits.held_out_digits(pen_digits) if d.label == 3][:20]
+    read = [s for s in threes if app.recognize("vote", as_lists(s))["digit"] == 3]
+    return min(read, key=margin)
+
+
+def open_page(context, server):
+    page = context.new_page()
+    page.goto(server.url)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    return page
+
+
+def draw_and_read(page, strokes) -> dict:
+    page.click("#clear")
+    draw_with_mouse(page, fit_to_box(strokes, page.locator("#pad").bounding_box()))
+    page.wait_for_selector(f'#result[data-state="done"][data-strokes="{len(strokes)}"]')
+    return page.eval_on_selector("#result", "r => ({...r.dataset})")
+
+
+def cells(page) -> dict[str, tuple[str, str]]:
+    """Each network's cell in the table of answers: (its digit, its data-digit-like)."""
+    script = "cs => cs.map(c => [c.dataset.answer, c.textContent, c.dataset.digitLike])"
+    return {name: (text, like) for name, text, like in page.eval_on_selector_all("[data-answer]", script)}
+
+
+def test_a_drawing_that_is_not_a_digit_says_so_and_a_digit_does_not(context, server, not_a_digit, a_digit):
+    page = open_page(context, server)
+    result = draw_and_read(page, not_a_digit)
+    assert result["digitLike"] == "false" and result["sure"] == "false"
+    assert result["digit"] in "0123456789"  # the likeliest digit is still given
+    assert page.inner_text("#status").startswith("That does not look like a digit.")
+    assert page.inner_text("#reads") == "closest"
+    assert float(page.eval_on_selector("#digit", "d => parseFloat(getComputedStyle(d).fontSize)")) < 50  # small
+    assert "grayscale(1)" in page.eval_on_selector("#chart", "c => getComputedStyle(c).filter")
+    assert "not a digit" in page.inner_html("#chart svg")  # the pie is kept, marked
+    assert all(like == "false" for _, like in cells(page).values())  # each network's answer says so too
+    assert page.locator("td.off").count() == len(cells(page))
+    assert page.is_enabled('button[data-teach="0"]')  # an odd digit can still be taught
+
+    page.click('button[data-model="B2"]')  # a network's own answer carries the judgement
+    page.wait_for_selector('#result[data-state="done"][data-model="B2"]')
+    assert page.get_attribute("#result", "data-digit-like") == "false"
+    assert "does not look like a digit to B2" in page.inner_text("#status")
+
+    page.click("#vote")
+    result = draw_and_read(page, a_digit)
+    assert result["digitLike"] == "true" and result["digit"] == "3"
+    assert page.inner_text("#reads") in ("reads", "maybe")
+    assert "not a digit" not in page.inner_html("#chart svg")
+    assert page.eval_on_selector("#chart", "c => getComputedStyle(c).filter") == "none"
+    assert all(like == "true" for _, like in cells(page).values()) and page.locator("td.off").count() == 0
+
+
+@pytest.fixture(scope="module")
+def square_zeros() -> list[list[np.ndarray]]:
+    """Squares from the check set that the shipped check calls not a digit, four of them such that, taught
+    natively through the same code, three as 0 make the fourth read as a digit-like 0."""
+    squares = [d.strokes for d in check_drawings() if d.name == "square"]
+    app.load(WEIGHTS)
+    flagged = [s for s in squares if not app.recognize("vote", as_lists(s))["digit_like"]]
+    app.load_rehearsal(str(REHEARSAL))
+    for start in range(len(flagged) - 3):
+        app.forget()
+        chosen = flagged[start : start + 4]
+        for square in chosen[:3]:
+            app.keep([{"digit": 0, "strokes": as_lists(square)}])
+            app.learn_next()
+        answer = app.recognize("vote", as_lists(chosen[3]))
+        if answer["digit_like"] and answer["digit"] == 0:
+            app.load(WEIGHTS)
+            return chosen
+    pytest.fail("no four squares the check refuses that three corrections teach as 0")
+
+
+def test_a_taught_style_judged_not_a_digit_is_read_as_that_digit_after_its_corrections(context, server, square_zeros):
+    page = open_page(context, server)
+    page.wait_for_selector('#personal[data-learning="false"]')
+    for square in square_zeros[:3]:
+        result = draw_and_read(page, square)
+        page.click('button[data-teach="0"]')
+        page.wait_for_selector('#result[data-state="done"]', timeout=30_000)
+    result = draw_and_read(page, square_zeros[3])  # one not taught
+    assert result["digitLike"] == "true" and result["digit"] == "0"
+    assert page.inner_text("#shipped").startswith("Your personal copies answer.")
