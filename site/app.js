@@ -260,7 +260,7 @@ function verdict(answer) {
   const who = answer.model === "vote" ? "The vote" : answer.model;
   if (!answer.digit_like) {
     const to = answer.model === "vote" ? "" : ` to ${answer.model}`;
-    return `That does not look like a digit${to}. If it is one, say which: “It was”.`;
+    return `That does not look like a digit${to}. If it is one, press “It was” and its digit.`;
   }
   if (answer.sure) return `${who} reads ${answer.digit}, ${answer.confidence} sure.`;
   return `${who} is not sure: maybe ${candidateList(answer.candidates)}.`;

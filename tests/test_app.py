@@ -239,3 +239,61 @@ def test_a_drawing_that_is_not_strokes_of_points_is_refused_in_one_line(status, 
     with pytest.raises(ValueError) as error:
         app.recognize("vote", strokes)
     assert str(error.value) == reason
+
+
+# --- whether a drawing is a digit at all (the committed check, recognizer/digitlike.py) ---------------------------
+
+STAR = [[(50, 0), (80, 95), (0, 35), (100, 35), (20, 95), (50, 0)]]  # one stroke, five points
+
+
+@pytest.fixture
+def committed():
+    from files import WEIGHTS
+
+    return app.load(WEIGHTS)
+
+
+def test_a_star_is_not_digit_like_for_any_network_and_never_sure(committed):
+    assert committed["check"] == {"ok": True, "reason": ""}
+    answer = app.recognize("vote", STAR)
+    assert answer["state"] == "done" and answer["digit"] in range(10)  # the likeliest digit is still given
+    assert answer["digit_like"] is False and answer["sure"] is False
+    assert answer["digit_like_of"] == dict.fromkeys(["B1", "B2", "B3", "B4", "vote"], False)
+    assert "not a digit" in answer["chart_svg"] and "not a digit" not in answer["bars_svg"]
+    assert app.recognize("B2", STAR)["digit_like"] is False
+
+
+def test_a_held_out_writers_digit_is_digit_like(committed, pen_digits):
+    from train import pendigits
+
+    digit = pendigits.held_out_digits(pen_digits)[0]
+    answer = app.recognize("vote", [s.tolist() for s in digit.strokes])
+    assert answer["digit_like"] is True and "not a digit" not in answer["chart_svg"]
+
+
+def test_a_missing_check_costs_only_itself(tmp_path):
+    import shutil
+
+    from files import WEIGHTS
+
+    shutil.copytree(WEIGHTS, tmp_path / "weights")
+    (tmp_path / "weights" / "check.npz").unlink()
+    status = app.load(tmp_path / "weights")
+    assert status["check"] == {"ok": False, "reason": "check.npz: missing"}
+    assert all(model["ok"] for model in status["models"])
+    answer = app.recognize("vote", STAR)  # every drawing counts as a digit, as before there was a check
+    assert answer["digit_like"] is True and answer["state"] == "done"
+
+
+def test_teaching_a_style_the_check_refuses_makes_it_digit_like(committed):
+    from files import REHEARSAL
+
+    assert app.recognize("vote", STAR)["digit_like"] is False
+    app.load_rehearsal(str(REHEARSAL))
+    for size in (100, 90, 110):
+        app.keep([{"digit": 4, "strokes": [[(x * size / 100, y * size / 100) for x, y in STAR[0]]]}])
+        app.learn_next()
+    answer = app.recognize("vote", [[(x * 1.05, y) for x, y in STAR[0]]])
+    assert answer["personal"] and answer["digit_like"] is True and answer["digit"] == 4
+    assert answer["shipped"]["digit_like"] is False  # the shipped check still refuses it
+    app.forget()

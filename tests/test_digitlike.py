@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def small_check(references: np.ndarray, farthest: float = 1.0, most_doubt: float
     network = initial_network([784, 4, 2], "relu", np.random.default_rng(0))
     network.weights = [w * 0 for w in network.weights]
     check = Check(np.zeros(784, np.float32), basis, np.zeros((0, 4), np.float32), farthest, network, most_doubt)
-    return check.with_references(references)
+    return replace(check, references=check.coordinates(references))
 
 
 def test_the_distance_is_to_the_nearest_reference_in_components_and_what_they_leave_out():
@@ -44,9 +45,12 @@ def test_a_drawing_beyond_either_limit_is_not_digit_like_and_an_example_makes_it
     check = small_check(references, farthest=1.0, most_doubt=0.0)
     assert check.digit_like(references).tolist() == [True]
     assert check.digit_like(far).tolist() == [False]  # 5 from every reference
-    assert check.with_references(far).digit_like(far).tolist() == [True]  # taught: now a reference itself
+    near_far = far.copy()
+    near_far[0, 1] = 5.5  # 0.5 from `far`
+    assert check.with_examples(far).digit_like(near_far).tolist() == [True]  # taught: near an example is a digit
     doubting = small_check(references, farthest=1.0, most_doubt=-1.0)  # the network's doubt, 0, is above -1
     assert doubting.digit_like(references).tolist() == [False]
+    assert doubting.with_examples(references).digit_like(references).tolist() == [True]  # an example is beyond doubt
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,7 @@ def fit_check(cache_dir: Path = DATA) -> tuple[Check, dict]:
     network, history = train_network(known, others, validation_others, cache_dir)
 
     check = Check(mean, basis, np.zeros((0, COMPONENTS + 1), np.float32), np.inf, network, np.inf)
-    check = as_published(check.with_references(data.as_inputs(references)))
+    check = as_published(replace(check, references=check.coordinates(data.as_inputs(references))))
     choosing = data.as_inputs(known.choosing)
     farthest, most_doubt = limit(check.distance(choosing)), limit(check.doubt(choosing))
     entry = {

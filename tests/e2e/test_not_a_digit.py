@@ -92,33 +92,36 @@ def test_a_drawing_that_is_not_a_digit_says_so_and_a_digit_does_not(context, ser
 
 
 @pytest.fixture(scope="module")
-def square_zeros() -> list[list[np.ndarray]]:
-    """Squares from the check set that the shipped check calls not a digit, four of them such that, taught
-    natively through the same code, three as 0 make the fourth read as a digit-like 0."""
-    squares = [d.strokes for d in check_drawings() if d.name == "square"]
+def odd_fours() -> list[list[np.ndarray]]:
+    """Triangles (a 4 drawn closed, as some people do) from the check set that the shipped check calls not a digit,
+    four of them such that, taught natively through the same code, three as 4 make the fourth a digit-like 4."""
+    triangles = [d.strokes for d in check_drawings(per_template=16) if d.name == "triangle"]
     app.load(WEIGHTS)
-    flagged = [s for s in squares if not app.recognize("vote", as_lists(s))["digit_like"]]
+    refused = [t for t in triangles if not app.recognize("vote", as_lists(t))["digit_like"]]
     app.load_rehearsal(str(REHEARSAL))
-    for start in range(len(flagged) - 3):
-        app.forget()
-        chosen = flagged[start : start + 4]
-        for square in chosen[:3]:
-            app.keep([{"digit": 0, "strokes": as_lists(square)}])
-            app.learn_next()
-        answer = app.recognize("vote", as_lists(chosen[3]))
-        if answer["digit_like"] and answer["digit"] == 0:
-            app.load(WEIGHTS)
-            return chosen
-    pytest.fail("no four squares the check refuses that three corrections teach as 0")
+    try:
+        for start in range(len(refused) - 3):
+            app.forget()
+            chosen = refused[start : start + 4]
+            for triangle in chosen[:3]:
+                app.keep([{"digit": 4, "strokes": as_lists(triangle)}])
+                app.learn_next()
+            answer = app.recognize("vote", as_lists(chosen[3]))
+            if answer["digit_like"] and answer["digit"] == 4:
+                return chosen
+    finally:
+        app.load(WEIGHTS)
+    pytest.fail("no four triangles the check refuses that three corrections teach as 4")
 
 
-def test_a_taught_style_judged_not_a_digit_is_read_as_that_digit_after_its_corrections(context, server, square_zeros):
+def test_a_taught_style_judged_not_a_digit_is_read_as_that_digit_after_its_corrections(context, server, odd_fours):
     page = open_page(context, server)
     page.wait_for_selector('#personal[data-learning="false"]')
-    for square in square_zeros[:3]:
-        result = draw_and_read(page, square)
-        page.click('button[data-teach="0"]')
+    assert draw_and_read(page, odd_fours[3])["digitLike"] == "false"  # before: not a digit
+    for triangle in odd_fours[:3]:
+        draw_and_read(page, triangle)
+        page.click('button[data-teach="4"]')
         page.wait_for_selector('#result[data-state="done"]', timeout=30_000)
-    result = draw_and_read(page, square_zeros[3])  # one not taught
-    assert result["digitLike"] == "true" and result["digit"] == "0"
+    result = draw_and_read(page, odd_fours[3])  # after: the one not taught is a 4
+    assert result["digitLike"] == "true" and result["digit"] == "4"
     assert page.inner_text("#shipped").startswith("Your personal copies answer.")

@@ -23,7 +23,7 @@ from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
-CHECK = "check"  # the check's network among the personal copies (no network in models.json may take the name)
+CHECK = "check"  # the check's entry among the networks' (no network in models.json may take the name)
 NOT_A_DIGIT = "not a digit"  # what the pie of a drawing that is not digit-like says across it
 SURE = 0.9  # below this probability for its answer the page says it is not sure (chosen in docs/results.md)
 CANDIDATES = 3  # how many digits an answer lists, likeliest first
@@ -137,7 +137,7 @@ def recognize(model: str, strokes: Strokes) -> dict:
         raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
-    framings = framings_of(taught_networks())
+    framings = {**framings_of(_networks), **({CHECK: _entries[CHECK]["framing"]} if _check else {})}
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(set(framings.values()))}
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
@@ -176,7 +176,6 @@ def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bo
 
 def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each network's probabilities for the drawing (inputs by framing), and the vote's."""
-    networks = {name: network for name, network in networks.items() if name != CHECK}
     framings = framings_of(networks)
     probabilities = {name: network.probabilities(inputs[framings[name]]) for name, network in networks.items()}
     probabilities[VOTE] = vote(list(probabilities.values()))
@@ -201,11 +200,6 @@ _examples: list[dict] = []  # every example kept, in the order taught
 _learner: Personal | None = None  # the personal copies, learning _examples one at a time
 
 
-def taught_networks() -> dict[str, Network]:
-    """What teaching makes personal copies of: the networks, and the check's network."""
-    return {**_networks, **({CHECK: _check.network} if _check else {})}
-
-
 def personal_networks() -> dict[str, Network] | None:
     """The personal copies once they have learned every kept example; until then (None) the shipped answer."""
     if _examples and _learner is not None and len(_learner.labels) == len(_examples):
@@ -214,11 +208,13 @@ def personal_networks() -> dict[str, Network] | None:
 
 
 def personal_check() -> Check | None:
-    """The check with the person's examples among its reference digits, and the personal copy of its network."""
+    """The check for this person: a drawing near one of their examples is a digit (digitlike.py)."""
     if _check is None or personal_networks() is None:
         return _check
     framing = _entries[CHECK]["framing"]
-    return _check.with_references(_learner.rendered(framing), _learner.networks[CHECK])
+    if framing not in _learner.inputs:  # the examples are drawn in the networks' framings only
+        return _check.with_examples(np.stack([to_network_input(e["strokes"], framing) for e in _examples]))
+    return _check.with_examples(_learner.rendered(framing))
 
 
 def personal_status() -> dict:
@@ -249,15 +245,13 @@ def load_rehearsal(path: str) -> int:
     is bad."""
     global _rehearsal
     with open(path, "rb") as file:
-        framings = set(framings_of(taught_networks()).values())
-        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), framings)
+        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), set(framings_of(_networks).values()))
     return len(next(iter(_rehearsal.values()))[1])
 
 
 def new_learner() -> Personal:
-    """Personal copies of the shipped networks and the check's (which learns every example as a digit)."""
-    networks = taught_networks()
-    return Personal(networks, framings_of(networks), Teaching(), _rehearsal, checks=frozenset({CHECK}) & set(networks))
+    """Personal copies of the shipped networks, to learn the kept examples."""
+    return Personal(_networks, framings_of(_networks), Teaching(), _rehearsal)
 
 
 def framings_of(networks: dict[str, Network]) -> dict[str, str]:
@@ -291,7 +285,7 @@ def forget() -> dict:
 def personal_key() -> str:
     """What personal copies are made from: the shipped networks' files and the teaching settings. Saved
     copies with another key were made for other networks (another version of the site) and are re-learned."""
-    networks = {name: _entries[name].get("sha256", "") for name in sorted(taught_networks())}
+    networks = {name: _entries[name].get("sha256", "") for name in sorted(_networks)}
     return json.dumps({"networks": networks, "teaching": asdict(Teaching())}, sort_keys=True)
 
 
@@ -315,7 +309,7 @@ def restore_personal(path: str) -> bool:
         with np.load(path, allow_pickle=False) as saved:
             if str(saved["key"]) != personal_key() or int(saved["examples"]) != len(_examples):
                 return False
-            copies = {name: restored_copy(name, network, saved) for name, network in taught_networks().items()}
+            copies = {name: restored_copy(name, network, saved) for name, network in _networks.items()}
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return False
     if not _examples or None in copies.values():

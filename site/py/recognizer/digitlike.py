@@ -16,13 +16,15 @@ other questions of the framed drawing, the 28x28 image the networks see:
    pieces and recombinations of digits: train/nondigits.py); its doubt is the log-odds of "not a digit".
 
 Each question has a limit, fitted so that very few digits of writers it never saw pass it (train/check.py); a
-drawing is digit-like when it is within both. A person's taught examples join the reference digits, so a style
-the networks were taught is digit-like from then on, and the person's copy of the check network learns them too.
+drawing is digit-like when it is within both. A person's taught examples count as digits beyond question: a drawing
+as near one of them as the limit allows is digit-like, so a style the networks were taught is read as a digit from
+then on, while every other drawing is judged as before (the check network itself never changes, so teaching digits
+cannot teach it that everything is one).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -39,6 +41,7 @@ class Check:
     farthest: float  # a drawing farther than this from every reference is not a digit
     network: Network  # outputs (digit, not a digit)
     most_doubt: float  # log-odds of "not a digit" above which a drawing is not a digit
+    examples: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # a person's, as references
 
     def coordinates(self, x: np.ndarray) -> np.ndarray:
         """(c, r) of each row of x (n, 784): its principal components and the length of the rest."""
@@ -47,9 +50,11 @@ class Check:
         rest = centred - c @ self.basis
         return np.hstack([c, np.sqrt((rest * rest).sum(axis=1, keepdims=True))])
 
-    def distance(self, x: np.ndarray) -> np.ndarray:
-        """Each drawing's distance to its nearest reference digit."""
-        q, refs = self.coordinates(x), self.references
+    def distance(self, x: np.ndarray, to: np.ndarray | None = None) -> np.ndarray:
+        """Each drawing's distance to its nearest reference digit (or, with `to`, nearest of those coordinates)."""
+        q, refs = self.coordinates(x), self.references if to is None else to
+        if len(refs) == 0:
+            return np.full(len(q), np.inf, dtype=np.float32)
         squared = (q * q).sum(axis=1)[:, None] - 2 * q @ refs.T + (refs * refs).sum(axis=1)[None]
         return np.sqrt(np.maximum(squared.min(axis=1), 0))
 
@@ -59,12 +64,10 @@ class Check:
         return z[:, NOT_A_DIGIT] - z[:, DIGIT]
 
     def digit_like(self, x: np.ndarray) -> np.ndarray:
-        """For each drawing: near a reference digit, and not doubted by the check network."""
-        return (self.distance(x) <= self.farthest) & (self.doubt(x) <= self.most_doubt)
+        """For each drawing: near a reference digit and not doubted by the check network, or near an example."""
+        checked = (self.distance(x) <= self.farthest) & (self.doubt(x) <= self.most_doubt)
+        return checked | (self.distance(x, to=self.examples) <= self.farthest)
 
-    def with_references(self, x: np.ndarray, network: Network | None = None) -> Check:
-        """The check with more reference digits (a person's examples, (n, 784)) and, if given, another network."""
-        more = self.coordinates(x) if len(x) else np.zeros((0, self.references.shape[1]), np.float32)
-        return replace(
-            self, references=np.vstack([self.references, more]).astype(np.float32), network=network or self.network
-        )
+    def with_examples(self, x: np.ndarray) -> Check:
+        """The check for a person who taught these drawings ((n, 784) inputs) as digits."""
+        return replace(self, examples=self.coordinates(x) if len(x) else np.zeros((0, 0), np.float32))

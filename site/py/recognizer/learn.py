@@ -33,7 +33,6 @@ import numpy as np
 
 from .augment import SIZE, augment
 from .backprop import MomentumSGD, gradients
-from .digitlike import DIGIT
 from .models import array_headers
 from .network import Network
 from .preprocess import Strokes, frame_images, to_network_input
@@ -142,15 +141,9 @@ class Personal:
     """Personal copies of the shipped networks, and the examples they learned, in the order taught."""
 
     def __init__(
-        self,
-        shipped: dict[str, Network],
-        framings: dict[str, str],
-        settings: Teaching = Teaching(),
-        rehearsal=None,
-        checks: frozenset[str] = frozenset(),
+        self, shipped: dict[str, Network], framings: dict[str, str], settings: Teaching = Teaching(), rehearsal=None
     ):
         self.shipped = shipped
-        self.checks = checks  # networks that tell digits from the rest: to them every example is a digit
         self.rehearsal = rehearsal  # {framing: (images (m, 784) float32, labels (m,))}, or None
         self.framings = framings  # network name -> framing of its inputs
         self.settings = settings
@@ -186,6 +179,4 @@ class Personal:
             rehearsal = self.rehearsal[framing] if self.rehearsal else None
             batches[framing] = distorted_batches(self.rendered(framing), labels, rehearsal, rng, self.settings)
         for name, network in self.networks.items():
-            x, y = batches[self.framings[name]]
-            y = np.full_like(y, DIGIT) if name in self.checks else y
-            fine_tune(network, self.shipped[name], x, y, self.settings)
+            fine_tune(network, self.shipped[name], *batches[self.framings[name]], self.settings)

@@ -6,6 +6,8 @@ move); they are read into float32, which everything computes in. models.json lis
 file, layer sizes, activation, framing, training set, test accuracy, temperature and the file's sha256. Every
 entry is checked on its own, and every file against its entry before any of its arrays is read; what is wrong is
 one line, and it disables that network alone: one broken entry or file disables one button, not the page.
+models.json's "check" entry describes check.npz, the check that a drawing is a digit at all (digitlike.py), checked
+the same way; a bad one costs only the check.
 """
 
 from __future__ import annotations
