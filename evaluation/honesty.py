@@ -21,6 +21,7 @@ from train import nondigits
 from train.data import as_inputs, load_mnist
 
 from .measure import chosen_digits, loaded_networks, native_inputs
+from .offdigits import check_drawings
 from .pictures import plot_flagged_digits, plot_non_digits
 
 
@@ -84,7 +85,7 @@ def rate_rows(label: str, results: dict, count_key: str) -> list[str]:
         if group == "all" or group.startswith("kind: "):
             what = f"{label}, {group.removeprefix('kind: ')}s" if group != "all" else f"{label}, all"
             not_digit = figures["not_a_digit"]["vote"]
-            rows.append(f"| {what} | {figures[count_key]:,} | {percent(not_digit)} | {percent(figures['sure'])} |")
+            rows.append(f"| {what} | {figures[count_key]:,} | {percent(not_digit)} | {percent(figures['sure'])} | |")
     return rows
 
 
@@ -119,7 +120,10 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
         f"({'-'.join(map(str, check.network.layers))}, trained with the networks' own backpropagation on digits "
         "and on the project's own non-digits) doubt it? Each limit lets through all but 1 in 400 digits of five "
         f"training writers held back from the fitting (writers {', '.join(map(str, sorted(fitting.CHOOSING_WRITERS)))}"
-        "); a drawing beyond either is not digit-like (`python -m train check`).",
+        "); a drawing beyond either is not digit-like (`python -m train check`). A person's taught examples count "
+        "as digits beyond question: a drawing as near one of them is digit-like, so an odd digit taught with "
+        '"It was" is read as that digit from then on, while the check network itself never changes (teaching '
+        "it digits alone would teach it that everything is one).",
         "",
         "The non-digits are made by the project (`train/nondigits.py`) from what it has: random scribbles, "
         "signs of straight strokes and arcs, geometric shapes, pieces of the training writers' digits, parts of "
@@ -150,21 +154,25 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
         "",
         "### How often each network and the vote call a drawing not a digit",
         "",
-        "| drawings | how many | called not a digit (the vote and each network) | the vote sure of a digit |",
-        "|---|---|---|---|",
-        f"| the project's non-digits, held out (native) | {len(others):,} | "
-        f"{percent((~check.digit_like(others)).mean())} | "
-        f"{percent(sure_of_a_digit(networks, check, others))} |",
+        "| drawings | how many | called not a digit (the vote and each network) | the vote sure of a digit | "
+        "without the check: the vote sure |",
+        "|---|---|---|---|---|",
+        native_row("the project's non-digits, held out (native)", others, networks, check),
     ]
     offdigits = DOCS / "offdigits.json"
     if offdigits.exists():
         saved = json.loads(offdigits.read_text())
-        for mode in [m for m in ("page", "native") if m in saved]:
-            lines += rate_rows(f"letters, shapes, marks, scribbles ({mode})", saved[mode], "drawings")
-    lines.append(
-        f"| MNIST test digits (native) | {len(test):,} | {percent((~check.digit_like(test)).mean())} | "
-        f"{percent(sure_of_a_digit(networks, check, test))} |"
-    )
+        if "page" in saved:
+            lines += rate_rows("letters, shapes, marks, scribbles (page)", saved["page"], "drawings")
+    drawings = check_drawings()
+    check_set = native_inputs([d.strokes for d in drawings], {fitting.FRAMING})[fitting.FRAMING]
+    for kind in dict.fromkeys(d.kind for d in drawings):
+        rows = [i for i, d in enumerate(drawings) if d.kind == kind]
+        lines.append(
+            native_row(f"letters, shapes, marks, scribbles (native), {kind}s", check_set[rows], networks, check)
+        )
+    lines.append(native_row("letters, shapes, marks, scribbles (native), all", check_set, networks, check))
+    lines.append(native_row("MNIST test digits (native)", test, networks, check))
     drawn_results = DOCS / "drawn.json"
     if drawn_results.exists():
         saved = json.loads(drawn_results.read_text())
@@ -173,8 +181,9 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
             not_digit = saved[mode]["vote"]["not_a_digit"]
             lines.append(
                 f"| held-out writers' digits ({mode}) | {count:,} | {percent(not_digit)} | "
-                f"{percent(saved['sure'][mode])} |"
+                f"{percent(saved['sure'][mode])} | |"
             )
+    lines.append(native_row("held-out writers' digits (native, again)", drawn, networks, check))
     lines += [
         "",
         "Page: drawn into the built page in Chromium with the mouse (`python -m evaluation offdigits`, "
@@ -197,12 +206,16 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def sure_of_a_digit(networks: dict, check: Check, x: np.ndarray) -> float:
-    """How often the vote is sure (app.SURE) and the check finds the drawing digit-like."""
+def native_row(label: str, x: np.ndarray, networks: dict, check: Check) -> str:
+    """A row of the rates table, natively: how many, called not a digit, the vote sure of a digit with the check
+    and without it (app.SURE alone, as the page answered before the check)."""
     from recognizer.app import SURE
 
-    probabilities = vote([n.probabilities(x) for n in networks.values()])
-    return float(((probabilities.max(axis=1) >= SURE) & check.digit_like(x)).mean())
+    sure = vote([n.probabilities(x) for n in networks.values()]).max(axis=1) >= SURE
+    digit_like = check.digit_like(x)
+    return f"| {label} | {len(x):,} | {percent((~digit_like).mean())} | {percent((sure & digit_like).mean())} | " + (
+        f"{percent(sure.mean())} |"
+    )
 
 
 def per_name_lines(path: Path) -> list[str]:

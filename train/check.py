@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from files import DATA
+from files import DATA, atomic_path
 from recognizer.digitlike import Check
 from recognizer.network import Network
 from recognizer.preprocess import to_network_input
@@ -55,22 +55,23 @@ def rendered_non_digits(count: int, seed: int, cache_dir: Path = DATA) -> tuple[
         inputs = workers.map(framed, [d.strokes for d in drawings], chunksize=100)
     images = np.round(np.stack(inputs) * 255).astype(np.uint8)
     kinds = np.array([d.kind for d in drawings])
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache.with_suffix(".partial"), "wb") as file:
+    with atomic_path(cache) as temporary, open(temporary, "wb") as file:  # a file object: savez adds no suffix
         np.savez(file, images=images, kinds=kinds)
-    cache.with_suffix(".partial").replace(cache)
     return images, kinds
 
 
 @dataclass
-class Digits:
+class KnownDigits:
+    """The digits the check is fitted on, and those its limits are chosen on."""
+
     fitting: np.ndarray  # (n, 784) uint8: MNIST training digits, then the fitting writers' pen digits
     labels: np.ndarray
     fitting_pen: np.ndarray  # which rows of `fitting` are pen digits
     choosing: np.ndarray  # (m, 784) uint8: the choosing writers' pen digits
 
 
-def digits(cache_dir: Path = DATA) -> Digits:
+def digits(cache_dir: Path = DATA) -> KnownDigits:
+    """MNIST's training digits and the fitting writers' pen digits; the choosing writers' pen digits apart."""
     mnist = data.load_mnist(cache_dir)
     pen, pen_labels, _ = drawn_digits(FRAMING, cache_dir)
     writers = np.array([d.writer for d in pendigits.training_digits(pendigits.read_digits())])
@@ -81,7 +82,7 @@ def digits(cache_dir: Path = DATA) -> Digits:
     fitting = np.concatenate([mnist.train_images.reshape(-1, 784), pen[~choosing]])
     labels = np.concatenate([mnist.train_labels, pen_labels[~choosing]])
     fitting_pen = np.arange(len(fitting)) >= len(mnist.train_images)
-    return Digits(fitting, labels, fitting_pen, pen[choosing])
+    return KnownDigits(fitting, labels, fitting_pen, pen[choosing])
 
 
 def principal_components(images: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +133,7 @@ def fit_check(cache_dir: Path = DATA) -> tuple[Check, dict]:
     return replace(check, farthest=farthest, most_doubt=most_doubt), entry
 
 
-def train_network(known: Digits, others: np.ndarray, validation_others: np.ndarray, cache_dir: Path):
+def train_network(known: KnownDigits, others: np.ndarray, validation_others: np.ndarray, cache_dir: Path):
     """The check network, trained as B1-B4 are (trainer.py) on digits (label 0) and non-digits (label 1), each
     image in the same distorted versions; its best epoch chosen on MNIST's validation digits and other non-digits.
     Returns (the network, its training History)."""

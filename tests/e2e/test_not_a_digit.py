@@ -3,6 +3,8 @@ person's odd digit, judged not a digit at first, taught until it is read as that
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,23 @@ def test_a_taught_style_judged_not_a_digit_is_read_as_that_digit_after_its_corre
     result = draw_and_read(page, odd_fours[3])  # after: the one not taught is a 4
     assert result["digitLike"] == "true" and result["digit"] == "4"
     assert page.inner_text("#shipped").startswith("Your personal copies answer.")
+
+
+@pytest.mark.parametrize(
+    "spoil, says",
+    [
+        (lambda check: check.update(farthest="far"), "farthest 'far' is not a positive number"),
+        (lambda check: check.update(sha256="0" * 64), "check.npz: sha256 does not match models.json"),
+    ],
+)
+def test_a_bad_check_entry_costs_only_the_check(context, server, dist, not_a_digit, spoil, says):
+    manifest = json.loads((dist / "weights" / "models.json").read_text())
+    spoil(manifest["check"])
+    body = json.dumps(manifest)
+    context.route("**/weights/models.json", lambda route: route.fulfill(body=body, content_type="application/json"))
+    page = open_page(context, server)
+    problems = page.inner_text("#problems")
+    assert "The check that a drawing is a digit at all is off" in problems and says in problems
+    assert page.locator(".networks button:disabled").count() == 0  # every network works
+    result = draw_and_read(page, not_a_digit)  # read as before there was a check
+    assert result["digitLike"] == "true" and page.inner_text("#status").startswith("The vote")

@@ -187,16 +187,22 @@ def check_headers(headers: dict, layers: list[int], name: str) -> None:
         raise WeightsError(f"{name}: has {len(headers)} arrays, expected {len(expected)}")
 
 
+def verified_headers(data: bytes, entry: dict, name: str) -> dict:
+    """The .npy headers of a file (array_headers) once its sha256 is its entry's: WeightsError naming the file when
+    it is not, or is no readable .npz."""
+    if "sha256" in entry and sha256_bytes(data) != entry["sha256"]:
+        raise WeightsError(f"{name}: sha256 does not match models.json (file corrupted or replaced)")
+    try:
+        return array_headers(data)
+    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
+        raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
+
+
 def network_from_bytes(data: bytes, entry: dict) -> Network:
     """Check data against its manifest entry (hash, then array names, shapes and dtypes from the headers alone,
     so a file cannot make us read more than its entry's layers need) and build the network."""
     name = entry.get("file", entry.get("name", "?"))
-    if "sha256" in entry and sha256_bytes(data) != entry["sha256"]:
-        raise WeightsError(f"{name}: sha256 does not match models.json (file corrupted or replaced)")
-    try:
-        headers = array_headers(data)
-    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
-        raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
+    headers = verified_headers(data, entry, name)
     layers = entry["layers"]
     check_headers(headers, layers, name)
     with np.load(io.BytesIO(data)) as arrays:  # float32: the forward pass and teaching compute in it
@@ -220,14 +226,19 @@ def network_to_bytes(network: Network) -> bytes:
     return buffer.getvalue()
 
 
-def load_network(weights_dir: str | Path, entry: dict) -> Network:
-    """The network of one checked entry, read from its file after a look at the file's size."""
+def file_bytes(weights_dir: str | Path, entry: dict) -> bytes:
+    """The bytes of an entry's file, after a look at its size."""
     path = Path(weights_dir) / entry["file"]
     if not path.is_file():
         raise WeightsError(f"{entry['file']}: missing")
     if path.stat().st_size > MOST_BYTES:
         raise WeightsError(f"{entry['file']}: {path.stat().st_size:,} bytes, more than a network's {MOST_BYTES:,}")
-    return network_from_bytes(path.read_bytes(), entry)
+    return path.read_bytes()
+
+
+def load_network(weights_dir: str | Path, entry: dict) -> Network:
+    """The network of one checked entry, read from its file."""
+    return network_from_bytes(file_bytes(weights_dir, entry), entry)
 
 
 @dataclass
@@ -324,13 +335,7 @@ def check_arrays(headers: dict, layers: list[int], name: str) -> None:
 def check_from_bytes(data: bytes, entry: dict) -> Check:
     """The check of a file, after its hash and its arrays' headers (as for a network's file)."""
     name = entry["file"]
-    if "sha256" in entry and sha256_bytes(data) != entry["sha256"]:
-        raise WeightsError(f"{name}: sha256 does not match models.json (file corrupted or replaced)")
-    try:
-        headers = array_headers(data)
-    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
-        raise WeightsError(f"{name}: not a readable .npz ({type(e).__name__})") from None
-    check_arrays(headers, entry["layers"], name)
+    check_arrays(verified_headers(data, entry, name), entry["layers"], name)
     with np.load(io.BytesIO(data)) as arrays:
         read = {key: arrays[key].astype(np.float32) for key in arrays.files}
     count = len(entry["layers"]) - 1
@@ -342,9 +347,4 @@ def check_from_bytes(data: bytes, entry: dict) -> Check:
 def load_check(weights_dir: str | Path) -> Check:
     """The check models.json describes, from its file; WeightsError with one line when it cannot be used."""
     entry = read_check_entry(weights_dir)
-    path = Path(weights_dir) / entry["file"]
-    if not path.is_file():
-        raise WeightsError(f"{entry['file']}: missing")
-    if path.stat().st_size > MOST_BYTES:
-        raise WeightsError(f"{entry['file']}: {path.stat().st_size:,} bytes, more than a check's {MOST_BYTES:,}")
-    return check_from_bytes(path.read_bytes(), entry)
+    return check_from_bytes(file_bytes(weights_dir, entry), entry)
