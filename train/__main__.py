@@ -7,7 +7,7 @@ python -m train calibrate      fit the committed networks' temperatures on the v
 python -m train rehearsal      site/rehearsal.npz: the MNIST training digits the page rehearses while
                                it learns a person's examples
 python -m train check          site/weights/check.npz: the check that a drawing is a digit at all (reference
-                               digits and a network that learned what is not a digit; about 5 minutes)
+                               digits and a network that learned what is not a digit; about 10 minutes)
 
 Measuring them is the evaluation package's job: python -m evaluation --help.
 """

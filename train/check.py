@@ -50,9 +50,13 @@ def rendered_non_digits(count: int, seed: int, cache_dir: Path = DATA) -> tuple[
         with np.load(cache) as saved:
             return saved["images"], saved["kinds"]
     drawings = nondigits.non_digits(count, seed)
-    print(f"drawing {count:,} non-digits (seed {seed})...", flush=True)
+    inputs = []
     with multiprocessing.get_context("spawn").Pool(2) as workers:
-        inputs = workers.map(framed, [d.strokes for d in drawings], chunksize=100)
+        for x in workers.imap(framed, [d.strokes for d in drawings], chunksize=100):
+            inputs.append(x)
+            if len(inputs) % 1000 == 0 or len(inputs) == count:
+                end = "\n" if len(inputs) == count else ""
+                print(f"\rdrawing non-digits (seed {seed}): {len(inputs):,} of {count:,}", end=end, flush=True)
     images = np.round(np.stack(inputs) * 255).astype(np.uint8)
     kinds = np.array([d.kind for d in drawings])
     with atomic_path(cache) as temporary, open(temporary, "wb") as file:  # a file object: savez adds no suffix
