@@ -20,13 +20,9 @@ from train import check as fitting
 from train import nondigits
 from train.data import as_inputs, load_mnist
 
-from .measure import chosen_digits, loaded_networks, native_inputs
+from .measure import chosen_digits, loaded_networks, native_inputs, percent
 from .offdigits import check_drawings
 from .pictures import plot_flagged_digits, plot_non_digits
-
-
-def percent(x: float) -> str:
-    return f"{100 * x:.2f}%"  # two decimals: 1 in 2,498 drawn digits is 0.04 points
 
 
 def log_sum_exp(z: np.ndarray) -> np.ndarray:
@@ -78,14 +74,14 @@ def choice_table(networks: dict, check: Check, choosing: np.ndarray, others: np.
     return lines
 
 
-def rate_rows(label: str, results: dict, count_key: str) -> list[str]:
+def rate_rows(label: str, results: dict) -> list[str]:
     """Rows of the rates table from a saved summary (offdigits.json's groups)."""
     rows = []
     for group, figures in results.items():
         if group == "all" or group.startswith("kind: "):
             what = f"{label}, {group.removeprefix('kind: ')}s" if group != "all" else f"{label}, all"
             not_digit = figures["not_a_digit"]["vote"]
-            rows.append(f"| {what} | {figures[count_key]:,} | {percent(not_digit)} | {percent(figures['sure'])} | |")
+            rows.append(f"| {what} | {figures['drawings']:,} | {percent(not_digit)} | {percent(figures['sure'])} | |")
     return rows
 
 
@@ -163,7 +159,7 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
     if offdigits.exists():
         saved = json.loads(offdigits.read_text())
         if "page" in saved:
-            lines += rate_rows("letters, shapes, marks, scribbles (page)", saved["page"], "drawings")
+            lines += rate_rows("letters, shapes, marks, scribbles (page)", saved["page"])
     drawings = check_drawings()
     check_set = native_inputs([d.strokes for d in drawings], {fitting.FRAMING})[fitting.FRAMING]
     for kind in dict.fromkeys(d.kind for d in drawings):

@@ -22,7 +22,15 @@ from train.data import load_mnist
 
 from . import calibration
 from .honesty import digit_like_section
-from .measure import chosen_digits, confusion_matrix, framed_inputs, loaded_networks, native_inputs, summary_of
+from .measure import (
+    chosen_digits,
+    confusion_matrix,
+    framed_inputs,
+    loaded_networks,
+    native_inputs,
+    percent,
+    summary_of,
+)
 from .pictures import plot_confusion, plot_training_curves
 
 
@@ -34,10 +42,6 @@ def test_probabilities(weights_dir: Path, data_dir: Path) -> tuple[dict[str, np.
     probabilities = {name: net.probabilities(inputs[name]) for name, net in networks.items()}
     probabilities["Vote"] = vote(list(probabilities.values()))
     return probabilities, mnist.test_labels.astype(int)
-
-
-def percent(x: float) -> str:
-    return f"{100 * x:.2f}%"
 
 
 def per_digit_table(summaries: dict[str, dict]) -> list[str]:

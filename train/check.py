@@ -19,13 +19,14 @@ import numpy as np
 
 from files import DATA, atomic_path
 from recognizer.digitlike import Check
-from recognizer.network import Network
+from recognizer.models import check_from_bytes
 from recognizer.preprocess import to_network_input
 
 from . import data, nondigits, pendigits
 from .config import CHECK, CHECK_COPIES
 from .dataset import TrainingSet, drawn_digits
 from .pool import pool_of
+from .publish import check_to_bytes
 from .trainer import train
 
 # Training writers held back from the fitting to choose the limits: every fourth of the 20, from the second.
@@ -166,12 +167,11 @@ def check_arrays(check: Check) -> dict[str, np.ndarray]:
 
 def as_published(check: Check) -> Check:
     """The check as the page loads it from its file (float16 arrays, int8 references): its limits are fitted on it."""
-    arrays = {
-        name: a.astype(np.float32) if a.dtype == np.int8 else a.astype(np.float16).astype(np.float32)
-        for name, a in check_arrays(check).items()
+    entry = {
+        "file": "check.npz",
+        "layers": check.network.layers,
+        "activation": check.network.activation,
+        "farthest": check.farthest,
+        "most_doubt": check.most_doubt,
     }
-    count = len(check.network.weights)
-    weights, biases = [arrays[f"w{i}"] for i in range(count)], [arrays[f"b{i}"] for i in range(count)]
-    network = Network(weights, biases, check.network.activation)
-    references = arrays["references"] * arrays["scale"]
-    return Check(arrays["mean"], arrays["basis"], references, check.farthest, network, check.most_doubt)
+    return check_from_bytes(check_to_bytes(check_arrays(check)), entry)

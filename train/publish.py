@@ -65,13 +65,17 @@ def read_check(weights_dir: Path) -> dict | None:
     return json.loads(path.read_text()).get("check") if path.exists() else None
 
 
-def publish_check(arrays: dict[str, np.ndarray], entry: dict, weights_dir: Path = WEIGHTS) -> dict:
-    """Save the check's arrays (float16, or int8 as they are; compressed) as check.npz, and its entry (plus file and
-    sha256) in models.json."""
+def check_to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """The check's file: its arrays in float16, or int8 as they are, compressed."""
     buffer = io.BytesIO()
     stored = {name: a if a.dtype == np.int8 else np.asarray(a, dtype=STORED) for name, a in arrays.items()}
     np.savez_compressed(buffer, **stored)
-    data = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def publish_check(arrays: dict[str, np.ndarray], entry: dict, weights_dir: Path = WEIGHTS) -> dict:
+    """Save the check's arrays as check.npz (check_to_bytes), and its entry (plus file and sha256) in models.json."""
+    data = check_to_bytes(arrays)
     entry = {"file": "check.npz", **entry, "sha256": sha256_bytes(data)}
     write_atomically(weights_dir / entry["file"], data)
     write_manifest(read_entries(weights_dir), weights_dir, entry)

@@ -103,8 +103,8 @@ def load(weights_dir: str | Path) -> dict:
     global _rehearsal, _check, _check_failure
     _rehearsal = None  # framed for the networks loaded before, as their personal copies were made from them
     try:
-        _check, _check_failure = load_check(weights_dir), ""
         _entries[CHECK] = read_check_entry(weights_dir)
+        _check, _check_failure = load_check(weights_dir, _entries[CHECK]), ""
     except WeightsError as e:  # then every drawing counts as a digit, as before there was a check
         _check, _check_failure = None, str(e)
     forget()

@@ -33,6 +33,14 @@ from .network import Network
 DIGIT, NOT_A_DIGIT = 0, 1  # the check network's outputs
 
 
+def nearest(q: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """For each row of coordinates q, the distance to the nearest of `points` (infinite when there are none)."""
+    if len(points) == 0:
+        return np.full(len(q), np.inf, dtype=np.float32)
+    squared = (q * q).sum(axis=1)[:, None] - 2 * q @ points.T + (points * points).sum(axis=1)[None]
+    return np.sqrt(np.maximum(squared.min(axis=1), 0))
+
+
 @dataclass
 class Check:
     mean: np.ndarray  # (784,) the mean framed digit
@@ -50,13 +58,9 @@ class Check:
         rest = centred - c @ self.basis
         return np.hstack([c, np.sqrt((rest * rest).sum(axis=1, keepdims=True))])
 
-    def distance(self, x: np.ndarray, to: np.ndarray | None = None) -> np.ndarray:
-        """Each drawing's distance to its nearest reference digit (or, with `to`, nearest of those coordinates)."""
-        q, refs = self.coordinates(x), self.references if to is None else to
-        if len(refs) == 0:
-            return np.full(len(q), np.inf, dtype=np.float32)
-        squared = (q * q).sum(axis=1)[:, None] - 2 * q @ refs.T + (refs * refs).sum(axis=1)[None]
-        return np.sqrt(np.maximum(squared.min(axis=1), 0))
+    def distance(self, x: np.ndarray) -> np.ndarray:
+        """Each drawing's distance to its nearest reference digit."""
+        return nearest(self.coordinates(x), self.references)
 
     def doubt(self, x: np.ndarray) -> np.ndarray:
         """The check network's log-odds that each drawing is not a digit."""
@@ -65,8 +69,9 @@ class Check:
 
     def digit_like(self, x: np.ndarray) -> np.ndarray:
         """For each drawing: near a reference digit and not doubted by the check network, or near an example."""
-        checked = (self.distance(x) <= self.farthest) & (self.doubt(x) <= self.most_doubt)
-        return checked | (self.distance(x, to=self.examples) <= self.farthest)
+        q = self.coordinates(x)
+        checked = (nearest(q, self.references) <= self.farthest) & (self.doubt(x) <= self.most_doubt)
+        return checked | (nearest(q, self.examples) <= self.farthest)
 
     def with_examples(self, x: np.ndarray) -> Check:
         """The check for a person who taught these drawings ((n, 784) inputs) as digits."""

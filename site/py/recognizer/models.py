@@ -344,7 +344,8 @@ def check_from_bytes(data: bytes, entry: dict) -> Check:
     return Check(read["mean"], read["basis"], references, entry["farthest"], network, entry["most_doubt"])
 
 
-def load_check(weights_dir: str | Path) -> Check:
-    """The check models.json describes, from its file; WeightsError with one line when it cannot be used."""
-    entry = read_check_entry(weights_dir)
+def load_check(weights_dir: str | Path, entry: dict | None = None) -> Check:
+    """The check models.json describes (its entry, read_check_entry's, if already read), from its file; WeightsError
+    with one line when it cannot be used."""
+    entry = entry or read_check_entry(weights_dir)
     return check_from_bytes(file_bytes(weights_dir, entry), entry)
