@@ -24,14 +24,18 @@ FLAGS = [
 LOAD_TIMEOUT = 60_000  # ms
 
 
-def ensure_chromium() -> str:
-    """Debian's Chromium, installed with apt-get when missing (Playwright never downloads a browser here)."""
-    if not Path(CHROMIUM).exists():
+def ensure_debian_package(path: str, package: str) -> str:
+    """`path`, installed from Debian's `package` with apt-get when missing (no test tool downloads a browser)."""
+    if not Path(path).exists():
         if shutil.which("apt-get") is None:
-            raise RuntimeError(f"{CHROMIUM} is missing and apt-get is not available to install it")
+            raise RuntimeError(f"{path} is missing and apt-get is not available to install {package}")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
-    return CHROMIUM
+        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True)
+    return path
+
+
+def ensure_chromium() -> str:
+    return ensure_debian_package(CHROMIUM, "chromium")
 
 
 class Server:

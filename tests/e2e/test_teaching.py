@@ -10,41 +10,11 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
-from evaluation.measure import loaded_networks, native_inputs
-from evaluation.teaching import STYLES, as_strokes, vote_answers
-from files import REHEARSAL, WEIGHTS
-from recognizer.learn import Personal, rehearsal_from_bytes
-from train import pendigits
 
 pytestmark = pytest.mark.e2e
-
-
-def vote_reads(networks, framings, strokes) -> int:
-    return int(vote_answers(networks, framings, native_inputs([strokes], set(framings.values())))[0])
-
-
-@pytest.fixture(scope="module")
-def slashed_zeros(pen_digits) -> list[list[np.ndarray]]:
-    """Four struck-through zeros by one held-out writer, all misread by the shipped vote; natively, teaching the
-    first three makes the personal vote read the fourth as 0."""
-    networks, framings = loaded_networks(WEIGHTS)
-    rehearsal = rehearsal_from_bytes(REHEARSAL.read_bytes(), set(framings.values()))
-    restyle = STYLES["slashed 0"][1]
-    for writer in sorted(pendigits.HELD_OUT_WRITERS):
-        zeros = [restyle(d.strokes) for d in pen_digits if d.writer == writer and d.label == 0]
-        misread = [z for z in zeros if vote_reads(networks, framings, as_strokes(z)) != 0][:4]
-        if len(misread) < 4:
-            continue
-        personal = Personal(networks, framings, rehearsal=rehearsal)
-        for zero in misread[:3]:
-            personal.teach(as_strokes(zero), 0)
-        if vote_reads(personal.networks, framings, as_strokes(misread[3])) == 0:
-            return misread
-    pytest.fail("no held-out writer has four misread struck-through zeros that three corrections fix")
 
 
 def open_page(context, server):

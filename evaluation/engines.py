@@ -1,0 +1,326 @@
+"""Driving the real page in Firefox and WebKit, as browser.py does in Chromium with Playwright: shared by the
+browser tests of every engine and the page-speed benchmark.
+
+Each engine is Debian's own package, spoken to in one of the W3C's two WebDriver protocols (Playwright's own
+Firefox and WebKit builds are downloads, which this machine cannot make):
+- Firefox (`firefox-esr`) serves WebDriver BiDi itself: JSON messages over a WebSocket;
+- WebKit (WebKitGTK's MiniBrowser, `webkit2gtk-driver`) is driven by WebKitWebDriver, classic WebDriver: JSON
+  over HTTP. WebKitGTK needs a display: each browser gets its own Xvfb.
+Both take the same pointer actions, so a drawing is one list of actions whichever engine draws it.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import numpy as np
+
+from evaluation.browser import LOAD_TIMEOUT, ensure_debian_package
+
+FIREFOX = "/usr/bin/firefox-esr"
+WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
+XVFB = "/usr/bin/Xvfb"
+PACKAGES = {FIREFOX: "firefox-esr", WEBKIT_DRIVER: "webkit2gtk-driver", XVFB: "xvfb"}
+WINDOW = (1280, 900)
+START_TIMEOUT = 60  # s, for a browser to start and answer
+
+# A fresh Firefox profile that does not look for updates, telemetry or first-run pages (nothing leaves loopback).
+FIREFOX_PREFS = {
+    "browser.shell.checkDefaultBrowser": False,
+    "browser.startup.homepage_override.mstone": "ignore",
+    "browser.aboutwelcome.enabled": False,
+    "app.update.disabledForTesting": True,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "toolkit.telemetry.reportingpolicy.firstRun": False,
+    "browser.safebrowsing.update.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "extensions.update.enabled": False,
+    "browser.topsites.contile.enabled": False,
+}
+
+
+class EngineError(RuntimeError):
+    """The browser, or its driver, refused or failed: one line saying which engine and why."""
+
+
+def stroke_actions(strokes: list[np.ndarray], pointer: str = "mouse") -> list[dict]:
+    """W3C pointer actions drawing `strokes` (viewport coordinates): press, move through every point, release."""
+    steps = []
+    for stroke in strokes:
+        points = np.rint(np.asarray(stroke, dtype=float)).astype(int).tolist()
+        steps.append({"type": "pointerMove", "x": points[0][0], "y": points[0][1], "duration": 0})
+        steps.append({"type": "pointerDown", "button": 0})
+        steps += [{"type": "pointerMove", "x": x, "y": y, "duration": 10} for x, y in points[1:]]
+        steps.append({"type": "pointerUp", "button": 0})
+    return [{"type": "pointer", "id": pointer, "parameters": {"pointerType": pointer}, "actions": steps}]
+
+
+def as_json_of(expression: str) -> str:
+    """A script whose value is `expression`'s (awaited), as JSON: both protocols return a string as it is."""
+    return f"(async () => JSON.stringify(await ({expression})))()"
+
+
+class Tab:
+    """One fresh browser profile with one tab, as a test uses it, whatever the engine. A subclass supplies the
+    transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer actions) and _quit."""
+
+    engine = ""
+    version = ""
+
+    def evaluate(self, expression: str):
+        """The value of a JavaScript expression in the page (promises awaited), as JSON makes it."""
+        text = self._evaluate(as_json_of(expression))
+        return None if text is None else json.loads(text)
+
+    def goto(self, url: str) -> None:
+        self._navigate(url)
+
+    def reload(self) -> None:
+        self._reload()
+
+    def wait_for(self, expression: str, timeout: float = LOAD_TIMEOUT / 1000):
+        """The expression's value once it is truthy (polled); an error after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = self.evaluate(expression)
+            except EngineError:
+                value = None  # between two documents (a reload): ask again
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.engine}: after {timeout} s, still not {expression}")
+            time.sleep(0.05)
+
+    def attribute(self, selector: str, name: str) -> str | None:
+        return self.evaluate(f"document.querySelector({json.dumps(selector)}).getAttribute({json.dumps(name)})")
+
+    def text(self, selector: str) -> str:
+        return self.evaluate(f"document.querySelector({json.dumps(selector)}).innerText")
+
+    def box(self, selector: str) -> dict:
+        """The element's box in the viewport, scrolled into view first (Firefox restores a scroll on reload)."""
+        script = f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
+            e.scrollIntoView({{ block: "center" }}); const r = e.getBoundingClientRect();
+            return {{ x: r.x, y: r.y, width: r.width, height: r.height }}; }})()"""
+        return self.evaluate(script)
+
+    def click(self, selector: str) -> None:
+        """A real click (pointer actions) at the middle of the element."""
+        box = self.box(selector)
+        middle = np.array([[box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]])
+        self._perform(stroke_actions([middle]))
+
+    def draw(self, strokes: list[np.ndarray], pointer: str = "mouse") -> None:
+        self._perform(stroke_actions(strokes, pointer))
+
+    def close(self) -> None:
+        self._quit()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Firefox(Tab):
+    """Debian's Firefox in a new profile, headless, speaking WebDriver BiDi on a free port."""
+
+    engine = "firefox"
+
+    def __init__(self):
+        from websockets.sync.client import connect
+
+        self.profile = tempfile.mkdtemp(prefix="firefox-profile-")
+        prefs = "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items())
+        with open(os.path.join(self.profile, "user.js"), "w") as file:
+            file.write(prefs)
+        width, height = WINDOW
+        self.process = subprocess.Popen(
+            [ensure_debian_package(FIREFOX, PACKAGES[FIREFOX]), "--headless", "--no-remote", "--profile",
+             self.profile, f"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        address = self._listening_address()
+        self.ids = itertools.count(1)
+        self.socket = connect(f"{address}/session", max_size=None, open_timeout=START_TIMEOUT, legacy=True)
+        self.version = self._send("session.new", {"capabilities": {}})["capabilities"]["browserVersion"]
+        self.context = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+
+    def _listening_address(self) -> str:
+        """Read Firefox's own line saying where its BiDi server listens; then keep its output drained."""
+        lines = []
+        timer = threading.Timer(START_TIMEOUT, self.process.kill)
+        timer.start()
+        try:
+            for line in self.process.stderr:
+                lines.append(line)
+                if found := re.search(r"WebDriver BiDi listening on (ws://\S+)", line):
+                    threading.Thread(target=self.process.stderr.read, daemon=True).start()
+                    return found.group(1)
+        finally:
+            timer.cancel()
+        self._quit()
+        raise EngineError(f"firefox: did not start ({''.join(lines[-3:]).strip() or 'no output'})")
+
+    def _send(self, method: str, params: dict, timeout: float = START_TIMEOUT):
+        number = next(self.ids)
+        self.socket.send(json.dumps({"id": number, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv(timeout=timeout))
+            if message.get("id") == number:
+                if message.get("type") == "error":
+                    raise EngineError(f"firefox: {method}: {message['error']}: {message.get('message', '')}")
+                return message["result"]
+
+    def _evaluate(self, script: str):
+        target = {"context": self.context}
+        result = self._send("script.evaluate", {"expression": script, "target": target, "awaitPromise": True})
+        if result["type"] == "exception":
+            raise EngineError(f"firefox: {result['exceptionDetails']['text']}")
+        return result["result"].get("value")
+
+    def _navigate(self, url: str) -> None:
+        self._send("browsingContext.navigate", {"context": self.context, "url": url, "wait": "complete"})
+
+    def _reload(self) -> None:
+        self._send("browsingContext.reload", {"context": self.context, "wait": "complete"})
+
+    def _perform(self, actions: list[dict]) -> None:
+        self._send("input.performActions", {"context": self.context, "actions": actions})
+
+    def _quit(self) -> None:
+        try:
+            self._send("browser.close", {}, timeout=10)
+        except Exception:  # noqa: BLE001 -- already gone, or never answered: it is ended below either way
+            pass
+        stop(self.process)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class WebKit(Tab):
+    """WebKitGTK's MiniBrowser with a new, ephemeral profile, on its own Xvfb display, driven by WebKitWebDriver."""
+
+    engine = "webkit"
+
+    def __init__(self):
+        self.display, self.xvfb = start_xvfb()
+        port = free_port()
+        self.driver = subprocess.Popen(
+            [ensure_debian_package(WEBKIT_DRIVER, PACKAGES[WEBKIT_DRIVER]), f"--port={port}"],
+            env={**os.environ, "DISPLAY": self.display},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.url = f"http://127.0.0.1:{port}"
+        self.session = None
+        options = {"binary": minibrowser(), "args": ["--automation"]}
+        capabilities = {"capabilities": {"alwaysMatch": {"webkitgtk:browserOptions": options}}}
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                started = self._call("POST", "/session", capabilities)
+                break
+            except (urllib.error.URLError, ConnectionError) as error:
+                if time.monotonic() > deadline or self.driver.poll() is not None:
+                    self._quit()
+                    raise EngineError(f"webkit: WebKitWebDriver did not start ({error})") from error
+                time.sleep(0.1)
+        self.session = started["sessionId"]
+        self.version = started["capabilities"]["browserVersion"]
+        width, height = WINDOW
+        self._call("POST", f"/session/{self.session}/window/rect", {"width": width, "height": height})
+
+    def _call(self, method: str, path: str, body: dict | None = None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data, {"Content-Type": "application/json"}, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=START_TIMEOUT) as response:
+                return json.load(response)["value"]
+        except urllib.error.HTTPError as error:
+            value = json.load(error).get("value", {})
+            raise EngineError(f"webkit: {value.get('error', error.code)}: {value.get('message', '')}") from None
+
+    def _evaluate(self, script: str):
+        return self._call("POST", f"/session/{self.session}/execute/sync", {"script": f"return {script};", "args": []})
+
+    def _navigate(self, url: str) -> None:
+        self._call("POST", f"/session/{self.session}/url", {"url": url})
+
+    def _reload(self) -> None:
+        self._call("POST", f"/session/{self.session}/refresh", {})
+
+    def _perform(self, actions: list[dict]) -> None:
+        self._call("POST", f"/session/{self.session}/actions", {"actions": actions})
+        self._call("DELETE", f"/session/{self.session}/actions")  # release, as a person's hand would
+
+    def _quit(self) -> None:
+        if self.session:
+            try:
+                self._call("DELETE", f"/session/{self.session}")
+            except (EngineError, OSError):
+                pass  # the browser is gone already
+        stop(self.driver)
+        stop(self.xvfb)
+
+
+ENGINES = {"firefox": Firefox, "webkit": WebKit}
+
+
+def open_tab(engine: str) -> Tab:
+    """A new browser of that engine, with a fresh profile and one blank tab."""
+    return ENGINES[engine]()
+
+
+def minibrowser() -> str:
+    found = sorted(glob.glob("/usr/lib/*/webkit2gtk-4.*/MiniBrowser"))
+    if not found:
+        raise EngineError("webkit: WebKitGTK's MiniBrowser is missing: apt-get install webkit2gtk-driver")
+    return found[-1]
+
+
+def start_xvfb() -> tuple[str, subprocess.Popen]:
+    """A virtual display of its own (Xvfb picks a free number and says it): (DISPLAY, the process)."""
+    read, write = os.pipe()
+    width, height = WINDOW
+    xvfb = subprocess.Popen(
+        [ensure_debian_package(XVFB, PACKAGES[XVFB]), "-displayfd", str(write), "-screen", "0",
+         f"{width + 100}x{height + 200}x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as said:
+        number = said.readline().strip()
+    if not number:
+        stop(xvfb)
+        raise EngineError("webkit: Xvfb did not start a display")
+    return f":{number}", xvfb
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
