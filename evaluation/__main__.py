@@ -4,7 +4,7 @@ python -m evaluation report           docs/results.md from the committed weights
 python -m evaluation drawn            the held-out writers' digits drawn into the built page (~31 minutes)
 python -m evaluation offdigits        letters, shapes, marks and scribbles drawn into the built page (~25 minutes)
 python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
-python -m evaluation page-speed       the built page's start-up and answer times in headless Chromium
+python -m evaluation page-speed       the built page's start-up and answer times: Chromium, then every engine
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
 python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
 python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out

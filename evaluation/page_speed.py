@@ -1,6 +1,7 @@
 """python -m evaluation page-speed: the page in headless Chromium on loopback, medians of several runs,
-beside the targets, and as ratios to bare Pyodide measured in the same run. Build the site first (python3
-build.py).
+beside the targets, and as ratios to bare Pyodide measured in the same run; then the first and repeat visits
+in every engine (Chromium, Firefox, WebKit), each beside bare Pyodide in the same engine. Build the site first
+(python3 build.py).
 
 Absolute times move by 30% or more between runs and machines, so the start-up goals are ratios to a reference
 measured alongside: bare Pyodide (Pyodide 0.29.5's own files and the same NumPy wheel, as they come, loaded on
@@ -19,6 +20,11 @@ Each run uses a fresh browser profile:
 - bare Pyodide: a first visit, then a repeat visit in a new browser on the same profile with the server still
   running (its HTTP cache warm), each until `import numpy` has run.
 Also: the time each loading step took, the bytes over the wire, and the size of dist/.
+
+Per engine (evaluation/engines.py for Firefox and WebKit), a fresh profile each run: the first visit as above;
+the repeat visit with the server stopped, reloading in the same browser (WebKit's automation profile lasts
+only as long as its browser, so every engine is measured the same way here), and how Python started on it
+("snapshot" or "fresh"); bare Pyodide's first visit and its reload with the server still running.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pathlib import Path
 from builder.lock import page_lock
 from builder.pins import PINNED, PYODIDE_FILES, fetch, tarball_member
 
+from . import engines
 from .browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
 
 TARGETS = {"first": 4.0, "repeat": 2.0, "vote": 50.0, "size": 16.0}
@@ -169,6 +176,84 @@ def steps(marks: dict[str, float]) -> str:
     )
 
 
+class PlaywrightTab(engines.Tab):
+    """Chromium through Playwright, with the few calls the engines' tabs have (evaluation/engines.py)."""
+
+    engine = "chromium"
+
+    def __init__(self, playwright, executable: str):
+        self.browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        self.version = self.browser.version
+        self.page = self.browser.new_context().new_page()
+
+    def _evaluate(self, script: str):
+        return self.page.evaluate(script)
+
+    def _navigate(self, url: str) -> None:
+        self.page.goto(url)
+
+    def _reload(self) -> None:
+        self.page.reload()
+
+    def _quit(self) -> None:
+        self.browser.close()
+
+
+READY = "document.querySelector('#result') && document.querySelector('#result').dataset.state !== 'loading'"
+
+
+def ready_at(tab, condition: str) -> float:
+    """Seconds from navigation to Python ready, as the page's own mark says, once `condition` holds."""
+    tab.wait_for(condition, timeout=120)
+    return tab.evaluate("performance.getEntriesByName('python ready')[0].startTime") / 1000
+
+
+def engine_run(tab, dist: Path, bare: Path) -> dict:
+    """One engine's first visit and offline repeat (a reload), then bare Pyodide's, in the same browser."""
+    server = Server(dist, pages=True)
+    tab.goto(server.url)
+    first = ready_at(tab, READY)
+    if tab.attribute("#result", "data-state") != "idle":
+        raise RuntimeError(f"{tab.engine}: the page did not load: {tab.text('#status')}")
+    tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=60)
+    tab.wait_for("navigator.serviceWorker.controller !== null", timeout=60)
+    server.stop()
+    tab.reload()
+    repeat = ready_at(tab, READY)
+    started = tab.evaluate("document.body.dataset.pythonStart")
+    server = Server(bare, pages=True)
+    tab.goto(server.url)
+    bare_first = ready_at(tab, "document.body.dataset.state")
+    if tab.attribute("body", "data-state") != "ready":
+        raise RuntimeError(f"{tab.engine}: bare Pyodide did not load: {tab.attribute('body', 'data-state')}")
+    tab.reload()
+    bare_repeat = ready_at(tab, "document.body.dataset.state")
+    server.stop()
+    return {"first": first, "repeat": repeat, "python": started, "bare first": bare_first, "bare repeat": bare_repeat}
+
+
+def engines_benchmark(runs: int, dist: Path, reference: Path, playwright, executable: str) -> None:
+    """Every engine's first and repeat visit beside bare Pyodide's in the same engine, medians of `runs`."""
+    print("\nper engine, medians of", runs, "runs (repeat: a reload with the server stopped; bare: a reload)")
+    print(f"{'engine':22} {'first s':>8} {'/ bare':>7} {'repeat s':>9} {'/ bare':>7}  repeat started")
+    for engine in ("chromium", *engines.ENGINES):
+        results = []
+        for _ in range(runs):
+            tab = PlaywrightTab(playwright, executable) if engine == "chromium" else engines.open_tab(engine)
+            with tab:
+                version = tab.version
+                results.append(engine_run(tab, dist, reference))
+
+        medians = {key: statistics.median(r[key] for r in results) for key in results[0] if key != "python"}
+        starts = " and ".join(sorted({r["python"] for r in results}))
+        print(
+            f"{engine + ' ' + version:22} {medians['first']:8.2f} {medians['first'] / medians['bare first']:7.2f} "
+            f"{medians['repeat']:9.2f} {medians['repeat'] / medians['bare repeat']:7.2f}  {starts}"
+            f"  (bare Pyodide: first {medians['bare first']:.2f} s, repeat {medians['bare repeat']:.2f} s)",
+            flush=True,
+        )
+
+
 def benchmark(runs: int, dist: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -221,3 +306,6 @@ def benchmark(runs: int, dist: Path) -> None:
         verdict = "ok" if figures[key] <= goals[key] else "over"
         print(f"{label:34} {figures[key]:7.2f} {unit:2}  goal <= {goals[key]:g} {unit:2}  {verdict}")
     print(f"(and {median(r['offline copy MB'] for r in ours):.2f} MB more as the service worker keeps the site)")
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
+        engines_benchmark(runs, dist, bare_pyodide(Path(folder)), playwright, ensure_chromium())
