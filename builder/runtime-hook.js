@@ -11,6 +11,9 @@
 // freeTableIndexes, files: [[path, bytes], ...], compiled: a promise of the libraries compiled, in the order of
 // loads}) asks for the replay; without it, loading is Pyodide's own.
 (function () {
+  // A function table laid out otherwise than the recording's is not damage but this browser's way: named so,
+  // the page stops saving snapshots that this browser could never restore (site/worker.js).
+  const refused = (message) => Object.assign(new Error(message), { name: "SnapshotRefusedError" });
   const loads = []; // every library loaded, in order: {name, memoryBase, tableBase, tableSize, exports}
   const loading = {}; // name -> its entry (libraries load concurrently, so the one in hand is looked up by name)
   let replaying = null; // during a replay (one library at a time): {memoryBase, tableBase} it must get
@@ -54,7 +57,7 @@
     // as by another browser, cannot hold the snapshot's function pointers).
     tableFor(libName, tableBase, tableSize) {
       if (replaying && tableSize && replaying.tableBase !== tableBase) {
-        throw new Error(`${libName} would load at table slot ${tableBase}, the snapshot's is ${replaying.tableBase}`);
+        throw refused(`${libName} would load at table slot ${tableBase}, the snapshot's is ${replaying.tableBase}`);
       }
       if (loading[libName]) Object.assign(loading[libName], { tableBase, tableSize });
     },
@@ -102,7 +105,7 @@
       });
       for (const [handle, i] of Object.entries(handles)) LDSO.loadedLibsByHandle[handle] = LDSO.loadedLibsByName[recorded[i].name];
       if (wasmTable.length !== tableLength) {
-        throw new Error(`the libraries fill ${wasmTable.length} table slots, the snapshot's ${tableLength}`);
+        throw refused(`the libraries fill ${wasmTable.length} table slots, the snapshot's ${tableLength}`);
       }
       updateTableMap(0, wasmTable.length);
       freeTableIndexes.splice(0, freeTableIndexes.length, ...free);

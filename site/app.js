@@ -506,6 +506,11 @@ function showProgress({ step, steps, received, total }) {
 function onReady(status) {
   performance.mark("python ready");
   document.body.dataset.pythonStart = status.python; // "fresh", or "snapshot" (saved by an earlier visit)
+  if (status.snapshotRefused) {
+    document.body.dataset.pythonSnapshot = "refused"; // so none is saved: the storage line says why
+    const why = status.snapshotRefused;
+    startsAfresh = ` Python starts afresh on each visit: this browser cannot restore a snapshot of it (${why}).`;
+  }
   ready = true;
   showNetworks(status.models, status.key);
   if (status.check && !status.check.ok) {
@@ -523,6 +528,7 @@ function onReady(status) {
 // --- offline: the service worker keeps the site; the page says whether it did, and how much it keeps ------------
 
 let offlineAsked = false;
+let startsAfresh = ""; // the storage line's last words where this browser cannot restore Python's snapshot
 
 function keepForOffline() {
   if (!("serviceWorker" in navigator) || offlineAsked) return;
@@ -539,7 +545,8 @@ async function showOffline({ kept, missing = [], reason = "" }) {
   const line = document.getElementById("offline");
   line.dataset.offline = !kept ? "failed" : missing.length ? "partial" : "ready";
   if (!kept) {
-    line.textContent = `Not kept for offline use (${reason}): the page works while this device is online.`;
+    const online = "the page works while this device is online";
+    line.textContent = `Not kept for offline use (${reason}): ${online}.${startsAfresh}`;
     return;
   }
   const except = missing.length ? `, except ${missing.join(", ")}, which could not be kept` : "";
@@ -550,7 +557,7 @@ async function showOffline({ kept, missing = [], reason = "" }) {
   } catch {
     // no estimate in this browser: the line says the rest
   }
-  line.textContent = `Ready offline: this page works without a network${except}.${size}`;
+  line.textContent = `Ready offline: this page works without a network${except}.${size}${startsAfresh}`;
 }
 
 // A load that failed says why, and offers to try again; the drawing stays.

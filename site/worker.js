@@ -7,7 +7,8 @@
 // In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes} | {id, teach: digit, recognize,
 // strokes} | {id, forget: true} | {id, export: true} | {id, import: text of a file of examples}.
 // Out: {type: "progress", step, steps, received, total} (bytes of build.json's first_load) | {type: "ready",
-// status} | {type: "error", message} | {type: "snapshot saved"} | {type: "personal", ...} (teach.js), and for
+// status (with python: "fresh" or "snapshot", and snapshotRefused: why this browser cannot restore one, or null)}
+// | {type: "error", message} | {type: "snapshot saved"} | {type: "personal", ...} (teach.js), and for
 // each request, with its id: {type: "answer", id, answer} | {type: "taught", id, answer, error} | {type:
 // "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error}.
 "use strict";
@@ -160,6 +161,9 @@ function failure(what, error) {
 // deleted and Python starts afresh.
 const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
 const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
+// Where a browser refused this version's snapshot (its function table laid out otherwise), a small note takes
+// the snapshot's place: no more are saved for this version, since every one would cost 46 MB for nothing.
+const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
 // This version's snapshot, if saved: {bytes: a promise of them, read while the runtime starts}, else null.
@@ -196,6 +200,27 @@ async function forgetSnapshot(version) {
   }
 }
 
+// This browser cannot restore this version's snapshots: the note (why) replaces every snapshot and older note.
+async function noteRefusal(version, why) {
+  try {
+    const cache = await caches.open(SNAPSHOTS);
+    for (const request of await cache.keys()) await cache.delete(request);
+    await cache.put(refusedKey(version), new Response(why));
+  } catch {
+    // no cache storage: nothing to keep, and no snapshot to save either
+  }
+}
+
+// Why this browser refused this version's snapshot, if it did; else null.
+async function refusal(version) {
+  try {
+    const note = await (await caches.open(SNAPSHOTS)).match(refusedKey(version));
+    return note ? await note.text() : null;
+  } catch {
+    return null;
+  }
+}
+
 // Python ready to answer, from this version's snapshot: {pyodide, status, answer, app}, or null when there is
 // none or it could not be used (then deleted).
 async function restoredPython(version, indexURL) {
@@ -210,7 +235,8 @@ async function restoredPython(version, indexURL) {
     return { pyodide, status: about.status, answer, app };
   } catch (error) {
     console.warn(`Python's snapshot could not be used, starting afresh: ${plainWords(error)}`);
-    await forgetSnapshot(version);
+    if (error.name === "SnapshotRefusedError") await noteRefusal(version, plainWords(error));
+    else await forgetSnapshot(version);
     failedDownloads.length = 0; // a download that failed then is tried again, and reported if it fails again
     return null;
   }
@@ -294,8 +320,10 @@ async function load() {
   // Snapshotted (once the page is told it is ready) only with every network working: one that failed to load
   // should be tried again next time.
   const about = () => ({ status, check: checkAnswer(answer) });
-  const snapshot = status.models.every((model) => model.ok) ? () => saveSnapshot(pyodide, version, about) : null;
-  return { status: { ...status, python: "fresh" }, answer, app, pyodide, snapshot };
+  const refused = await refusal(version);
+  const wanted = status.models.every((model) => model.ok) && !refused;
+  const snapshot = wanted ? () => saveSnapshot(pyodide, version, about) : null;
+  return { status: { ...status, python: "fresh", snapshotRefused: refused }, answer, app, pyodide, snapshot };
 }
 
 // The one place where anything is loaded; a failed load is tried again by the page with a new worker.
