@@ -24,6 +24,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from base64 import b64decode
+from pathlib import Path
 
 import numpy as np
 
@@ -75,7 +77,8 @@ def as_json_of(expression: str) -> str:
 
 class Tab:
     """One fresh browser profile with one tab, as a test uses it, whatever the engine. A subclass supplies the
-    transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer actions) and _quit."""
+    transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer actions), _screenshot (base64
+    PNG) and _quit."""
 
     engine = ""
     version = ""
@@ -126,6 +129,11 @@ class Tab:
 
     def draw(self, strokes: list[np.ndarray], pointer: str = "mouse") -> None:
         self._perform(stroke_actions(strokes, pointer))
+
+    def screenshot(self, path: Path) -> None:
+        """The viewport, as a PNG file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b64decode(self._screenshot()))
 
     def close(self) -> None:
         self._quit()
@@ -203,6 +211,9 @@ class Firefox(Tab):
     def _perform(self, actions: list[dict]) -> None:
         self._send("input.performActions", {"context": self.context, "actions": actions})
 
+    def _screenshot(self) -> str:
+        return self._send("browsingContext.captureScreenshot", {"context": self.context})["data"]
+
     def _quit(self) -> None:
         try:
             self._send("browser.close", {}, timeout=10)
@@ -266,6 +277,9 @@ class WebKit(Tab):
     def _perform(self, actions: list[dict]) -> None:
         self._call("POST", f"/session/{self.session}/actions", {"actions": actions})
         self._call("DELETE", f"/session/{self.session}/actions")  # release, as a person's hand would
+
+    def _screenshot(self) -> str:
+        return self._call("GET", f"/session/{self.session}/screenshot")
 
     def _quit(self) -> None:
         if self.session:

@@ -22,9 +22,10 @@ Each run uses a fresh browser profile:
 Also: the time each loading step took, the bytes over the wire, and the size of dist/.
 
 Per engine (evaluation/engines.py for Firefox and WebKit), a fresh profile each run: the first visit as above;
-the repeat visit with the server stopped, reloading in the same browser (WebKit's automation profile lasts
-only as long as its browser, so every engine is measured the same way here), and how Python started on it
-("snapshot" or "fresh"); bare Pyodide's first visit and its reload with the server still running.
+the repeat visit with the server stopped, the same address opened again in the same browser (WebKit's
+automation profile lasts only as long as its browser, so every engine is measured the same way here), and how
+Python started on it ("snapshot" or "fresh"); bare Pyodide's first visit, and its address opened again with
+the server still running (the HTTP cache warm).
 """
 
 from __future__ import annotations
@@ -209,7 +210,7 @@ def ready_at(tab, condition: str) -> float:
 
 
 def engine_run(tab, dist: Path, bare: Path) -> dict:
-    """One engine's first visit and offline repeat (a reload), then bare Pyodide's, in the same browser."""
+    """One engine's first visit and offline repeat, then bare Pyodide's, in the same browser."""
     server = Server(dist, pages=True)
     tab.goto(server.url)
     first = ready_at(tab, READY)
@@ -218,7 +219,7 @@ def engine_run(tab, dist: Path, bare: Path) -> dict:
     tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=60)
     tab.wait_for("navigator.serviceWorker.controller !== null", timeout=60)
     server.stop()
-    tab.reload()
+    tab.goto(server.url)  # as a person comes back: the same address again
     repeat = ready_at(tab, READY)
     started = tab.evaluate("document.body.dataset.pythonStart")
     server = Server(bare, pages=True)
@@ -226,7 +227,7 @@ def engine_run(tab, dist: Path, bare: Path) -> dict:
     bare_first = ready_at(tab, "document.body.dataset.state")
     if tab.attribute("body", "data-state") != "ready":
         raise RuntimeError(f"{tab.engine}: bare Pyodide did not load: {tab.attribute('body', 'data-state')}")
-    tab.reload()
+    tab.goto(server.url)
     bare_repeat = ready_at(tab, "document.body.dataset.state")
     server.stop()
     return {"first": first, "repeat": repeat, "python": started, "bare first": bare_first, "bare repeat": bare_repeat}
@@ -234,7 +235,7 @@ def engine_run(tab, dist: Path, bare: Path) -> dict:
 
 def engines_benchmark(runs: int, dist: Path, reference: Path, playwright, executable: str) -> None:
     """Every engine's first and repeat visit beside bare Pyodide's in the same engine, medians of `runs`."""
-    print("\nper engine, medians of", runs, "runs (repeat: a reload with the server stopped; bare: a reload)")
+    print("\nper engine, medians of", runs, "runs (repeat: the address again, in the same browser, the server stopped)")
     print(f"{'engine':22} {'first s':>8} {'/ bare':>7} {'repeat s':>9} {'/ bare':>7}  repeat started")
     for engine in ("chromium", *engines.ENGINES):
         results = []

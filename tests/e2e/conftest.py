@@ -6,14 +6,17 @@ leave 127.0.0.1 fails the test that made it, and so does any Content-Security-Po
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
 
+from builder.server import make_server
 from evaluation import browser as helpers
 from evaluation.measure import loaded_networks, native_inputs
 from evaluation.teaching import STYLES, as_strokes, vote_answers
@@ -59,6 +62,29 @@ def server(dist):
         server.stop()
     except OSError:
         pass  # already stopped
+
+
+@pytest.fixture
+def host(dist):
+    """host(handler class) -> the URL of dist/ served by it in a thread; stop() takes every such host down."""
+    servers = []
+
+    def serve(handler):
+        httpd = make_server(dist, quiet=True)
+        httpd.RequestHandlerClass = functools.partial(handler, directory=str(dist))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+    def stop():
+        while servers:
+            httpd = servers.pop()
+            httpd.shutdown()
+            httpd.server_close()
+
+    serve.stop = stop
+    yield serve
+    stop()
 
 
 def on_loopback(url: str) -> bool:

@@ -2,26 +2,26 @@
 first visit that reads a drawn digit live, by mouse and by finger; a repeat visit with the server stopped that
 starts Python from the snapshot and answers offline; one correction taught and kept; a bad models.json entry
 that costs only its network; and the fallbacks for what an engine lacks (WebKit: navigator.storage's estimate
-and persist). Chromium runs every browser test (the other files), Playwright's routes and hooks included.
+and persist). A screenshot of each engine's answer goes to test-output/screenshots/. Chromium runs every
+browser test (the other files), Playwright's routes and hooks included.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
 
 import pytest
 
-from builder.server import QuietHandler, make_server
+from builder.server import QuietHandler
 from evaluation import engines
 from evaluation.browser import fit_to_box
-from files import WEIGHTS
+from files import ROOT, WEIGHTS
 from recognizer import app
 from train import pendigits
 
 pytestmark = pytest.mark.e2e
+SCREENSHOTS = ROOT / "test-output" / "screenshots"  # beside Chromium's layouts (git-ignored)
 
 
 @pytest.fixture(params=list(engines.ENGINES))
@@ -83,6 +83,7 @@ def test_a_first_visit_is_ready_and_reads_a_drawn_digit_live(tab, server, digits
     pie = "document.querySelector('#chart svg')"
     assert tab.evaluate(f"{pie}.querySelectorAll('circle, path').length") >= 1  # the pie is drawn, and shown
     assert tab.evaluate(f"{pie}.getBoundingClientRect().width") > 100
+    tab.screenshot(SCREENSHOTS / f"{tab.engine}.png")
     # By finger: Firefox's driver touches; WebKit's sends touch as a mouse, which draws the same.
     assert draw_and_read(tab, digits[3].strokes, pointer="touch")["digit"] == "3"
 
@@ -144,17 +145,7 @@ def spoiled_manifest(directory) -> dict:
     return manifest
 
 
-@pytest.fixture
-def spoiled_host(dist):
-    httpd = make_server(dist, quiet=True)
-    httpd.RequestHandlerClass = functools.partial(SpoiledModelsJson, directory=str(dist))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_a_bad_models_json_entry_costs_only_its_network(tab, spoiled_host, dist, digits, tmp_path):
+def test_a_bad_models_json_entry_costs_only_its_network(tab, host, dist, digits, tmp_path):
     # The reason is Python's own: the same models.json loaded natively, beside the same weight files.
     for weights in (dist / "weights").glob("*.npz"):
         shutil.copy(weights, tmp_path)
@@ -165,7 +156,7 @@ def test_a_bad_models_json_entry_costs_only_its_network(tab, spoiled_host, dist,
         app.load(WEIGHTS)  # the module's networks, as the other tests expect them
     assert list(reasons) == ["B2"]
 
-    open_page(tab, spoiled_host)
+    open_page(tab, host(SpoiledModelsJson))
     assert f"B2 is disabled: {reasons['B2']}" in tab.text("#problems")
     disabled = (
         "[...document.querySelectorAll('.networks button')].filter((b) => b.disabled).map((b) => b.dataset.model)"

@@ -3,12 +3,9 @@ without, or not kept; on hosts that serve files the way this one does not."""
 
 from __future__ import annotations
 
-import functools
-import threading
-
 import pytest
 
-from builder.server import QuietHandler, make_server
+from builder.server import QuietHandler
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 from train import pendigits
 
@@ -31,29 +28,6 @@ class HostWithoutB4(QuietHandler):
         if self.path.split("?")[0].endswith("/weights/B4.npz"):
             return self.send_error(404)
         return super().do_GET()
-
-
-@pytest.fixture
-def host(dist):
-    """host(handler class) -> the URL of dist/ served by it in a thread; stop() takes every such host down."""
-    servers = []
-
-    def serve(handler):
-        httpd = make_server(dist, quiet=True)
-        httpd.RequestHandlerClass = functools.partial(handler, directory=str(dist))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    def stop():
-        while servers:
-            httpd = servers.pop()
-            httpd.shutdown()
-            httpd.server_close()
-
-    serve.stop = stop
-    yield serve
-    stop()
 
 
 @pytest.fixture(scope="module")

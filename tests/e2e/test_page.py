@@ -8,17 +8,15 @@ each layout go to test-output/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import threading
 import time
 
 import numpy as np
 import pytest
 
-from builder.server import QuietHandler, make_server
+from builder.server import QuietHandler
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 from evaluation.examples import in_box
 from files import ROOT, SITE, WEIGHTS
@@ -407,10 +405,9 @@ DAMAGE_SNAPSHOT = r"""async (damage) => {
 }"""
 
 
-@pytest.mark.parametrize(
-    "damage", ["not a snapshot", "cut short", "another runtime's memory", "a damaged library", "answers otherwise"]
-)
-def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out, damage):
+def reload_with_a_damaged_snapshot(context, server, damage: str):
+    """A first visit, its snapshot damaged, and the reload that finds it: (the page, started afresh; the console
+    warnings of the reload)."""
     page = open_page(context, server)
     assert python_start(page) == "fresh"
     page.wait_for_selector('body[data-python-snapshot="saved"]')
@@ -420,6 +417,14 @@ def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_o
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh"
+    return page, warnings
+
+
+@pytest.mark.parametrize(
+    "damage", ["not a snapshot", "cut short", "another runtime's memory", "a damaged library", "answers otherwise"]
+)
+def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out, damage):
+    page, warnings = reload_with_a_damaged_snapshot(context, server, damage)
     assert any("snapshot could not be used, starting afresh" in warning for warning in warnings), warnings
     page.wait_for_selector('body[data-python-snapshot="saved"]')
     page.reload()  # the fresh start saved a good snapshot again
@@ -431,14 +436,7 @@ def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_o
 
 
 def test_a_browser_that_cannot_restore_the_snapshot_starts_afresh_and_keeps_no_snapshot(context, server, held_out):
-    page = open_page(context, server)
-    page.wait_for_selector('body[data-python-snapshot="saved"]')
-    assert page.evaluate(DAMAGE_SNAPSHOT, "another table layout")
-    warnings = []
-    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
-    page.reload()
-    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
-    assert python_start(page) == "fresh"
+    page, warnings = reload_with_a_damaged_snapshot(context, server, "another table layout")
     assert any("would load at table slot" in warning for warning in warnings), warnings
     assert page.get_attribute("body", "data-python-snapshot") == "refused"  # and none is saved
     page.wait_for_selector("#offline[data-offline]", timeout=30_000)
@@ -672,23 +670,13 @@ class SlowLine(QuietHandler):
             pass  # the browser went away (the test is over)
 
 
-@pytest.fixture
-def slow_server(dist):
-    httpd = make_server(dist, quiet=True)
-    httpd.RequestHandlerClass = functools.partial(SlowLine, directory=str(dist))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_loading_says_the_bytes_to_come_and_counts_them_as_they_stream_in(context, slow_server, dist):
+def test_loading_says_the_bytes_to_come_and_counts_them_as_they_stream_in(context, host, dist):
     listed = json.loads((dist / "build.json").read_text())["first_load"]
     total = sum(entry["bytes"] for entry in listed.values())
     megabytes = f"{total / 1e6:.1f} MB"
     page = context.new_page()
     page.add_init_script(HOOKS)
-    page.goto(slow_server)
+    page.goto(host(SlowLine))
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     progress = page.evaluate("window.progress")
     assert {p["total"] for p in progress} == {total}  # build.json's total, from the first message on
