@@ -70,6 +70,17 @@ def stroke_actions(strokes: list[np.ndarray], pointer: str = "mouse") -> list[di
     return [{"type": "pointer", "id": pointer, "parameters": {"pointerType": pointer}, "actions": steps}]
 
 
+# W3C WebDriver's code points for the keys the page's keyboard use needs (any other key is its own character).
+KEYS = {"Enter": "\ue007", "Tab": "\ue004", "Escape": "\ue00c", "Control": "\ue009", "Space": " "}
+
+
+def key_actions(chord: str) -> list[dict]:
+    """W3C key actions pressing a chord such as "Control+z": each key down in order, then up in reverse."""
+    keys = [KEYS.get(key, key) for key in chord.split("+")]
+    steps = [{"type": "keyDown", "value": k} for k in keys] + [{"type": "keyUp", "value": k} for k in reversed(keys)]
+    return [{"type": "key", "id": "keyboard", "actions": steps}]
+
+
 def as_json_of(expression: str) -> str:
     """A script whose value is `expression`'s (awaited), as JSON: both protocols return a string as it is."""
     return f"(async () => JSON.stringify(await ({expression})))()"
@@ -77,8 +88,8 @@ def as_json_of(expression: str) -> str:
 
 class Tab:
     """One fresh browser profile with one tab, as a test uses it, whatever the engine. A subclass supplies the
-    transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer actions), _screenshot (base64
-    PNG) and _quit."""
+    transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer and key actions), _answer_dialog,
+    _screenshot (base64 PNG) and _quit. A dialog the page opens stays open until it is answered."""
 
     engine = ""
     version = ""
@@ -123,12 +134,36 @@ class Tab:
 
     def click(self, selector: str) -> None:
         """A real click (pointer actions) at the middle of the element."""
+        self._perform(self._click_actions(selector))
+
+    def _click_actions(self, selector: str) -> list[dict]:
         box = self.box(selector)
-        middle = np.array([[box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]])
-        self._perform(stroke_actions([middle]))
+        return stroke_actions([np.array([[box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]])])
 
     def draw(self, strokes: list[np.ndarray], pointer: str = "mouse") -> None:
         self._perform(stroke_actions(strokes, pointer))
+
+    def press(self, chord: str) -> None:
+        """Keys pressed together, such as "Enter" or "Control+z", into whatever has the focus."""
+        self._perform(key_actions(chord))
+
+    def focus(self, selector: str) -> None:
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
+
+    def click_and_answer(self, selector: str, accept: bool) -> None:
+        """Click an element that opens a dialog (confirm), then accept or dismiss the dialog once it is open."""
+        self._perform_opening_dialog(self._click_actions(selector))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return self._answer_dialog(accept)
+            except EngineError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # not open yet
+
+    def _perform_opening_dialog(self, actions: list[dict]) -> None:
+        self._perform(actions)
 
     def screenshot(self, path: Path) -> None:
         """The viewport, as a PNG file."""
@@ -166,7 +201,8 @@ class Firefox(Tab):
         address = self._listening_address()
         self.ids = itertools.count(1)
         self.socket = connect(f"{address}/session", max_size=None, open_timeout=START_TIMEOUT, legacy=True)
-        self.version = self._send("session.new", {"capabilities": {}})["capabilities"]["browserVersion"]
+        capabilities = {"alwaysMatch": {"unhandledPromptBehavior": {"default": "ignore"}}}
+        self.version = self._send("session.new", {"capabilities": capabilities})["capabilities"]["browserVersion"]
         self.context = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
 
     def _listening_address(self) -> str:
@@ -186,14 +222,19 @@ class Firefox(Tab):
         raise EngineError(f"firefox: did not start ({''.join(lines[-3:]).strip() or 'no output'})")
 
     def _send(self, method: str, params: dict, timeout: float = START_TIMEOUT):
-        number = next(self.ids)
-        self.socket.send(json.dumps({"id": number, "method": method, "params": params}))
+        number = self._send_only(method, params)
         while True:
             message = json.loads(self.socket.recv(timeout=timeout))
             if message.get("id") == number:
                 if message.get("type") == "error":
                     raise EngineError(f"firefox: {method}: {message['error']}: {message.get('message', '')}")
                 return message["result"]
+
+    def _send_only(self, method: str, params: dict) -> int:
+        """Send a command without waiting for its answer (skipped when it comes); its id."""
+        number = next(self.ids)
+        self.socket.send(json.dumps({"id": number, "method": method, "params": params}))
+        return number
 
     def _evaluate(self, script: str):
         target = {"context": self.context}
@@ -210,6 +251,13 @@ class Firefox(Tab):
 
     def _perform(self, actions: list[dict]) -> None:
         self._send("input.performActions", {"context": self.context, "actions": actions})
+
+    def _perform_opening_dialog(self, actions: list[dict]) -> None:
+        # Firefox answers the actions only once the dialog they opened is closed.
+        self._send_only("input.performActions", {"context": self.context, "actions": actions})
+
+    def _answer_dialog(self, accept: bool) -> None:
+        self._send("browsingContext.handleUserPrompt", {"context": self.context, "accept": accept})
 
     def _screenshot(self) -> str:
         return self._send("browsingContext.captureScreenshot", {"context": self.context})["data"]
@@ -239,7 +287,8 @@ class WebKit(Tab):
         self.url = f"http://127.0.0.1:{port}"
         self.session = None
         options = {"binary": minibrowser(), "args": ["--automation"]}
-        capabilities = {"capabilities": {"alwaysMatch": {"webkitgtk:browserOptions": options}}}
+        wanted = {"webkitgtk:browserOptions": options, "unhandledPromptBehavior": "ignore"}
+        capabilities = {"capabilities": {"alwaysMatch": wanted}}
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
@@ -277,6 +326,9 @@ class WebKit(Tab):
     def _perform(self, actions: list[dict]) -> None:
         self._call("POST", f"/session/{self.session}/actions", {"actions": actions})
         self._call("DELETE", f"/session/{self.session}/actions")  # release, as a person's hand would
+
+    def _answer_dialog(self, accept: bool) -> None:
+        self._call("POST", f"/session/{self.session}/alert/{'accept' if accept else 'dismiss'}", {})
 
     def _screenshot(self) -> str:
         return self._call("GET", f"/session/{self.session}/screenshot")

@@ -10,39 +10,11 @@ import pytest
 
 from evaluation.browser import draw_with_mouse, fit_to_box, wait_until_loaded
 from evaluation.offdigits import check_drawings
+from evaluation.teaching import as_strokes
 from files import REHEARSAL, WEIGHTS
 from recognizer import app
-from recognizer.models import load_check
-from recognizer.preprocess import to_network_input
-from train import pendigits
 
 pytestmark = pytest.mark.e2e
-
-
-def as_lists(strokes) -> list:
-    return [np.asarray(s).tolist() for s in strokes]
-
-
-def margin(strokes) -> float:
-    """How far beyond the check's limit on distance the drawing is (negative: within it)."""
-    check = load_check(WEIGHTS)
-    return float(check.distance(to_network_input(as_lists(strokes)))[0] - check.farthest)
-
-
-@pytest.fixture(scope="module")
-def not_a_digit() -> list[np.ndarray]:
-    """A star from the check set that the check calls not a digit by the widest margin."""
-    stars = [d.strokes for d in check_drawings() if d.name == "star"]
-    return max(stars, key=margin)
-
-
-@pytest.fixture(scope="module")
-def a_digit(pen_digits) -> list[np.ndarray]:
-    """A held-out writer's 3, well within the check's limits, that the vote reads as 3."""
-    app.load(WEIGHTS)
-    threes = [d.strokes for d in pendigits.held_out_digits(pen_digits) if d.label == 3][:20]
-    read = [s for s in threes if app.recognize("vote", as_lists(s))["digit"] == 3]
-    return min(read, key=margin)
 
 
 def open_page(context, server):
@@ -99,16 +71,16 @@ def odd_fours() -> list[list[np.ndarray]]:
     four of them such that, taught natively through the same code, three as 4 make the fourth a digit-like 4."""
     triangles = [d.strokes for d in check_drawings(per_template=16) if d.name == "triangle"]
     app.load(WEIGHTS)
-    refused = [t for t in triangles if not app.recognize("vote", as_lists(t))["digit_like"]]
+    refused = [t for t in triangles if not app.recognize("vote", as_strokes(t))["digit_like"]]
     app.load_rehearsal(str(REHEARSAL))
     try:
         for start in range(len(refused) - 3):
             app.forget()
             chosen = refused[start : start + 4]
             for triangle in chosen[:3]:
-                app.keep([{"digit": 4, "strokes": as_lists(triangle)}])
+                app.keep([{"digit": 4, "strokes": as_strokes(triangle)}])
                 app.learn_next()
-            answer = app.recognize("vote", as_lists(chosen[3]))
+            answer = app.recognize("vote", as_strokes(chosen[3]))
             if answer["digit_like"] and answer["digit"] == 4:
                 return chosen
     finally:
