@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -57,6 +58,12 @@ class Server:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def on_loopback(url: str) -> bool:
+    """Whether a request stays on this machine (the tests' one network: every other request fails a test)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("blob", "data") or (parts.scheme in ("http", "https") and parts.hostname == "127.0.0.1")
 
 
 def wait_until_loaded(page) -> str:

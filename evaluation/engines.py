@@ -93,6 +93,11 @@ class Tab:
 
     engine = ""
     version = ""
+    watched = False  # whether `requested` and `console` are filled (Firefox's BiDi events; WebKit has none)
+
+    def __init__(self):
+        self.requested: list[str] = []  # the address of every request the pages made, the workers' too
+        self.console: list[str] = []  # every console message and error, as the browser logged it
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (promises awaited), as JSON makes it."""
@@ -184,10 +189,12 @@ class Firefox(Tab):
     """Debian's Firefox in a new profile, headless, speaking WebDriver BiDi on a free port."""
 
     engine = "firefox"
+    watched = True
 
     def __init__(self):
         from websockets.sync.client import connect
 
+        super().__init__()
         self.profile = tempfile.mkdtemp(prefix="firefox-profile-")
         prefs = "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items())
         with open(os.path.join(self.profile, "user.js"), "w") as file:
@@ -204,6 +211,7 @@ class Firefox(Tab):
         capabilities = {"alwaysMatch": {"unhandledPromptBehavior": {"default": "ignore"}}}
         self.version = self._send("session.new", {"capabilities": capabilities})["capabilities"]["browserVersion"]
         self.context = self._send("browsingContext.getTree", {})["contexts"][0]["context"]
+        self._send("session.subscribe", {"events": ["network.beforeRequestSent", "log.entryAdded"]})
 
     def _listening_address(self) -> str:
         """Read Firefox's own line saying where its BiDi server listens; then keep its output drained."""
@@ -225,10 +233,18 @@ class Firefox(Tab):
         number = self._send_only(method, params)
         while True:
             message = json.loads(self.socket.recv(timeout=timeout))
-            if message.get("id") == number:
+            if message.get("type") == "event":
+                self._note(message["method"], message["params"])
+            elif message.get("id") == number:
                 if message.get("type") == "error":
                     raise EngineError(f"firefox: {method}: {message['error']}: {message.get('message', '')}")
                 return message["result"]
+
+    def _note(self, event: str, params: dict) -> None:
+        if event == "network.beforeRequestSent":
+            self.requested.append(params["request"]["url"])
+        elif event == "log.entryAdded":
+            self.console.append(params.get("text") or "")
 
     def _send_only(self, method: str, params: dict) -> int:
         """Send a command without waiting for its answer (skipped when it comes); its id."""
@@ -277,6 +293,7 @@ class WebKit(Tab):
     engine = "webkit"
 
     def __init__(self):
+        super().__init__()
         self.display, self.xvfb = start_xvfb()
         port = free_port()
         self.driver = subprocess.Popen(

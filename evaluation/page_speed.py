@@ -183,6 +183,7 @@ class PlaywrightTab(engines.Tab):
     engine = "chromium"
 
     def __init__(self, playwright, executable: str):
+        super().__init__()
         self.browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
         self.version = self.browser.version
         self.page = self.browser.new_context().new_page()

@@ -11,7 +11,6 @@ import os
 import subprocess
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -91,11 +90,6 @@ def host(dist):
     stop()
 
 
-def on_loopback(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("blob", "data") or (parts.scheme in ("http", "https") and parts.hostname == "127.0.0.1")
-
-
 @pytest.fixture
 def new_context(browser, server):
     """Make fresh browser profiles (options as for browser.new_context) watched for escaping requests and CSP
@@ -103,7 +97,7 @@ def new_context(browser, server):
     contexts, escaped, violations = [], [], []
 
     def guard(route):
-        if on_loopback(route.request.url):
+        if helpers.on_loopback(route.request.url):
             route.fallback()  # to a test's own route, if any, else to the server
         else:
             escaped.append(route.request.url)

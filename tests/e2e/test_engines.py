@@ -2,8 +2,11 @@
 first visit that reads a drawn digit live, by mouse and by finger; a repeat visit with the server stopped that
 starts Python from the snapshot and answers offline; one correction taught and kept; a bad models.json entry
 that costs only its network; the fallbacks for what an engine lacks (WebKit: navigator.storage's estimate
-and persist); then more of what the Chromium tests check, where these drivers allow. A screenshot of each engine's answer goes to test-output/screenshots/. Chromium runs every
-browser test (the other files), Playwright's routes and hooks included.
+and persist); then more of what the Chromium tests check, where these drivers allow. In Firefox, a request
+that would leave 127.0.0.1, or a Content-Security-Policy violation, fails the test that made it, as in
+Chromium (WebKit's classic driver reports neither). A screenshot of each engine's answer goes to
+test-output/screenshots/. Chromium runs every browser test (the other files), Playwright's routes and hooks
+included.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pytest
 
 from builder.server import QuietHandler
 from evaluation import engines
-from evaluation.browser import fit_to_box
+from evaluation.browser import fit_to_box, on_loopback
 from files import ROOT, WEIGHTS
 from recognizer import app
 from train import pendigits
@@ -34,7 +37,15 @@ def tab(request, dist):
     except (engines.EngineError, OSError, RuntimeError) as error:
         pytest.fail(f"{request.param} could not be started: {error}")
     yield tab
-    tab.close()
+    try:
+        if tab.watched:  # Firefox: the page's requests and console, as the Chromium tests watch them
+            tab.evaluate("true")  # the last events in
+            escaped = [url for url in tab.requested if not on_loopback(url)]
+            assert not escaped, f"requests left loopback: {escaped}"
+            violations = [text for text in tab.console if "Content-Security-Policy" in text]
+            assert not violations, f"Content-Security-Policy violations: {violations}"
+    finally:
+        tab.close()
 
 
 @pytest.fixture(scope="module")
