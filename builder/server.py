@@ -1,5 +1,6 @@
 """Serving a built site on loopback with the types browsers insist on: for build.py --serve, the Node check and
-the browser tests alike; and, for the page-speed benchmark, as GitHub Pages serves it, counting the bytes sent."""
+the browser tests alike; and, for the page-speed benchmark, as GitHub Pages serves it, counting the bytes sent,
+over a simulated slow line if asked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 import gzip
 import http.server
 import threading
+import time
 from pathlib import Path
 
 from builder.errors import BuildError
@@ -32,6 +34,24 @@ class QuietHandler(Handler):
         pass
 
 
+class SlowLine:
+    """One line shared by every connection, as a phone's is: `megabits` a second in all, and `latency` seconds
+    before each response begins. A write waits until its bytes would have crossed the line."""
+
+    CHUNK = 16384  # bytes: concurrent downloads take turns on the line at this grain
+
+    def __init__(self, megabits: float = 10.0, latency: float = 0.040):
+        self.bytes_per_second, self.latency = megabits * 1e6 / 8, latency
+        self.lock = threading.Lock()
+        self.free_at = 0.0  # when the line has sent all it was given
+
+    def carry(self, size: int) -> None:
+        with self.lock:
+            self.free_at = max(time.monotonic(), self.free_at) + size / self.bytes_per_second
+            done = self.free_at
+        time.sleep(max(0.0, done - time.monotonic()))
+
+
 class CountingWriter:
     """The response stream, adding every byte written to the server's `bytes_sent`, and those of the service
     worker's requests also to its `bytes_for_offline_copy`."""
@@ -44,7 +64,14 @@ class CountingWriter:
         self.server.bytes_sent += len(data)
         if self.for_offline_copy:
             self.server.bytes_for_offline_copy += len(data)
-        return self.stream.write(data)
+        line = self.server.line
+        if line is None:
+            return self.stream.write(data)
+        view = memoryview(data)
+        for start in range(0, len(view), line.CHUNK):
+            line.carry(len(view[start : start + line.CHUNK]))
+            self.stream.write(view[start : start + line.CHUNK])
+        return len(data)
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
@@ -77,6 +104,8 @@ class PagesHandler(QuietHandler):
         return "Service-Worker" in self.headers or "max-age=0" in cache_control or "no-cache" in cache_control
 
     def do_GET(self) -> None:
+        if self.server.line is not None:
+            time.sleep(self.server.line.latency)
         self.wfile.for_offline_copy = self.for_offline_copy()
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -102,11 +131,11 @@ class PagesHandler(QuietHandler):
 
 
 def make_server(
-    directory: Path, port: int = 0, quiet: bool = False, pages: bool = False
+    directory: Path, port: int = 0, quiet: bool = False, pages: bool = False, line: SlowLine | None = None
 ) -> http.server.ThreadingHTTPServer:
     """A server of `directory` on 127.0.0.1:`port` (0: any free port), not yet serving; `quiet`: no request log;
     `pages`: served as GitHub Pages serves (PagesHandler), its `bytes_sent` counting what went out (and
-    `bytes_for_offline_copy` what of it went to the service worker)."""
+    `bytes_for_offline_copy` what of it went to the service worker), over `line` if one is given."""
     kind = PagesHandler if pages else QuietHandler if quiet else Handler
     handler = functools.partial(kind, directory=str(directory))
     try:
@@ -116,12 +145,15 @@ def make_server(
             f"cannot serve {shown(directory)} on 127.0.0.1:{port} ({e.strerror or e}); try another port"
         ) from None
     httpd.bytes_sent = httpd.bytes_for_offline_copy = 0
+    httpd.line = line
     return httpd
 
 
-def serve_in_thread(directory: Path, pages: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
+def serve_in_thread(
+    directory: Path, pages: bool = False, line: SlowLine | None = None
+) -> tuple[http.server.ThreadingHTTPServer, str]:
     """`directory` served quietly on a free loopback port, in a thread: (the server, to stop it; its URL)."""
-    httpd = make_server(directory, quiet=True, pages=pages)
+    httpd = make_server(directory, quiet=True, pages=pages, line=line)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 

@@ -41,10 +41,10 @@ def ensure_chromium() -> str:
 
 class Server:
     """dist/ on a free loopback port, served as `build.py --serve` serves it (or, with `pages`, as GitHub Pages
-    does, counting the bytes sent), in a thread; it can be stopped (to test offline use)."""
+    does, counting the bytes sent, over `line` if given), in a thread; it can be stopped (to test offline use)."""
 
-    def __init__(self, directory: Path = DIST, pages: bool = False):
-        self.httpd, self.url = serve_in_thread(directory, pages)
+    def __init__(self, directory: Path = DIST, pages: bool = False, line=None):
+        self.httpd, self.url = serve_in_thread(directory, pages, line)
 
     @property
     def bytes_sent(self) -> int:

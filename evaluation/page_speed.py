@@ -19,7 +19,9 @@ Each run uses a fresh browser profile:
   once the live answer to the drawing (read as its stroke ended) is in, so that no press waits behind it.
 - bare Pyodide: a first visit, then a repeat visit in a new browser on the same profile with the server still
   running (its HTTP cache warm), each until `import numpy` has run.
-Also: the time each loading step took, the bytes over the wire, and the size of dist/.
+Also: the time each loading step took, the bytes over the wire, the size of dist/, and each run's first visit
+of this site and of bare Pyodide over a simulated slow line (SLOW_LINE, through the benchmark's own server:
+builder.server.SlowLine), in a fresh profile.
 
 Per engine (evaluation/engines.py for Firefox and WebKit), a fresh profile each run: the first visit as above;
 the repeat visit with the server stopped, the same address opened again in the same browser (WebKit's
@@ -37,11 +39,13 @@ from pathlib import Path
 
 from builder.lock import page_lock
 from builder.pins import PINNED, PYODIDE_FILES, fetch, tarball_member
+from builder.server import SlowLine
 
 from . import engines
 from .browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
 
 TARGETS = {"first": 4.0, "repeat": 2.0, "vote": 50.0, "size": 16.0}
+SLOW_LINE = (10.0, 0.040)  # a phone's slow line: 10 Mbit/s in all, 40 ms before each response
 # The start-up goals, as ratios to bare Pyodide's own time, and the bytes a first visit may send.
 GOALS = {"first ratio": 0.5, "repeat ratio": 0.2, "first MB": 7.0}
 
@@ -118,6 +122,15 @@ def bare_pyodide(folder: Path) -> Path:
     return folder
 
 
+def bare_ready(page) -> float:
+    """Seconds from navigation until bare Pyodide has imported NumPy."""
+    page.wait_for_selector("body[data-state]", state="attached", timeout=120_000)
+    state = page.get_attribute("body", "data-state")
+    if state != "ready":
+        raise RuntimeError(f"bare Pyodide did not load: {state}")
+    return page.evaluate(MARKS)["python ready"] / 1000
+
+
 def bare_run(playwright, executable: str, bare: Path) -> dict:
     """Bare Pyodide's first and repeat visit (the server still there, the HTTP cache warm), in seconds."""
     server = Server(bare, pages=True)
@@ -125,15 +138,25 @@ def bare_run(playwright, executable: str, bare: Path) -> dict:
     with tempfile.TemporaryDirectory() as profile:
         for which in ("first", "repeat"):
             context, page = visit(playwright, profile, executable, server.url)
-            page.wait_for_selector("body[data-state]", state="attached", timeout=120_000)
-            state = page.get_attribute("body", "data-state")
-            if state != "ready":
-                raise RuntimeError(f"bare Pyodide did not load: {state}")
-            times[which] = page.evaluate(MARKS)["python ready"] / 1000
+            times[which] = bare_ready(page)
             if which == "first":
                 times["first MB"] = server.bytes_sent / 1e6
             context.close()
     server.stop()
+    return times
+
+
+def slow_line_run(playwright, executable: str, dist: Path, bare: Path) -> dict:
+    """Seconds until ready on a first visit over a simulated slow line (builder.server.SlowLine), for this site
+    and for bare Pyodide: {"ours": s, "bare": s}."""
+    times = {}
+    for which, folder in (("ours", dist), ("bare", bare)):
+        server = Server(folder, pages=True, line=SlowLine(*SLOW_LINE))
+        with tempfile.TemporaryDirectory() as profile:
+            context, page = visit(playwright, profile, executable, server.url)
+            times[which] = loaded_marks(page)["python ready"] / 1000 if which == "ours" else bare_ready(page)
+            context.close()
+        server.stop()
     return times
 
 
@@ -265,6 +288,7 @@ def benchmark(runs: int, dist: Path) -> None:
         reference = bare_pyodide(Path(folder))
         for run in range(1, runs + 1):
             result, base = one_run(playwright, executable, dist), bare_run(playwright, executable, reference)
+            result["slow line"] = slow_line_run(playwright, executable, dist, reference)
             # Each run's ratio to bare Pyodide in the same run: the machine's mood of the moment cancels out.
             result["first ratio"] = result["first"]["python ready"] / 1000 / base["first"]
             result["repeat ratio"] = result["repeat"]["python ready"] / 1000 / base["repeat"]
@@ -274,7 +298,8 @@ def benchmark(runs: int, dist: Path) -> None:
                 f"run {run}: first visit {result['first']['python ready'] / 1000:.2f} s ({steps(result['first'])}), "
                 f"{result['first MB']:.2f} MB; repeat offline {result['repeat']['python ready'] / 1000:.2f} s "
                 f"({steps(result['repeat'])}); Vote {statistics.median(result['votes']):.1f} ms; bare Pyodide: "
-                f"first {base['first']:.2f} s, {base['first MB']:.2f} MB, repeat {base['repeat']:.2f} s",
+                f"first {base['first']:.2f} s, {base['first MB']:.2f} MB, repeat {base['repeat']:.2f} s; slow line: "
+                f"first visit {result['slow line']['ours']:.2f} s, bare Pyodide's {result['slow line']['bare']:.2f} s",
                 flush=True,
             )
 
@@ -308,6 +333,12 @@ def benchmark(runs: int, dist: Path) -> None:
         verdict = "ok" if figures[key] <= goals[key] else "over"
         print(f"{label:34} {figures[key]:7.2f} {unit:2}  goal <= {goals[key]:g} {unit:2}  {verdict}")
     print(f"(and {median(r['offline copy MB'] for r in ours):.2f} MB more as the service worker keeps the site)")
+    slow, slow_bare = (median(r["slow line"][which] for r in ours) for which in ("ours", "bare"))
+    megabits, latency = SLOW_LINE
+    print(
+        f"first visit over a {megabits:g} Mbit/s line, {1000 * latency:g} ms before each response: {slow:.2f} s, "
+        f"bare Pyodide's {slow_bare:.2f} s (ratio {slow / slow_bare:.2f})"
+    )
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
         engines_benchmark(runs, dist, bare_pyodide(Path(folder)), playwright, ensure_chromium())

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -436,6 +437,33 @@ def test_the_pages_server_tells_the_service_workers_requests_apart(tmp_path):
         httpd.server_close()
     assert 10_000 < httpd.bytes_for_offline_copy < 10_000 + 1000  # the revalidating fetch and the worker's script
     assert 15_000 < httpd.bytes_sent < 15_000 + 1500
+
+
+def test_the_slow_line_is_one_line_that_concurrent_downloads_share(tmp_path):
+    # 2 Mbit/s: two files of 50 kB each, fetched at once, need 0.4 s on the line between them, whatever else
+    # the machine does (sleeping only ever takes longer), and arrive whole.
+    for name in ("a.whl", "b.whl"):
+        (tmp_path / name).write_bytes(name.encode() * 25_000)
+    httpd, url = server.serve_in_thread(tmp_path, pages=True, line=server.SlowLine(megabits=2, latency=0.05))
+    bodies = {}
+
+    def fetch(name):
+        with urllib.request.urlopen(url + name) as response:
+            bodies[name] = response.read()
+
+    try:
+        began = time.monotonic()
+        fetchers = [threading.Thread(target=fetch, args=(name,)) for name in ("a.whl", "b.whl")]
+        for fetcher in fetchers:
+            fetcher.start()
+        for fetcher in fetchers:
+            fetcher.join()
+        took = time.monotonic() - began
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert bodies == {name: name.encode() * 25_000 for name in ("a.whl", "b.whl")}
+    assert took >= 0.05 + 100_000 / (2e6 / 8)  # the latency, then both files' bytes one after another
 
 
 def test_the_server_sends_the_types_browsers_insist_on(tmp_path):

@@ -658,7 +658,7 @@ def test_each_bad_models_json_entry_shows_its_own_reason_and_the_others_work(con
 # --- loading: the bytes to come, retrying -----------------------------------------------------------------
 
 
-class SlowLine(QuietHandler):
+class TricklingHost(QuietHandler):
     """Files trickle out 64 KiB every 20 ms (about 26 Mbit/s), so a first load's bytes arrive over seconds."""
 
     def copyfile(self, source, outputfile):
@@ -676,7 +676,7 @@ def test_loading_says_the_bytes_to_come_and_counts_them_as_they_stream_in(contex
     megabytes = f"{total / 1e6:.1f} MB"
     page = context.new_page()
     page.add_init_script(HOOKS)
-    page.goto(host(SlowLine))
+    page.goto(host(TricklingHost))
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     progress = page.evaluate("window.progress")
     assert {p["total"] for p in progress} == {total}  # build.json's total, from the first message on
