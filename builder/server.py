@@ -93,6 +93,12 @@ class PagesHandler(QuietHandler):
         super().setup()
         self.wfile = CountingWriter(self.wfile, self.server)
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away mid-file (its page was closed): nothing to say
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
