@@ -186,16 +186,18 @@ class Tab:
 
 
 class Firefox(Tab):
-    """Debian's Firefox in a new profile, headless, speaking WebDriver BiDi on a free port."""
+    """Debian's Firefox in a new profile (or in `profile`, a folder kept for a later browser: a person coming
+    back), headless, speaking WebDriver BiDi on a free port."""
 
     engine = "firefox"
     watched = True
 
-    def __init__(self):
+    def __init__(self, profile: str | None = None):
         from websockets.sync.client import connect
 
         super().__init__()
-        self.profile = tempfile.mkdtemp(prefix="firefox-profile-")
+        self.kept = profile is not None
+        self.profile = profile or tempfile.mkdtemp(prefix="firefox-profile-")
         prefs = "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items())
         with open(os.path.join(self.profile, "user.js"), "w") as file:
             file.write(prefs)
@@ -284,7 +286,8 @@ class Firefox(Tab):
         except Exception:  # noqa: BLE001 -- already gone, or never answered: it is ended below either way
             pass
         stop(self.process)
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 class WebKit(Tab):

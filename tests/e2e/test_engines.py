@@ -119,6 +119,22 @@ def test_a_repeat_visit_starts_from_the_snapshot_and_answers_offline(tab, server
     assert draw_and_read(tab, digits[0].strokes)["digit"] == "0"
 
 
+def test_firefox_closed_and_opened_again_on_its_profile_starts_from_the_snapshot_offline(server, digits, tmp_path):
+    # Cache Storage, the service worker and the snapshot kept on disk, as a person's browser keeps them between
+    # two days. (WebKit's automation profile lasts only as long as its browser: there, a reload is the visit.)
+    profile = tmp_path / "firefox-profile"
+    profile.mkdir()
+    with engines.Firefox(profile=str(profile)) as tab:
+        open_page(tab, server.url)
+        tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=30)
+        tab.wait_for("navigator.serviceWorker.controller !== null", timeout=30)
+    server.stop()
+    with engines.Firefox(profile=str(profile)) as tab:
+        open_page(tab, server.url)
+        assert python_start(tab) == "snapshot"
+        assert draw_and_read(tab, digits[8].strokes)["digit"] == "8"
+
+
 def test_one_correction_is_learned_and_kept_across_a_reload(tab, server, slashed_zeros):
     open_page(tab, server.url)
     tab.wait_for("document.querySelector('#personal[data-learning=\"false\"]') !== null", timeout=30)
