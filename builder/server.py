@@ -69,8 +69,9 @@ class CountingWriter:
             return self.stream.write(data)
         view = memoryview(data)
         for start in range(0, len(view), line.CHUNK):
-            line.carry(len(view[start : start + line.CHUNK]))
-            self.stream.write(view[start : start + line.CHUNK])
+            chunk = view[start : start + line.CHUNK]
+            line.carry(len(chunk))
+            self.stream.write(chunk)
         return len(data)
 
     def __getattr__(self, name):

@@ -124,6 +124,21 @@ class Tab:
                 raise TimeoutError(f"{self.engine}: after {timeout} s, still not {expression}")
             time.sleep(0.05)
 
+    def wait_for_selector(self, selector: str, timeout: float = LOAD_TIMEOUT / 1000) -> None:
+        """Once an element matches the CSS selector (as Playwright's page.wait_for_selector)."""
+        self.wait_for(f"document.querySelector({json.dumps(selector)}) !== null", timeout)
+
+    def wait_until_loaded(self, timeout: float = LOAD_TIMEOUT / 1000) -> str:
+        """Wait for Python to be ready (#result leaves "loading", also across a reload); returns #result's state."""
+        self.wait_for_selector('#result:not([data-state="loading"])', timeout)
+        return self.attribute("#result", "data-state")
+
+    def wait_until_kept(self, timeout: float = 30) -> None:
+        """Wait until a later visit can start offline from the snapshot: it is saved, and the service worker (which
+        has kept every file) controls the page."""
+        self.wait_for_selector('body[data-python-snapshot="saved"]', timeout)
+        self.wait_for("navigator.serviceWorker.controller !== null", timeout)
+
     def attribute(self, selector: str, name: str) -> str | None:
         return self.evaluate(f"document.querySelector({json.dumps(selector)}).getAttribute({json.dumps(name)})")
 

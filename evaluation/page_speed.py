@@ -224,12 +224,8 @@ class PlaywrightTab(engines.Tab):
         self.browser.close()
 
 
-READY = "document.querySelector('#result') && document.querySelector('#result').dataset.state !== 'loading'"
-
-
-def ready_at(tab, condition: str) -> float:
-    """Seconds from navigation to Python ready, as the page's own mark says, once `condition` holds."""
-    tab.wait_for(condition, timeout=120)
+def python_ready(tab) -> float:
+    """Seconds from navigation to Python ready, as the page's own mark says (once it has been made)."""
     return tab.evaluate("performance.getEntriesByName('python ready')[0].startTime") / 1000
 
 
@@ -237,22 +233,23 @@ def engine_run(tab, dist: Path, bare: Path) -> dict:
     """One engine's first visit and offline repeat, then bare Pyodide's, in the same browser."""
     server = Server(dist, pages=True)
     tab.goto(server.url)
-    first = ready_at(tab, READY)
-    if tab.attribute("#result", "data-state") != "idle":
+    if tab.wait_until_loaded(timeout=120) != "idle":
         raise RuntimeError(f"{tab.engine}: the page did not load: {tab.text('#status')}")
-    tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=60)
-    tab.wait_for("navigator.serviceWorker.controller !== null", timeout=60)
+    first = python_ready(tab)
+    tab.wait_until_kept(timeout=60)
     server.stop()
     tab.goto(server.url)  # as a person comes back: the same address again
-    repeat = ready_at(tab, READY)
-    started = tab.evaluate("document.body.dataset.pythonStart")
+    tab.wait_until_loaded(timeout=120)
+    repeat, started = python_ready(tab), tab.attribute("body", "data-python-start")
     server = Server(bare, pages=True)
     tab.goto(server.url)
-    bare_first = ready_at(tab, "document.body.dataset.state")
+    tab.wait_for_selector("body[data-state]", timeout=120)
     if tab.attribute("body", "data-state") != "ready":
         raise RuntimeError(f"{tab.engine}: bare Pyodide did not load: {tab.attribute('body', 'data-state')}")
+    bare_first = python_ready(tab)
     tab.goto(server.url)
-    bare_repeat = ready_at(tab, "document.body.dataset.state")
+    tab.wait_for_selector("body[data-state]", timeout=120)
+    bare_repeat = python_ready(tab)
     server.stop()
     return {"first": first, "repeat": repeat, "python": started, "bare first": bare_first, "bare repeat": bare_repeat}
 
@@ -303,42 +300,41 @@ def benchmark(runs: int, dist: Path) -> None:
                 flush=True,
             )
 
-    def median(values) -> float:
-        return statistics.median(values)
+        def median(values) -> float:
+            return statistics.median(values)
 
-    figures = {
-        "first": median(r["first"]["python ready"] / 1000 for r in ours),
-        "repeat": median(r["repeat"]["python ready"] / 1000 for r in ours),
-        "vote": median(vote for r in ours for vote in r["votes"]),
-        "size": sum(p.stat().st_size for p in dist.rglob("*") if p.is_file()) / 1e6,
-        "first MB": median(r["first MB"] for r in ours),
-    }
-    figures["first ratio"] = median(r["first ratio"] for r in ours)
-    figures["repeat ratio"] = median(r["repeat ratio"] for r in ours)
-    reference = {key: median(b[key] for b in bare) for key in ("first", "repeat", "first MB")}
-    rows = [
-        ("first visit, until ready", "first", "s", TARGETS),
-        ("  / bare Pyodide's first visit", "first ratio", "", GOALS),
-        ("repeat visit, server stopped", "repeat", "s", TARGETS),
-        ("  / bare Pyodide's repeat visit", "repeat ratio", "", GOALS),
-        ("bytes over the wire, first visit", "first MB", "MB", GOALS),
-        ("Vote, click to answer shown", "vote", "ms", TARGETS),
-        ("all of dist/", "size", "MB", TARGETS),
-    ]
-    print(
-        f"\nmedians of {runs} runs; bare Pyodide: first visit {reference['first']:.2f} s, "
-        f"{reference['first MB']:.2f} MB over the wire, repeat visit {reference['repeat']:.2f} s"
-    )
-    for label, key, unit, goals in rows:
-        verdict = "ok" if figures[key] <= goals[key] else "over"
-        print(f"{label:34} {figures[key]:7.2f} {unit:2}  goal <= {goals[key]:g} {unit:2}  {verdict}")
-    print(f"(and {median(r['offline copy MB'] for r in ours):.2f} MB more as the service worker keeps the site)")
-    slow, slow_bare = (median(r["slow line"][which] for r in ours) for which in ("ours", "bare"))
-    megabits, latency = SLOW_LINE
-    print(
-        f"first visit over a {megabits:g} Mbit/s line, {1000 * latency:g} ms before each response: {slow:.2f} s, "
-        f"bare Pyodide's {slow_bare:.2f} s (ratio {slow / slow_bare:.2f})"
-    )
+        figures = {
+            "first": median(r["first"]["python ready"] / 1000 for r in ours),
+            "repeat": median(r["repeat"]["python ready"] / 1000 for r in ours),
+            "vote": median(vote for r in ours for vote in r["votes"]),
+            "size": sum(p.stat().st_size for p in dist.rglob("*") if p.is_file()) / 1e6,
+            "first MB": median(r["first MB"] for r in ours),
+        }
+        figures["first ratio"] = median(r["first ratio"] for r in ours)
+        figures["repeat ratio"] = median(r["repeat ratio"] for r in ours)
+        bare_medians = {key: median(b[key] for b in bare) for key in ("first", "repeat", "first MB")}
+        rows = [
+            ("first visit, until ready", "first", "s", TARGETS),
+            ("  / bare Pyodide's first visit", "first ratio", "", GOALS),
+            ("repeat visit, server stopped", "repeat", "s", TARGETS),
+            ("  / bare Pyodide's repeat visit", "repeat ratio", "", GOALS),
+            ("bytes over the wire, first visit", "first MB", "MB", GOALS),
+            ("Vote, click to answer shown", "vote", "ms", TARGETS),
+            ("all of dist/", "size", "MB", TARGETS),
+        ]
+        print(
+            f"\nmedians of {runs} runs; bare Pyodide: first visit {bare_medians['first']:.2f} s, "
+            f"{bare_medians['first MB']:.2f} MB over the wire, repeat visit {bare_medians['repeat']:.2f} s"
+        )
+        for label, key, unit, goals in rows:
+            verdict = "ok" if figures[key] <= goals[key] else "over"
+            print(f"{label:34} {figures[key]:7.2f} {unit:2}  goal <= {goals[key]:g} {unit:2}  {verdict}")
+        print(f"(and {median(r['offline copy MB'] for r in ours):.2f} MB more as the service worker keeps the site)")
+        slow, slow_bare = (median(r["slow line"][which] for r in ours) for which in ("ours", "bare"))
+        megabits, latency = SLOW_LINE
+        print(
+            f"first visit over a {megabits:g} Mbit/s line, {1000 * latency:g} ms before each response: {slow:.2f} s, "
+            f"bare Pyodide's {slow_bare:.2f} s (ratio {slow / slow_bare:.2f})"
+        )
 
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
-        engines_benchmark(runs, dist, bare_pyodide(Path(folder)), playwright, ensure_chromium())
+        engines_benchmark(runs, dist, reference, playwright, executable)

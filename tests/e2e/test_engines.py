@@ -57,8 +57,7 @@ def digits(pen_digits) -> dict[int, pendigits.PenDigit]:
 
 def open_page(tab, url: str) -> None:
     tab.goto(url)
-    tab.wait_for("document.querySelector('#result').dataset.state !== 'loading'")
-    assert result_of(tab)["state"] == "idle", tab.text("#status")
+    assert tab.wait_until_loaded() == "idle", tab.text("#status")
 
 
 def result_of(tab) -> dict:
@@ -69,8 +68,7 @@ def draw_and_read(tab, strokes, pointer: str = "mouse") -> dict:
     """Clear the box, draw, and return #result once the chosen network (the vote) has read this drawing."""
     tab.click("#clear")
     tab.draw(fit_to_box(strokes, tab.box("#pad")), pointer)
-    done = f'#result[data-state="done"][data-strokes="{len(strokes)}"]'
-    tab.wait_for(f"document.querySelector({json.dumps(done)}) !== null", timeout=20)
+    tab.wait_for_selector(f'#result[data-state="done"][data-strokes="{len(strokes)}"]', timeout=20)
     return result_of(tab)
 
 
@@ -79,7 +77,7 @@ def python_start(tab) -> str:
 
 
 def offline_line(tab) -> str:
-    tab.wait_for("document.getElementById('offline').dataset.offline", timeout=30)
+    tab.wait_for_selector("#offline[data-offline]", timeout=30)
     assert tab.attribute("#offline", "data-offline") == "ready", tab.text("#offline")
     return tab.text("#offline")
 
@@ -104,8 +102,7 @@ def test_a_first_visit_is_ready_and_reads_a_drawn_digit_live(tab, server, digits
 
 def test_a_repeat_visit_starts_from_the_snapshot_and_answers_offline(tab, server, digits):
     open_page(tab, server.url)
-    tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=30)
-    tab.wait_for("navigator.serviceWorker.controller !== null", timeout=30)
+    tab.wait_until_kept()
     line = offline_line(tab)
     if has_storage_estimate(tab):
         assert "It keeps" in line and " MB in this browser." in line
@@ -113,8 +110,7 @@ def test_a_repeat_visit_starts_from_the_snapshot_and_answers_offline(tab, server
         assert line == "Ready offline: this page works without a network."
     server.stop()
     tab.reload()
-    tab.wait_for("document.querySelector('#result') && document.querySelector('#result').dataset.state !== 'loading'")
-    assert result_of(tab)["state"] == "idle", tab.text("#status")
+    assert tab.wait_until_loaded() == "idle", tab.text("#status")
     assert python_start(tab) == "snapshot"  # the hook's table layout holds in this engine too
     assert draw_and_read(tab, digits[0].strokes)["digit"] == "0"
 
@@ -126,8 +122,7 @@ def test_firefox_closed_and_opened_again_on_its_profile_starts_from_the_snapshot
     profile.mkdir()
     with engines.Firefox(profile=str(profile)) as tab:
         open_page(tab, server.url)
-        tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=30)
-        tab.wait_for("navigator.serviceWorker.controller !== null", timeout=30)
+        tab.wait_until_kept()
     server.stop()
     with engines.Firefox(profile=str(profile)) as tab:
         open_page(tab, server.url)
@@ -137,18 +132,18 @@ def test_firefox_closed_and_opened_again_on_its_profile_starts_from_the_snapshot
 
 def test_one_correction_is_learned_and_kept_across_a_reload(tab, server, slashed_zeros):
     open_page(tab, server.url)
-    tab.wait_for("document.querySelector('#personal[data-learning=\"false\"]') !== null", timeout=30)
+    tab.wait_for_selector('#personal[data-learning="false"]', timeout=30)
     before = draw_and_read(tab, slashed_zeros[0])
     assert before["digit"] != "0"
     tab.click('button[data-teach="0"]')
-    tab.wait_for("document.getElementById('result').dataset.state === 'done'", timeout=30)
+    tab.wait_for_selector('#result[data-state="done"]', timeout=30)
     after = result_of(tab)
     assert (after["digit"], after["strokes"]) == ("0", before["strokes"])  # the same drawing, read anew
     assert tab.attribute("#personal", "data-examples") == "1"
     assert f"Without your examples: {before['digit']}" in tab.text("#shipped")
     # Kept without navigator.storage.persist too (WebKit has none: the page does not ask there).
     tab.reload()
-    tab.wait_for("document.querySelector('#personal[data-answering=\"true\"]') !== null", timeout=30)
+    tab.wait_for_selector('#personal[data-answering="true"]', timeout=30)
     assert tab.attribute("#personal", "data-examples") == "1"
     assert draw_and_read(tab, slashed_zeros[0])["digit"] == "0"
 
@@ -203,8 +198,7 @@ def test_a_bad_models_json_entry_costs_only_its_network(tab, host, dist, digits,
 def ask(tab, name: str, strokes: int) -> dict:
     """Press a network's button and return #result once it holds that network's answer for this drawing."""
     tab.click("#vote" if name == "vote" else f'button[data-model="{name}"]')
-    done = f'#result[data-state="done"][data-model="{name}"][data-strokes="{strokes}"]'
-    tab.wait_for(f"document.querySelector({json.dumps(done)}) !== null", timeout=20)
+    tab.wait_for_selector(f'#result[data-state="done"][data-model="{name}"][data-strokes="{strokes}"]', timeout=20)
     return result_of(tab)
 
 
@@ -246,17 +240,17 @@ def test_undo_clear_and_the_keyboard(tab, server):
     tab.draw(one + dash)
     assert ask(tab, "vote", 2)["state"] == "done"
     tab.click("#undo")  # the dash goes, and the stroke left is read
-    tab.wait_for('document.querySelector(\'#result[data-state="done"][data-strokes="1"]\') !== null', timeout=20)
+    tab.wait_for_selector('#result[data-state="done"][data-strokes="1"]', timeout=20)
     assert result_of(tab)["digit"] == "1"
     tab.focus('button[data-model="B2"]')
     tab.press("Tab")
     assert tab.evaluate("document.activeElement.dataset.model") == "B3"
     if tab.engine != "firefox":  # Firefox's BiDi keys never activate a focused button, on any page (README)
         tab.press("Space")
-        tab.wait_for('document.querySelector(\'#result[data-state="done"][data-model="B3"]\') !== null', 20)
+        tab.wait_for_selector('#result[data-state="done"][data-model="B3"]', timeout=20)
         tab.focus('button[data-model="B2"]')
         tab.press("Enter")
-        tab.wait_for('document.querySelector(\'#result[data-state="done"][data-model="B2"]\') !== null', 20)
+        tab.wait_for_selector('#result[data-state="done"][data-model="B2"]', timeout=20)
         assert result_of(tab)["digit"] == "1"
     tab.press("Control+z")  # undo the only stroke: a blank drawing again
     assert result_of(tab)["state"] == "idle" and ink_on_pad(tab) == 0
@@ -302,7 +296,7 @@ def test_drawing_works_at_once_while_python_loads_and_is_read_once_it_has(tab, h
         assert result_of(tab)["state"] == "loading"
     finally:
         HeldRuntime.release.set()
-    tab.wait_for('document.querySelector(\'#result[data-state="done"][data-strokes="1"]\') !== null', timeout=60)
+    tab.wait_for_selector('#result[data-state="done"][data-strokes="1"]', timeout=60)
     assert result_of(tab)["digit"] == "1"  # read without a press, as soon as Python was ready
 
 
@@ -319,27 +313,26 @@ CUT_SNAPSHOT_SHORT = """(async () => {
 
 def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(tab, server, digits):
     open_page(tab, server.url)
-    tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=30)
+    tab.wait_for_selector('body[data-python-snapshot="saved"]', timeout=30)
     assert tab.evaluate(CUT_SNAPSHOT_SHORT)
     tab.reload()
-    tab.wait_for("document.querySelector('#result') && document.querySelector('#result').dataset.state !== 'loading'")
-    assert result_of(tab)["state"] == "idle" and python_start(tab) == "fresh"
-    tab.wait_for("document.body.dataset.pythonSnapshot === 'saved'", timeout=30)  # a good one, saved again
+    assert tab.wait_until_loaded() == "idle" and python_start(tab) == "fresh"
+    tab.wait_for_selector('body[data-python-snapshot="saved"]', timeout=30)  # a good one, saved again
     tab.reload()
-    tab.wait_for("document.querySelector('#result') && document.querySelector('#result').dataset.state !== 'loading'")
+    assert tab.wait_until_loaded() == "idle"
     assert python_start(tab) == "snapshot"
     assert draw_and_read(tab, digits[6].strokes)["digit"] == "6"
 
 
 def test_forgetting_asks_first(tab, server, slashed_zeros):
     open_page(tab, server.url)
-    tab.wait_for("document.querySelector('#personal[data-learning=\"false\"]') !== null", timeout=30)
+    tab.wait_for_selector('#personal[data-learning="false"]', timeout=30)
     misread = draw_and_read(tab, slashed_zeros[0])["digit"]
     tab.click('button[data-teach="0"]')
-    tab.wait_for('document.querySelector(\'#personal[data-examples="1"][data-learning="false"]\') !== null', 30)
+    tab.wait_for_selector('#personal[data-examples="1"][data-learning="false"]', timeout=30)
     tab.click_and_answer("#forget", accept=False)
     time.sleep(0.3)
     assert tab.attribute("#personal", "data-examples") == "1"  # kept
     tab.click_and_answer("#forget", accept=True)
-    tab.wait_for("document.querySelector('#personal[data-examples=\"0\"]') !== null", timeout=20)
-    tab.wait_for(f'document.querySelector(\'#result[data-state="done"][data-digit="{misread}"]\') !== null', 20)
+    tab.wait_for_selector('#personal[data-examples="0"]', timeout=20)
+    tab.wait_for_selector(f'#result[data-state="done"][data-digit="{misread}"]', timeout=20)

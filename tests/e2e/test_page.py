@@ -442,22 +442,28 @@ def test_a_browser_that_cannot_restore_the_snapshot_starts_afresh_and_keeps_no_s
     page.wait_for_selector("#offline[data-offline]", timeout=30_000)
     line = page.inner_text("#offline")
     assert "Python starts afresh on each visit: this browser cannot restore a snapshot of it" in line, line
-    assert page.evaluate(SNAPSHOT_KEYS) == ["python-snapshot-refused"]  # the 46 MB are gone, a note kept instead
+    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]  # a note, not the 46 MB
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh" and page.get_attribute("body", "data-python-snapshot") == "refused"
     page.wait_for_timeout(1000)  # a snapshot would have been saved by now
-    assert page.evaluate(SNAPSHOT_KEYS) == ["python-snapshot-refused"]
+    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]
     five = held_out[5]
     draw(page, five.strokes)
     assert ask(page, "vote", len(five.strokes))["digit"] == "5"
 
 
-# The names of what the snapshot cache holds (a snapshot, or a note that this browser refused one).
-SNAPSHOT_KEYS = """async () => {
+# What the snapshot cache holds, each as [name, version]: a snapshot ("python-snapshot"), or a note that this
+# browser refused one ("python-snapshot-refused").
+SNAPSHOT_ENTRIES = """async () => {
   const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
-  return (await (await caches.open(name)).keys()).map((r) => r.url.split("/").pop().split("?")[0]);
+  const keys = (await (await caches.open(name)).keys()).map((r) => new URL(r.url));
+  return keys.map((url) => [url.pathname.split("/").pop(), url.searchParams.get("version")]);
 }"""
+
+
+def kept_snapshots(page) -> list[tuple[str, str]]:
+    return [tuple(entry) for entry in page.evaluate(SNAPSHOT_ENTRIES)]
 
 
 # Relabels the saved snapshot as another version's (a snapshot left by an earlier deployment); resolves to the
@@ -471,10 +477,6 @@ RELABEL_SNAPSHOT = """async () => {
   await cache.delete(request);
   return (await cache.keys()).map((r) => r.url.split("version=")[1]);
 }"""
-SNAPSHOT_VERSIONS = """async () => {
-  const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
-  return (await (await caches.open(name)).keys()).map((r) => r.url.split("version=")[1]);
-}"""
 
 
 def test_a_snapshot_of_another_version_is_not_used_and_is_deleted(context, server, held_out, dist):
@@ -486,7 +488,7 @@ def test_a_snapshot_of_another_version_is_not_used_and_is_deleted(context, serve
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh"  # the other version's snapshot would not fit this runtime
     page.wait_for_selector('body[data-python-snapshot="saved"]')
-    assert page.evaluate(SNAPSHOT_VERSIONS) == [version]  # one snapshot, this version's: the other is gone
+    assert kept_snapshots(page) == [("python-snapshot", version)]  # one snapshot, this version's: the other is gone
     three = held_out[3]
     draw(page, three.strokes)
     assert ask(page, "vote", len(three.strokes))["digit"] == "3"
