@@ -24,18 +24,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from builder.archives import trimmed_numpy, trimmed_stdlib, with_bytecode
+from builder.archives import split_by_use, trimmed_numpy, trimmed_stdlib, with_bytecode
 from builder.bytecode import compiled_by_pyodide
 from builder.check import check
 from builder.errors import BuildError, step
 from builder.first_load import first_load
-from builder.lock import page_lock
+from builder.lock import made_entry, page_lock
 from builder.pins import GZIPPED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
 from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker, unpacked_hashes
 from builder.runtime import hooked_runtime
 from builder.server import serve
 from builder.weights import copy_weights
-from builder.wheel import project_version_and_requirements, recognizer_wheel
+from builder.wheel import project_version_and_requirements, recognizer_wheel, wheel
 from files import DIST, DOWNLOADS, SITE
 
 SIZE_BUDGET = 16_000_000  # bytes: all of dist/
@@ -63,11 +63,11 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
     downloads.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads, prefix=".dist-") as folder:
         out = Path(folder) / "dist"
-        step("[1/7] the page: site/ (without py/ and weights/)")
+        step("[1/8] the page: site/ (without py/ and weights/)")
         skip = shutil.ignore_patterns("py", "weights", SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # sw.js: ours
         shutil.copytree(SITE, out, ignore=skip)
 
-        step(f"[2/7] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")
+        step(f"[2/8] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")
         pyodide = fetch("pyodide", downloads)
         runtime = {name: tarball_member(pyodide, name) for name in PYODIDE_FILES}
         runtime["pyodide.asm.js"] = hooked_runtime(runtime["pyodide.asm.js"].decode()).encode()
@@ -80,29 +80,41 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
                 (out / "pyodide" / name).write_bytes(data)
         stdlib = trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
 
-        step("[3/7] NumPy's wheel, trimmed")
-        wheels = {PINNED["numpy"].file: trimmed_numpy(fetch("numpy", downloads).read_bytes())}
+        step("[3/8] NumPy's wheel, trimmed")
+        numpy_file = PINNED["numpy"].file
+        wheels = {numpy_file: trimmed_numpy(fetch("numpy", downloads).read_bytes())}
 
-        step("[4/7] our recognizer package as a wheel")
+        step("[4/8] our recognizer package as a wheel")
         wheel_name, ours = recognizer_wheel(*project_version_and_requirements())
         wheels[wheel_name] = ours
 
-        step("[5/7] Python bytecode for all of them, compiled by Pyodide's Python, and the package lock")
-        bytecode = compiled_by_pyodide(runtime, pyodide_lock, stdlib, wheels, wheel_name)
+        if with_weights:
+            step(f"[5/8] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
+        else:
+            step("[5/8] weights: left out (--no-weights)")
+
+        step("[6/8] Python bytecode for what the page imports until it is ready, compiled by Pyodide's Python")
+        weights = out / "weights" if with_weights else None
+        bytecode, imported = compiled_by_pyodide(runtime, pyodide_lock, stdlib, wheels, wheel_name, weights)
+
+        step("[7/8] the standard library and NumPy split: what the page imports until ready, and the rest for later")
+        stdlib, stdlib_later = split_by_use(stdlib, imported["python_stdlib.zip"])
         (out / "pyodide" / "python_stdlib.zip").write_bytes(with_bytecode(stdlib, bytecode["python_stdlib.zip"]))
+        numpy, numpy_later = split_by_use(wheels[numpy_file], imported[numpy_file])
+        wheels[numpy_file] = numpy
         wheels = {name: with_bytecode(data, bytecode[name]) for name, data in wheels.items()}
         (out / "py").mkdir()
         (out / "py" / wheel_name).write_bytes(wheels.pop(wheel_name))
-        for file_name, data in wheels.items():
+        numpy_version, numpy_tag = numpy_file.removesuffix(".whl").split("-", 2)[1:]
+        numpy_later = wheel("numpy_later", numpy_version, numpy_later, [f"numpy=={numpy_version}"], numpy_tag)
+        stdlib_later = wheel("stdlib_later", pyodide_lock["info"]["python"], stdlib_later)
+        for file_name, data in [*wheels.items(), numpy_later, stdlib_later]:
             (out / "pyodide" / file_name).write_bytes(data)
-        (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(page_lock(pyodide_lock, wheels), indent=1))
+        made = (made_entry(*numpy_later, ["numpy"]), made_entry(*stdlib_later, []))
+        lock = page_lock(pyodide_lock, wheels, made)
+        (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
 
-        if with_weights:
-            step(f"[6/7] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
-        else:
-            step("[6/7] weights: left out (--no-weights)")
-
-        step("[7/7] build.json and the service worker's precache list")
+        step("[8/8] build.json and the service worker's precache list")
         template = SW_TEMPLATE.read_text()
         hashes = content_hashes(out)
         version = build_version(hashes, template)
@@ -110,7 +122,8 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
             "version": version,
             "recognizer_wheel": f"py/{wheel_name}",
             "pyodide_version": PYODIDE_VERSION,
-            "first_load": first_load(out),  # what the page's progress bar counts against
+            "first_load": first_load(out, {f"pyodide/{entry['file_name']}" for entry in made}),  # the progress bar's
+            "later": [entry["name"] for entry in made],  # loaded at teaching's first need (site/load-python.js)
         }
         (out / "build.json").write_text(json.dumps(build_info, indent=1) + "\n")
         hashes["build.json"] = content_hash((out / "build.json").read_bytes())
@@ -140,7 +153,8 @@ def main() -> int:
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
                 f"checked: Python started in {result['python']} s, NumPy and our wheel loaded by {result['numpy']} s, "
-                f"the networks by {result['total']} s; started again from a snapshot of it in {result['restored']} s; "
+                f"the networks by {result['total']} s; started again from a snapshot of it in {result['restored']} s, "
+                f"then loaded what learning imports and learned a correction in {result['later']} s; "
                 f"answers to a drawn 7: {answers}"
             )
         if args.serve:

@@ -1,6 +1,6 @@
 """The zips the build writes: members dated and permissioned alike (same contents, same bytes), deflated at
-the highest level, the standard library and NumPy trimmed, and bytecode in place of the source it was compiled
-from."""
+the highest level, the standard library and NumPy trimmed, bytecode in place of the source it was compiled
+from, and each split into what the page imports by the time it is ready and the modules it does not."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ STDLIB_ENCODINGS = {
 NUMPY_UNUSED = ("numpy/f2py/", "numpy/_pyinstaller/", "numpy/_core/include/", "numpy/_core/lib/", "numpy/random/lib/",
                 "numpy/random/_examples/")  # fmt: skip
 NUMPY_UNUSED_ENDINGS = (".pyi", ".pxd", "py.typed")
+
+MODULE_ENDINGS = (".py", ".so")  # what Python imports; any other member (data, licences, metadata) stays in place
 
 PYTHON_CACHE_TAG = "cpython-313"  # Pyodide 0.29's Python is 3.13; bytecode is particular to a Python version
 
@@ -112,3 +114,21 @@ def record_line(line: str, bytecode: dict[str, bytes]) -> str:
         return line
     pyc = bytecode[path]
     return f"{path}c,{record_hash(pyc)},{len(pyc)}\n"
+
+
+def split_by_use(archive: bytes, imported: set[str]) -> tuple[bytes, dict[str, bytes]]:
+    """(the archive with only the modules of `imported` (paths inside it) and every member that is not a module;
+    the modules left out, path -> bytes). A wheel's RECORD no longer lists what was left out."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        left_out = {name: source.read(name) for name in names if name.endswith(MODULE_ENDINGS) and name not in imported}
+        for info in source.infolist():
+            if info.filename in left_out:
+                continue
+            data = source.read(info)
+            if info.filename.endswith(".dist-info/RECORD"):
+                lines = data.decode().splitlines(keepends=True)
+                data = "".join(line for line in lines if line.split(",", 1)[0] not in left_out).encode()
+            target.writestr(info, data, **DEFLATED)
+    return out.getvalue(), left_out

@@ -2,10 +2,11 @@
 // HTTP; Node's Pyodide reads the unpacked file from a folder), then the page's own load sequence (load-python.js)
 // with our wheel and the weights over HTTP; then a snapshot of that loaded Python (snapshot.js), and Python started
 // again from it, as on a repeat visit. Every network of the restored Python then answers a rough "7" (any answer
-// will do: this proves loading), and the vote exactly as before the snapshot.
+// will do: this proves loading), and the vote exactly as before the snapshot; then the restored Python loads the
+// parts that only learning imports (build.json's later) and learns that 7, as a correction in the page would.
 //   node check-dist.mjs DIST BASE_URL      (BASE_URL serves DIST)
-// Prints one line of JSON: {python, numpy, total, restored: seconds, answers: {network: digit}}. On failure: one
-// line on stderr, exit code 1.
+// Prints one line of JSON: {python, numpy, total, restored, later: seconds, answers: {network: digit}}. On
+// failure: one line on stderr, exit code 1.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -28,18 +29,30 @@ async function unpackRuntime() {
   return createRequire(import.meta.url)(`${dist}/pyodide/pyodide.js`).loadPyodide;
 }
 
+// `app` (recognizer.app in `pyodide`) learns `strokes` as a 7, with the page's rehearsal digits, or throws.
+async function learnedIn(pyodide, app, strokes) {
+  const rehearsal = await globalThis.download(fetch, base, "rehearsal.npz", "the rehearsal digits");
+  pyodide.FS.writeFile("/rehearsal.npz", new Uint8Array(await rehearsal.arrayBuffer()));
+  for (const [name, ...args] of [["load_rehearsal_json", "/rehearsal.npz"], ["keep_json", JSON.stringify([{ digit: 7, strokes }])]]) {
+    const out = JSON.parse(app[name](...args));
+    if (out.error) throw new Error(out.error);
+  }
+  const learned = JSON.parse(app.learn_next_json());
+  if (learned.error || learned.learned !== 1) throw new Error(`learning after the restore failed: ${learned.error || "nothing learned"}`);
+}
+
 try {
   runScript(`${dist}/unpack-wasm.js`);
   runScript(`${dist}/load-python.js`);
   runScript(`${dist}/snapshot.js`);
-  const CHECK_STROKES = vm.runInThisContext("CHECK_STROKES"); // a script's const is no property of globalThis
+  const [CHECK_STROKES, PYTHON_OPTIONS] = vm.runInThisContext("[CHECK_STROKES, PYTHON_OPTIONS]"); // scripts' consts
   const build = await (await globalThis.download(fetch, base, "build.json", "the build description")).json();
   // The page's own download of the weights; a build made with --no-weights has none to load.
   const weights = fs.existsSync(`${dist}/weights`) ? await globalThis.downloadWeights(fetch, base) : null;
   const loadPyodide = await unpackRuntime();
   const start = performance.now();
   const seconds = () => +((performance.now() - start) / 1000).toFixed(2);
-  const fresh = await loadPyodide({ indexURL, _makeSnapshot: true });
+  const fresh = await loadPyodide({ ...PYTHON_OPTIONS, indexURL, _makeSnapshot: true });
   const reached = {}; // step -> seconds when it began
   const loaded = await globalThis.loadRecognizer(fresh, {
     wheel: { url: base + build.recognizer_wheel, name: build.recognizer_wheel },
@@ -49,21 +62,27 @@ try {
   const total = seconds();
   const answers = {};
   let restored = null; // seconds to start again from a snapshot
+  let later = null; // seconds, then, to load what learning imports
   if (loaded.status) {
     const broken = loaded.status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
     if (broken.length) throw new Error(broken.join("; "));
     const check = globalThis.checkAnswer(loaded.answer);
     const snapshot = new Uint8Array(await globalThis.takeSnapshot(fresh, { check }).arrayBuffer());
     const restoring = performance.now();
-    const { pyodide, about } = await globalThis.startFromSnapshot(loadPyodide, { indexURL }, snapshot); // a repeat visit
-    const { answer } = globalThis.recognizerIn(pyodide);
+    const options = { ...PYTHON_OPTIONS, indexURL };
+    const { pyodide, about } = await globalThis.startFromSnapshot(loadPyodide, options, snapshot); // a repeat visit
+    const { answer, app } = globalThis.recognizerIn(pyodide);
     restored = +((performance.now() - restoring) / 1000).toFixed(2);
     if (globalThis.checkAnswer(answer) !== about.check) throw new Error("the restored Python answers otherwise");
     for (const name of [...loaded.status.models.map((model) => model.name), "vote"]) {
       answers[name] = answer(name, CHECK_STROKES).digit;
     }
+    const learning = performance.now();
+    await globalThis.loadLater(pyodide, build.later);
+    later = +((performance.now() - learning) / 1000).toFixed(2);
+    await learnedIn(pyodide, app, CHECK_STROKES);
   }
-  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total, restored, answers }));
+  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total, restored, later, answers }));
 } catch (error) {
   console.error(String(error.message || error).trim().split("\n").pop());
   process.exitCode = 1;

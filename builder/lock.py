@@ -12,9 +12,18 @@ def wheel_name_and_version(file_name: str) -> tuple[str, str]:
     return name.lower().replace("_", "-"), version
 
 
-def page_lock(lock: dict, wheels: dict[str, bytes]) -> dict:
-    """Pyodide's package lock cut down to the wheels we ship, each entry naming our file and its sha256."""
-    packages = {}
+def made_entry(file_name: str, data: bytes, depends: list[str]) -> dict:
+    """The lock's entry for a wheel the build makes itself (the parts the page loads later), as Pyodide's own."""
+    name, version = wheel_name_and_version(file_name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return {"name": name, "version": version, "file_name": file_name, "install_dir": "site", "sha256": sha256,
+            "package_type": "package", "imports": [], "depends": depends, "unvendored_tests": False}  # fmt: skip
+
+
+def page_lock(lock: dict, wheels: dict[str, bytes], made: tuple[dict, ...] = ()) -> dict:
+    """Pyodide's package lock cut down to the wheels we ship, each entry naming our file and its sha256, and the
+    entries `made` of the wheels the build makes."""
+    packages = {entry["name"]: entry for entry in made}
     for file_name, data in wheels.items():
         name, version = wheel_name_and_version(file_name)
         entry = lock["packages"].get(name)

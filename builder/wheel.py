@@ -1,4 +1,5 @@
-"""Our recognizer package (site/py/recognizer) as a pure-Python wheel, which Pyodide installs in the page."""
+"""Wheels the build makes (PEP 427, with zipfile): our recognizer package (site/py/recognizer), pure Python, and the
+parts of NumPy and of the standard library that the page loads only when teaching first needs them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from builder.archives import add_member, record_hash
 from builder.errors import BuildError
 from files import RECOGNIZER, ROOT, shown
 
+PURE = "py3-none-any"  # a wheel's tag for pure Python
+
 
 def project_version_and_requirements() -> tuple[str, list[str]]:
     """Our package's version and dependencies, from pyproject.toml (their one source)."""
@@ -21,21 +24,29 @@ def project_version_and_requirements() -> tuple[str, list[str]]:
         raise BuildError(f"pyproject.toml: no [project] version ({e})") from None
 
 
-def recognizer_wheel(version: str, requires: list[str], source: Path = RECOGNIZER) -> tuple[str, bytes]:
-    """A pure-Python wheel of site/py/recognizer (PEP 427), made with zipfile: (file name, bytes)."""
-    name = f"recognizer-{version}-py3-none-any.whl"
-    info = f"recognizer-{version}.dist-info"
-    files = {f"recognizer/{p.name}": p.read_bytes() for p in sorted(source.glob("*.py"))}
-    if "recognizer/__init__.py" not in files:
-        raise BuildError(f"{shown(source)}: no __init__.py, not a package")
-    metadata = ["Metadata-Version: 2.1", "Name: recognizer", f"Version: {version}"]
+def wheel(
+    name: str, version: str, files: dict[str, bytes], requires: list[str] = (), tag: str = PURE
+) -> tuple[str, bytes]:
+    """A wheel of `files` (path inside it -> bytes) with its METADATA, WHEEL and RECORD: (file name, bytes)."""
+    info = f"{name}-{version}.dist-info"
+    files = dict(files)
+    metadata = ["Metadata-Version: 2.1", f"Name: {name.replace('_', '-')}", f"Version: {version}"]
     metadata += [f"Requires-Dist: {requirement}" for requirement in requires]
     files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    pure = "true" if tag == PURE else "false"
+    files[f"{info}/WHEEL"] = f"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: {pure}\nTag: {tag}\n".encode()
     record = [f"{path},{record_hash(data)},{len(data)}" for path, data in files.items()] + [f"{info}/RECORD,,"]
     files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as wheel:
+    with zipfile.ZipFile(out, "w") as archive:
         for path, data in files.items():
-            add_member(wheel, path, data)
-    return name, out.getvalue()
+            add_member(archive, path, data)
+    return f"{name}-{version}-{tag}.whl", out.getvalue()
+
+
+def recognizer_wheel(version: str, requires: list[str], source: Path = RECOGNIZER) -> tuple[str, bytes]:
+    """A pure-Python wheel of site/py/recognizer: (file name, bytes)."""
+    files = {f"recognizer/{p.name}": p.read_bytes() for p in sorted(source.glob("*.py"))}
+    if "recognizer/__init__.py" not in files:
+        raise BuildError(f"{shown(source)}: no __init__.py, not a package")
+    return wheel("recognizer", version, files, requires)

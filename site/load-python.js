@@ -2,10 +2,14 @@
 // step and its Node check (vm.runInThisContext): in a started Pyodide, NumPy and our recognizer wheel, then the
 // networks' weights. Starting the runtime (step 1) is each host's own.
 "use strict";
-/* exported LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords, recognizerIn */
+/* exported LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn */
 
 // The steps of a load, in order, as the page lists them (the page draws its list from the worker's progress).
 const LOAD_STEPS = ["the Python runtime", "NumPy and the recognizer", "the networks' weights"];
+
+// loadPyodide's options for every host: Python runs as `python -OO` (no docstrings, no asserts), as the build
+// compiled its bytecode (builder/compile_bytecode.py): fewer bytes to download, and NumPy keeps no docstrings.
+const PYTHON_OPTIONS = { env: { PYTHONOPTIMIZE: "2" } };
 
 // The line of an error that says what went wrong: the last of a Python traceback, without the exception's
 // class name or a final full stop (a message adds its own).
@@ -102,4 +106,31 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
   const status = JSON.parse(app.load_json("/weights"));
   if (status.error) throw new Error(`the networks could not be loaded: ${status.error}`);
   return { status, answer, app };
+}
+
+// Packages that had been imported from the standard library's zip look for their modules among the later parts
+// too (a package's modules may be split between the two); the import system forgets what it saw missing.
+const JOIN_LATER = `
+def join_later():
+    import importlib, os, site, sys
+    folder = site.getsitepackages()[0]
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__path__", None)
+        later = os.path.join(folder, *name.split("."))
+        if isinstance(path, list) and later not in path and os.path.isdir(later):
+            path.append(later)
+    importlib.invalidate_caches()
+join_later()
+del join_later
+`;
+
+// The parts of NumPy and of the standard library that the page imports only to learn (numpy.random and what it
+// imports), which the build split off what a first answer needs: `packages` (build.json's "later", named in
+// pyodide-lock.json with their sha256), loaded into `pyodide` at teaching's first need. Loading them again is
+// nothing; a failure rejects, saying which did not load.
+async function loadLater(pyodide, packages) {
+  await pyodide.loadPackage(packages, { messageCallback: () => {} });
+  const missing = packages.filter((name) => !(name in pyodide.loadedPackages));
+  if (missing.length) throw new Error(`${missing.join(" and ")} did not load`);
+  pyodide.runPython(JOIN_LATER);
 }

@@ -8,8 +8,9 @@
 /* exported makeTeacher */
 
 // pyodide: the started Python, with recognizer.app loaded (app: that module); site: the site's URL;
-// post(message): to the page; enqueue(job): runs job after those queued before it, returns its promise.
-function makeTeacher({ pyodide, app, site, post, enqueue }) {
+// post(message): to the page; enqueue(job): runs job after those queued before it, returns its promise;
+// loadLearning(): loads the parts of Python that only learning imports (load-python.js's loadLater).
+function makeTeacher({ pyodide, app, site, post, enqueue, loadLearning }) {
   let kept = null; // keep.js's store, or null when this browser keeps nothing
   let storage = ""; // why examples cannot be kept in this browser, or ""
   let rehearsal = null; // the promise of the rehearsal digits, loaded when first needed
@@ -30,10 +31,11 @@ function makeTeacher({ pyodide, app, site, post, enqueue }) {
     storage = `this browser did not keep them (${plainWords(error)}): export them to a file to keep them`;
   }
 
-  // Learning needs the rehearsal digits (rehearsal.npz, about 0.2 MB): fetched once, at the first need.
+  // Learning needs the rehearsal digits (rehearsal.npz, about 0.2 MB) and NumPy's random numbers, which come
+  // after the page is ready (about 1.7 MB): fetched once, at the first need.
   function ensureRehearsal() {
     rehearsal ??= (async () => {
-      const response = await download(fetch, site, "rehearsal.npz", "the rehearsal digits");
+      const [response] = await Promise.all([download(fetch, site, "rehearsal.npz", "the rehearsal digits"), loadLearning()]);
       pyodide.FS.writeFile("/rehearsal.npz", new Uint8Array(await response.arrayBuffer()));
       call("load_rehearsal_json", "/rehearsal.npz");
     })();

@@ -13,7 +13,7 @@
 // "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error}.
 "use strict";
 /* global fetchUnpackingWasm -- unpack-wasm.js */
-/* global LOAD_STEPS, download, downloadWeights, loadRecognizer, plainWords, recognizerIn -- load-python.js */
+/* global LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn -- load-python.js */
 /* global checkAnswer, startFromSnapshot, takeSnapshot -- snapshot.js */
 /* global makeTeacher -- teach.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
@@ -227,7 +227,7 @@ async function restoredPython(version, indexURL) {
   const snapshot = await savedSnapshot(version);
   if (!snapshot) return null;
   try {
-    const started = startFromSnapshot(loadPyodide, { indexURL }, snapshot.bytes);
+    const started = startFromSnapshot(loadPyodide, { ...PYTHON_OPTIONS, indexURL }, snapshot.bytes);
     const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
     const { answer, app } = recognizerIn(pyodide);
     if (checkAnswer(answer) !== about.check) throw new Error("it answers otherwise");
@@ -280,7 +280,7 @@ async function load() {
   }
   compileRuntime();
   const build = await download(() => buildDescription, SITE, "build.json", "the build description");
-  const { version, recognizer_wheel: wheel, first_load: firstLoad } = await build.json();
+  const { version, recognizer_wheel: wheel, first_load: firstLoad, later } = await build.json();
   listed = firstLoad; // before the first progress message: the page says the total from the start
 
   progress(1);
@@ -293,7 +293,7 @@ async function load() {
   const restored = await restoredPython(version, indexURL);
   if (restored) {
     kept.clear();
-    return { ...restored, status: { ...restored.status, python: "snapshot" } };
+    return { ...restored, later, status: { ...restored.status, python: "snapshot" } };
   }
 
   // Afresh. What Python needs once started is fetched while it starts.
@@ -302,7 +302,7 @@ async function load() {
   for (const path of Object.keys(listed)) if (path.endsWith(".whl")) fetchEarly(path);
   let pyodide;
   try {
-    pyodide = await Promise.race([loadPyodide({ indexURL, _makeSnapshot: true }), runtimeFailure()]);
+    pyodide = await Promise.race([loadPyodide({ ...PYTHON_OPTIONS, indexURL, _makeSnapshot: true }), runtimeFailure()]);
   } catch (error) {
     const damaged = failedDownloads.length ? null : await damagedRuntimeFile();
     const why = `${damaged} is damaged or not the file of this version`;
@@ -323,7 +323,7 @@ async function load() {
   const refused = await refusal(version);
   const wanted = status.models.every((model) => model.ok) && !refused;
   const snapshot = wanted ? () => saveSnapshot(pyodide, version, about) : null;
-  return { status: { ...status, python: "fresh", snapshotRefused: refused }, answer, app, pyodide, snapshot };
+  return { status: { ...status, python: "fresh", snapshotRefused: refused }, answer, app, pyodide, later, snapshot };
 }
 
 // The one place where anything is loaded; a failed load is tried again by the page with a new worker.
@@ -351,9 +351,10 @@ function enqueue(job) {
 }
 
 // Teaching starts once the page can read: what was kept is learned behind the first requests.
-const teaching = loading.then(({ pyodide, app }) => {
+const teaching = loading.then(({ pyodide, app, later }) => {
   plainImportScripts("keep.js", "teach.js");
-  const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue });
+  const loadLearning = () => loadLater(pyodide, later); // numpy.random and what it imports: only to learn
+  const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue, loadLearning });
   enqueue(() => teacher.start());
   return teacher;
 });

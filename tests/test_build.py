@@ -22,7 +22,7 @@ import pytest
 import build
 from builder import archives, first_load, lock, pins, precache, runtime, server, weights
 from builder.errors import BuildError
-from builder.wheel import recognizer_wheel
+from builder.wheel import recognizer_wheel, wheel
 from files import DIST, RECOGNIZER, check_hash
 
 NPM_404 = """npm warn Unknown user config "nodedir".
@@ -189,6 +189,73 @@ def test_bytecode_takes_the_place_of_its_source_and_record_lists_it():
         record = after.read("recognizer-0.1.0.dist-info/RECORD").decode().splitlines()
         assert sorted(line.split(",")[0] for line in record) == sorted(after.namelist())
         assert f"recognizer/chart.pyc,{archives.record_hash(b'compiled chart')},14" in record
+
+
+def a_zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for path, data in members.items():
+            archive.writestr(path, data)
+    return out.getvalue()
+
+
+def test_an_archive_splits_into_the_modules_imported_and_the_rest_for_later():
+    members = {"numpy/__init__.py": b"i", "numpy/_core/umath.so": b"u", "numpy/random/__init__.py": b"r",
+               "numpy/random/_pcg64.so": b"p", "numpy/random/LICENSE.md": b"l",
+               "numpy-2.2.5.dist-info/WHEEL": b"w"}  # fmt: skip
+    members["numpy-2.2.5.dist-info/RECORD"] = "".join(f"{path},sha256=x,1\n" for path in members).encode()
+    now, later = archives.split_by_use(a_zip(members), {"numpy/__init__.py", "numpy/_core/umath.so"})
+    assert later == {"numpy/random/__init__.py": b"r", "numpy/random/_pcg64.so": b"p"}  # modules, as they were
+    with zipfile.ZipFile(io.BytesIO(now)) as kept:
+        assert kept.testzip() is None
+        # what was imported, and every member that is not a module (data, licences, metadata)
+        assert set(kept.namelist()) == set(members) - set(later)
+        assert all(kept.read(path) == members[path] for path in kept.namelist() if not path.endswith("RECORD"))
+        record = [line.split(",")[0] for line in kept.read("numpy-2.2.5.dist-info/RECORD").decode().splitlines()]
+        assert sorted(record) == sorted(set(members) - set(later) - {"numpy-2.2.5.dist-info/RECORD"})
+
+
+def test_the_later_parts_are_wheels_pyodide_installs_by_their_lock_entries(tmp_path):
+    name, data = wheel("numpy_later", "2.2.5", {"numpy/random/__init__.py": b"r"}, ["numpy==2.2.5"],
+                       "cp313-cp313-pyodide_2025_0_wasm32")  # fmt: skip
+    assert name == "numpy_later-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("numpy/random/__init__.py") == b"r"
+        # Pyodide finds the .dist-info named as the file is, and marks the wheel installed there
+        about = archive.read("numpy_later-2.2.5.dist-info/WHEEL").decode()
+        assert "Root-Is-Purelib: false" in about and "Tag: cp313-cp313-pyodide_2025_0_wasm32" in about
+        assert "Requires-Dist: numpy==2.2.5" in archive.read("numpy_later-2.2.5.dist-info/METADATA").decode()
+    entry = lock.made_entry(name, data, ["numpy"])
+    assert (entry["name"], entry["version"], entry["file_name"]) == ("numpy-later", "2.2.5", name)
+    assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["depends"] == ["numpy"]
+    page = lock.page_lock(LOCK, {"numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl": b"abc"}, (entry,))
+    assert sorted(page["packages"]) == ["numpy", "numpy-later"] and page["packages"]["numpy-later"] == entry
+    with pytest.raises(BuildError, match="numpy-later needs numpy"):
+        lock.page_lock(LOCK, {}, (entry,))
+
+
+def test_the_built_dist_leaves_numpy_random_and_unused_modules_for_later():
+    dist = DIST
+    if not (dist / "build.json").exists():
+        pytest.skip("dist/ is not built (python build.py)")
+    build_info = json.loads((dist / "build.json").read_text())
+    packages = json.loads((dist / "pyodide" / "pyodide-lock.json").read_text())["packages"]
+    assert build_info["later"] == ["numpy-later", "stdlib-later"]
+    for name in build_info["later"]:
+        path = f"pyodide/{packages[name]['file_name']}"
+        assert path not in build_info["first_load"]  # not waited for
+        assert hashlib.sha256((dist / path).read_bytes()).hexdigest() == packages[name]["sha256"]
+    with zipfile.ZipFile(dist / "pyodide" / pins.PINNED["numpy"].file) as now:
+        names = set(now.namelist())
+        assert "numpy/_core/_multiarray_umath.cpython-313-wasm32-emscripten.so" in names
+        modules = [name for name in names if name.endswith((".py", ".pyc", ".so"))]
+        assert not any(name.startswith(("numpy/random/", "numpy/fft/")) for name in modules)
+    with zipfile.ZipFile(dist / "pyodide" / packages["numpy-later"]["file_name"]) as later:
+        assert "numpy/random/_generator.cpython-313-wasm32-emscripten.so" in later.namelist()
+    with zipfile.ZipFile(dist / "pyodide" / "python_stdlib.zip") as now:
+        assert "json/__init__.pyc" in now.namelist() and "secrets.py" not in now.namelist()
+    with zipfile.ZipFile(dist / "pyodide" / packages["stdlib-later"]["file_name"]) as later:
+        assert "secrets.py" in later.namelist()  # numpy.random imports it
 
 
 def test_numpy_is_trimmed_of_what_only_building_against_it_needs():
@@ -369,6 +436,7 @@ def test_the_first_load_lists_what_the_worker_fetches_with_sizes_and_hashes(tmp_
     (site / "py" / "recognizer-0.1.0-py3-none-any.whl").write_bytes(b"wheel")
     files = first_load.first_load(site)
     assert sorted(files) == ["py/recognizer-0.1.0-py3-none-any.whl", "pyodide/pyodide.js", "weights/B1.npz"]
+    assert sorted(first_load.first_load(site, {"pyodide/pyodide.js"})) == sorted(files.keys() - {"pyodide/pyodide.js"})
     assert files["py/recognizer-0.1.0-py3-none-any.whl"] == {"bytes": 5, "sha256": hashlib.sha256(b"wheel").hexdigest()}
 
 

@@ -661,11 +661,11 @@ def test_each_bad_models_json_entry_shows_its_own_reason_and_the_others_work(con
 
 
 class TricklingHost(QuietHandler):
-    """Files trickle out 64 KiB every 20 ms (about 26 Mbit/s), so a first load's bytes arrive over seconds."""
+    """Files trickle out 32 KiB every 20 ms (about 13 Mbit/s), so a first load's bytes arrive over seconds."""
 
     def copyfile(self, source, outputfile):
         try:
-            while chunk := source.read(65536):
+            while chunk := source.read(32768):
                 outputfile.write(chunk)
                 time.sleep(0.02)
         except (BrokenPipeError, ConnectionResetError):
