@@ -67,7 +67,7 @@ try {
     const broken = loaded.status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
     if (broken.length) throw new Error(broken.join("; "));
     const check = globalThis.checkAnswer(loaded.answer);
-    const snapshot = new Uint8Array(await globalThis.takeSnapshot(fresh, { check }).arrayBuffer());
+    const snapshot = globalThis.takeSnapshot(fresh, { check });
     const restoring = performance.now();
     const options = { ...PYTHON_OPTIONS, indexURL };
     const { pyodide, about } = await globalThis.startFromSnapshot(loadPyodide, options, snapshot); // a repeat visit

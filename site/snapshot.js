@@ -4,7 +4,7 @@
 // were loaded, and this file keeps that record and the site-packages files (not in the memory) beside it.
 // Used by the page's worker and by the build's Node check (builder/check-dist.mjs).
 //
-// A snapshot is one Uint8Array: 16 bytes of header (magic, memory length, description length, 0), Pyodide's
+// A snapshot is one Blob: 16 bytes of header (magic, memory length, description length, 0), Pyodide's
 // memory snapshot (at a multiple of 16, as Pyodide reads it), the description (JSON: {about, dynlibs,
 // loadedPackages, files: [[path, length], ...]}), then the files' bytes one after another.
 "use strict";
@@ -76,33 +76,47 @@ function takeSnapshot(pyodide, about) {
   return new Blob([header, memory, description, ...files.map(([, bytes]) => bytes)]);
 }
 
-// The parts of a snapshot, or an error saying how it is not one.
-function snapshotParts(bytes) {
-  if (bytes.byteLength < HEADER_BYTES) throw new Error("the snapshot is too short");
-  if (bytes.byteOffset % 16) throw new Error("the snapshot is not where Pyodide can read it (not 16-byte aligned)");
-  const [magic, memoryLength, descriptionLength] = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
-  if (magic !== SNAPSHOT_MAGIC) throw new Error("not a snapshot of this page");
-  const memory = bytes.subarray(HEADER_BYTES, HEADER_BYTES + memoryLength);
-  let offset = HEADER_BYTES + memoryLength + descriptionLength;
-  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(offset - descriptionLength, offset)));
-  const files = description.files.map(([path, length]) => [path, bytes.subarray(offset, (offset += length))]);
-  if (offset !== bytes.byteLength) throw new Error("the snapshot's parts do not add up to its length");
-  return { memory, description, files };
+// A library's WebAssembly (a Blob), compiled as it is read where the browser can.
+function compiledFrom(blob) {
+  if (typeof WebAssembly.compileStreaming !== "function") return blob.arrayBuffer().then((b) => WebAssembly.compile(b));
+  return WebAssembly.compileStreaming(new Response(blob, { headers: { "Content-Type": "application/wasm" } }));
 }
 
-// Python started from `bytes` (a snapshot takeSnapshot made with this very runtime, or a promise of one: it is
-// read while the runtime's script loads) by `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects,
-// saying why, when the snapshot is not one or not this runtime's.
-async function startFromSnapshot(loadPyodide, options, bytes) {
-  const parts = Promise.resolve(bytes).then(snapshotParts);
-  // NumPy's libraries compile in the background while the runtime starts.
-  const dynlibs = parts.then(({ description, files }) => {
-    const fileBytes = new Map(files);
-    const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => WebAssembly.compile(fileBytes.get(name))));
-    return { ...description.dynlibs, files, compiled };
+// The parts of a snapshot (a Blob), each read only when asked for, or an error saying how it is not one:
+// {description, memory: a Blob, files: [[path, start, end], ...] within the snapshot, filesStart}.
+async function snapshotParts(blob) {
+  if (blob.size < HEADER_BYTES) throw new Error("the snapshot is too short");
+  const [magic, memoryLength, descriptionLength] = new Uint32Array(await blob.slice(0, HEADER_BYTES).arrayBuffer());
+  if (magic !== SNAPSHOT_MAGIC) throw new Error("not a snapshot of this page");
+  const filesStart = HEADER_BYTES + memoryLength + descriptionLength;
+  if (filesStart > blob.size) throw new Error("the snapshot's parts do not add up to its length");
+  const description = JSON.parse(await blob.slice(HEADER_BYTES + memoryLength, filesStart).text());
+  let offset = filesStart;
+  const files = description.files.map(([path, length]) => [path, offset, (offset += length)]);
+  if (offset !== blob.size) throw new Error("the snapshot's parts do not add up to its length");
+  return { description, memory: blob.slice(HEADER_BYTES, HEADER_BYTES + memoryLength), files, filesStart };
+}
+
+// Python started from `blob` (a snapshot takeSnapshot made with this very runtime, or a promise of one) by
+// `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one or
+// not this runtime's. Its parts are read while the runtime's script loads and starts: the memory (a
+// Uint8Array at offset 0, 16-byte aligned as Pyodide reads it) beside the files, and NumPy's libraries are
+// compiled as they are read.
+async function startFromSnapshot(loadPyodide, options, blob) {
+  const whole = Promise.resolve(blob);
+  const parts = whole.then(snapshotParts);
+  const dynlibs = parts.then(async ({ description, files, filesStart }) => {
+    const snapshot = await whole;
+    const where = new Map(files.map(([path, start, end]) => [path, [start, end]]));
+    const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => compiledFrom(snapshot.slice(...where.get(name)))));
+    compiled.catch(() => {}); // compiled again in the replay, which reports it
+    const bytes = new Uint8Array(await snapshot.slice(filesStart).arrayBuffer());
+    const fileBytes = files.map(([path, start, end]) => [path, bytes.subarray(start - filesStart, end - filesStart)]);
+    return { ...description.dynlibs, files: fileBytes, compiled };
   });
   dynlibs.catch(() => {}); // reported through the memory, which Pyodide awaits first
-  const pyodide = await loadPyodide({ ...options, _loadSnapshot: parts.then(({ memory }) => memory), _dynlibs: dynlibs });
+  const memory = parts.then(async (part) => new Uint8Array(await part.memory.arrayBuffer()));
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: dynlibs });
   const { description } = await parts;
   Object.assign(pyodide.loadedPackages, description.loadedPackages);
   pyodide.runPython(AFTER_RESTORE);

@@ -166,11 +166,16 @@ const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
-// This version's snapshot, if saved: {bytes: a promise of them, read while the runtime starts}, else null.
+// The snapshots' cache, opened as the worker starts (no cache storage in a private window, or plain http beyond
+// localhost: the promise rejects).
+const snapshotCache = (async () => caches.open(SNAPSHOTS))();
+snapshotCache.catch(() => {}); // a fresh start, each time it is asked for
+
+// This version's snapshot, if saved: {blob: a promise of it, its parts read while the runtime starts}, else null.
 async function savedSnapshot(version) {
   try {
-    const saved = await (await caches.open(SNAPSHOTS)).match(snapshotKey(version));
-    return saved ? { bytes: saved.arrayBuffer().then((buffer) => new Uint8Array(buffer)) } : null;
+    const saved = await (await snapshotCache).match(snapshotKey(version));
+    return saved ? { blob: saved.blob() } : null;
   } catch {
     return null; // no cache storage (a private window, or plain http beyond localhost): start afresh
   }
@@ -227,7 +232,7 @@ async function restoredPython(version, indexURL) {
   const snapshot = await savedSnapshot(version);
   if (!snapshot) return null;
   try {
-    const started = startFromSnapshot(loadPyodide, { ...PYTHON_OPTIONS, indexURL }, snapshot.bytes);
+    const started = startFromSnapshot(loadPyodide, { ...PYTHON_OPTIONS, indexURL }, snapshot.blob);
     const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
     const { answer, app } = recognizerIn(pyodide);
     if (checkAnswer(answer) !== about.check) throw new Error("it answers otherwise");
