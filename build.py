@@ -153,7 +153,8 @@ def main() -> int:
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
                 f"checked: Python started in {result['python']} s, NumPy and our wheel loaded by {result['numpy']} s, "
-                f"the networks by {result['total']} s; started again from a snapshot of it in {result['restored']} s, "
+                f"the networks by {result['total']} s; "
+                f"started again from a snapshot of it ({result['snapshot']} MB) in {result['restored']} s, "
                 f"then loaded what learning imports and learned a correction in {result['later']} s; "
                 f"answers to a drawn 7: {answers}"
             )

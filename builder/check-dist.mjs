@@ -5,8 +5,8 @@
 // will do: this proves loading), and the vote exactly as before the snapshot; then the restored Python loads the
 // parts that only learning imports (build.json's later) and learns that 7, as a correction in the page would.
 //   node check-dist.mjs DIST BASE_URL      (BASE_URL serves DIST)
-// Prints one line of JSON: {python, numpy, total, restored, later: seconds, answers: {network: digit}}. On
-// failure: one line on stderr, exit code 1.
+// Prints one line of JSON: {python, numpy, total, restored, later: seconds, snapshot: its size in MB, answers:
+// {network: digit}}. On failure: one line on stderr, exit code 1.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -63,11 +63,13 @@ try {
   const answers = {};
   let restored = null; // seconds to start again from a snapshot
   let later = null; // seconds, then, to load what learning imports
+  let size = null; // the snapshot's, in MB
   if (loaded.status) {
     const broken = loaded.status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
     if (broken.length) throw new Error(broken.join("; "));
     const check = globalThis.checkAnswer(loaded.answer);
     const snapshot = globalThis.takeSnapshot(fresh, { check });
+    size = +(snapshot.size / 1e6).toFixed(1);
     const restoring = performance.now();
     const options = { ...PYTHON_OPTIONS, indexURL };
     const { pyodide, about } = await globalThis.startFromSnapshot(loadPyodide, options, snapshot); // a repeat visit
@@ -82,7 +84,7 @@ try {
     later = +((performance.now() - learning) / 1000).toFixed(2);
     await learnedIn(pyodide, app, CHECK_STROKES);
   }
-  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total, restored, later, answers }));
+  console.log(JSON.stringify({ python: reached[2], numpy: reached[3], total, restored, later, snapshot: size, answers }));
 } catch (error) {
   console.error(String(error.message || error).trim().split("\n").pop());
   process.exitCode = 1;

@@ -162,7 +162,7 @@ function failure(what, error) {
 const SNAPSHOTS = `digit-recognizer python snapshot ${SITE}`;
 const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 // Where a browser refused this version's snapshot (its function table laid out otherwise), a small note takes
-// the snapshot's place: no more are saved for this version, since every one would cost 46 MB for nothing.
+// the snapshot's place: no more are saved for this version, since every one would cost 35 MB for nothing.
 const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 

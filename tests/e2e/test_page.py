@@ -442,7 +442,7 @@ def test_a_browser_that_cannot_restore_the_snapshot_starts_afresh_and_keeps_no_s
     page.wait_for_selector("#offline[data-offline]", timeout=30_000)
     line = page.inner_text("#offline")
     assert "Python starts afresh on each visit: this browser cannot restore a snapshot of it" in line, line
-    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]  # a note, not the 46 MB
+    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]  # a note, not the 35 MB
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh" and page.get_attribute("body", "data-python-snapshot") == "refused"
