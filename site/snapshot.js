@@ -99,28 +99,23 @@ async function snapshotParts(blob) {
 
 // Python started from `blob` (a snapshot takeSnapshot made with this very runtime, or a promise of one) by
 // `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one or
-// not this runtime's. Pyodide waits for the memory before it sets its runtime up, but copies it in only once the
-// runtime has started, after the libraries' replay (builder/runtime-hook.js), which the runtime awaits. So it is
-// given at once an array of the memory's length (at offset 0, 16-byte aligned as Pyodide reads it), filled
-// while the runtime is set up, beside the files; NumPy's libraries compile as they are read; the replay waits
-// for all of it.
+// not this runtime's. Its parts are read while the runtime's script loads and starts: the memory (a
+// Uint8Array at offset 0, 16-byte aligned as Pyodide reads it) beside the files, and NumPy's libraries are
+// compiled as they are read.
 async function startFromSnapshot(loadPyodide, options, blob) {
   const whole = Promise.resolve(blob);
   const parts = whole.then(snapshotParts);
-  const memory = parts.then((part) => new Uint8Array(part.memory.size));
-  const dynlibs = parts.then(async ({ description, memory: memoryPart, files, filesStart }) => {
+  const dynlibs = parts.then(async ({ description, files, filesStart }) => {
     const snapshot = await whole;
     const where = new Map(files.map(([path, start, end]) => [path, [start, end]]));
     const compiled = Promise.all(description.dynlibs.loads.map(({ name }) => compiledFrom(snapshot.slice(...where.get(name)))));
     compiled.catch(() => {}); // compiled again in the replay, which reports it
-    const [bytes] = await Promise.all([
-      snapshot.slice(filesStart).arrayBuffer().then((buffer) => new Uint8Array(buffer)),
-      Promise.all([memory, memoryPart.arrayBuffer()]).then(([target, buffer]) => target.set(new Uint8Array(buffer))),
-    ]);
+    const bytes = new Uint8Array(await snapshot.slice(filesStart).arrayBuffer());
     const fileBytes = files.map(([path, start, end]) => [path, bytes.subarray(start - filesStart, end - filesStart)]);
     return { ...description.dynlibs, files: fileBytes, compiled };
   });
-  dynlibs.catch(() => {}); // the replay, left without libraries, says so
+  dynlibs.catch(() => {}); // reported through the memory, which Pyodide awaits first
+  const memory = parts.then(async (part) => new Uint8Array(await part.memory.arrayBuffer()));
   const pyodide = await loadPyodide({ ...options, _loadSnapshot: memory, _dynlibs: dynlibs });
   const { description } = await parts;
   Object.assign(pyodide.loadedPackages, description.loadedPackages);
