@@ -15,8 +15,11 @@ OPTIMIZE = 2  # as `python -OO`, which the page's Python runs as (load-python.js
 
 
 def compile_imported(work: str, cache_tag: str) -> None:
-    assert sys.implementation.cache_tag == cache_tag, sys.implementation.cache_tag
-    assert sys.flags.optimize == OPTIMIZE, sys.flags.optimize
+    # Raised, not asserted: this Python runs as `python -OO`, which drops asserts.
+    if sys.implementation.cache_tag != cache_tag:
+        raise RuntimeError(f"Pyodide's Python is {sys.implementation.cache_tag}, the build expects {cache_tag}")
+    if sys.flags.optimize != OPTIMIZE:
+        raise RuntimeError(f"Pyodide's Python runs at optimize {sys.flags.optimize}, the bytecode is for {OPTIMIZE}")
     imported = {getattr(module, "__file__", None) for module in list(sys.modules.values())}
     stdlib = next(path for path in sys.path if path.endswith(".zip"))
     site_packages = site.getsitepackages()[0]

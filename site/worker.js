@@ -166,8 +166,8 @@ const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
-// The snapshots' cache, opened as the worker starts (no cache storage in a private window, or plain http beyond
-// localhost: the promise rejects).
+// The snapshots' cache, opened once as the worker starts, for every use below (no cache storage in a private
+// window, or plain http beyond localhost: the promise rejects).
 const snapshotCache = (async () => caches.open(SNAPSHOTS))();
 snapshotCache.catch(() => {}); // a fresh start, each time it is asked for
 
@@ -186,7 +186,7 @@ async function savedSnapshot(version) {
 async function saveSnapshot(pyodide, version, about) {
   try {
     const snapshot = takeSnapshot(pyodide, about()); // a copy of all Python's memory: a small phone may refuse
-    const cache = await caches.open(SNAPSHOTS);
+    const cache = await snapshotCache;
     await cache.put(snapshotKey(version), new Response(snapshot));
     for (const request of await cache.keys()) {
       if (request.url !== snapshotKey(version)) await cache.delete(request);
@@ -199,7 +199,7 @@ async function saveSnapshot(pyodide, version, about) {
 
 async function forgetSnapshot(version) {
   try {
-    await (await caches.open(SNAPSHOTS)).delete(snapshotKey(version));
+    await (await snapshotCache).delete(snapshotKey(version));
   } catch {
     // no cache storage: nothing was saved
   }
@@ -208,7 +208,7 @@ async function forgetSnapshot(version) {
 // This browser cannot restore this version's snapshots: the note (why) replaces every snapshot and older note.
 async function noteRefusal(version, why) {
   try {
-    const cache = await caches.open(SNAPSHOTS);
+    const cache = await snapshotCache;
     for (const request of await cache.keys()) await cache.delete(request);
     await cache.put(refusedKey(version), new Response(why));
   } catch {
@@ -219,7 +219,7 @@ async function noteRefusal(version, why) {
 // Why this browser refused this version's snapshot, if it did; else null.
 async function refusal(version) {
   try {
-    const note = await (await caches.open(SNAPSHOTS)).match(refusedKey(version));
+    const note = await (await snapshotCache).match(refusedKey(version));
     return note ? await note.text() : null;
   } catch {
     return null;
