@@ -16,6 +16,7 @@ import numpy as np
 
 from .chart import bar_chart, percent, pie_chart
 from .digitlike import Check
+from .inside import incoming, neuron_named, silenced_neurons, view, with_silenced
 from .kept import checked_examples, drawing_problem, examples_file, read_examples_file
 from .learn import MOST_REHEARSAL, Personal, Teaching, rehearsal_from_bytes
 from .models import WeightsError, load_check, load_listed, read_check_entry
@@ -123,12 +124,13 @@ def check_drawing(strokes) -> None:
         raise ValueError(problem)
 
 
-def recognize(model: str, strokes: Strokes) -> dict:
+def recognize(model: str, strokes: Strokes, silenced: dict | None = None, inside: bool = False) -> dict:
     """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
 
     strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down; anything else
     raises ValueError. A blank or nearly blank drawing gives {"state": "idle"}; a network that is unknown or did
-    not load raises ValueError.
+    not load raises ValueError. silenced: neurons that send nothing, by network ({"B2": ["1:17"]}: inside.py);
+    inside: also what happens inside the network that answers (inside.view).
     """
     check_drawing(strokes)
     if model != VOTE and model not in _networks:
@@ -142,8 +144,11 @@ def recognize(model: str, strokes: Strokes) -> dict:
     if any(x is None for x in inputs.values()):
         return {"state": "idle", "model": model, "strokes": len(strokes)}
     personal = personal_networks()
-    probabilities = answers_of(personal or _networks, inputs)
+    quiet = silenced_neurons(silenced or {}, _networks)
+    answering = with_silenced(personal or _networks, quiet)
+    probabilities = answers_of(answering, inputs)
     chosen = probabilities[model]
+    shown = {name: [round(float(p), 6) for p in probs] for name, probs in probabilities.items()}
     digit_like = looks_like_a_digit(personal_check() if personal else _check, inputs)
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
@@ -153,7 +158,7 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "state": "done",
         "model": model,
         "digit": int(chosen.argmax()),
-        "probs": [round(float(p), 6) for p in chosen],
+        "probs": shown[model],
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
         "sure": bool(chosen.max() >= SURE) and digit_like,
         "digit_like": digit_like,
@@ -165,8 +170,17 @@ def recognize(model: str, strokes: Strokes) -> dict:
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
         "personal": personal is not None,  # answered by the copies that learned the person's examples
-        **({"shipped": shipped_answer(model, inputs)} if personal else {}),
+        **({"shipped": shipped_answer(model, inputs, quiet)} if personal else {}),
+        "silenced": {name: len(neurons) for name, neurons in quiet.items() if neurons},  # altered networks
+        **({"inside": inside_view(model, answering, inputs, quiet, int(chosen.argmax()), shown)} if inside else {}),
     }
+
+
+def inside_view(model: str, networks: dict[str, Network], inputs: dict, quiet: dict, digit: int, shown: dict) -> dict:
+    """inside.view of the answer `digit`: each network with its own input (its framing)."""
+    framings = framings_of(networks)
+    own = {name: inputs[framing] for name, framing in framings.items()}
+    return view(model, networks, own, quiet, {"digit": digit, "probs": shown})
 
 
 def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bool:
@@ -182,9 +196,9 @@ def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> d
     return probabilities
 
 
-def shipped_answer(model: str, inputs: dict[str, np.ndarray]) -> dict:
-    """What the shipped networks (before any teaching) read, to show beside the personal answer."""
-    chosen = answers_of(_networks, inputs)[model]
+def shipped_answer(model: str, inputs: dict[str, np.ndarray], quiet: dict) -> dict:
+    """What the shipped networks (before any teaching; silenced neurons silent) read, beside the personal answer."""
+    chosen = answers_of(with_silenced(_networks, quiet), inputs)[model]
     digit_like = looks_like_a_digit(_check, inputs)
     return {
         "digit": int(chosen.argmax()),
@@ -343,9 +357,21 @@ def load_json(weights_dir: str) -> str:
         return json.dumps({"error": str(error)})
 
 
-def recognize_json(model: str, strokes: str) -> str:
-    """recognize() with the strokes and the answer as JSON."""
-    return json.dumps(recognize(model, json.loads(strokes)))
+def recognize_json(model: str, strokes: str, silenced: str = "{}", inside: bool = False) -> str:
+    """recognize() with the strokes, the silenced neurons and the answer as JSON."""
+    return json.dumps(recognize(model, json.loads(strokes), json.loads(silenced), bool(inside)))
+
+
+def neuron_json(network: str, neuron: str) -> str:
+    """What a hidden neuron of the answering network looks for (inside.incoming), or {"error": why not}."""
+
+    def looks_for():
+        networks = personal_networks() or _networks
+        if network not in networks:
+            raise ValueError(f"no network {network} is loaded")
+        return incoming(networks[network], neuron_named(neuron, networks[network]))
+
+    return as_json(looks_for)
 
 
 # --- teaching, JSON in and out: what the worker calls ---------------------------------------------------

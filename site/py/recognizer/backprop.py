@@ -43,18 +43,28 @@ def initial_network(layers: list[int], activation: str, rng: np.random.Generator
     return Network(weights, biases, activation)
 
 
-def forward_keeping_activations(network: Network, x: np.ndarray) -> list[np.ndarray]:
-    """[x, a_1, ..., a_L]: every layer's output for the batch, the last being the softmax probabilities."""
+def hidden_outputs(network: Network, x: np.ndarray) -> list[np.ndarray]:
+    """[x, a_1, ..., a_{L-1}]: the input and every hidden layer's activations for the batch x."""
     hidden = ACTIVATIONS[network.activation]
     outputs = [x]
     for w, b in zip(network.weights[:-1], network.biases[:-1], strict=True):
         z = outputs[-1] @ w
         z += b
         outputs.append(hidden(z))
-    z = outputs[-1] @ network.weights[-1]
-    z += network.biases[-1]
-    outputs.append(softmax(z))
     return outputs
+
+
+def scores(network: Network, last_hidden: np.ndarray) -> np.ndarray:
+    """The output layer's weighted inputs z_L = a_{L-1} W_L + b_L (the scores, before the softmax)."""
+    z = last_hidden @ network.weights[-1]
+    z += network.biases[-1]
+    return z
+
+
+def forward_keeping_activations(network: Network, x: np.ndarray) -> list[np.ndarray]:
+    """[x, a_1, ..., a_L]: every layer's output for the batch, the last being the softmax probabilities."""
+    outputs = hidden_outputs(network, x)
+    return outputs + [softmax(scores(network, outputs[-1]))]
 
 
 def cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
@@ -75,20 +85,38 @@ def gradients(
     probabilities = outputs[-1]
     cost = cross_entropy(probabilities, labels) + l2_penalty(network, l2)
 
-    delta = probabilities.copy()
-    delta[np.arange(len(labels)), labels] -= 1
-    delta /= len(labels)
+    output_delta = probabilities.copy()
+    output_delta[np.arange(len(labels)), labels] -= 1
+    output_delta /= len(labels)
 
     grad_w, grad_b = [], []
-    for layer in reversed(range(len(network.weights))):
-        grad = outputs[layer].T @ delta
-        grad += l2 * network.weights[layer]
+    for a, delta, w in zip(outputs[:-1], backward(network, outputs, output_delta), network.weights, strict=True):
+        grad = a.T @ delta
+        grad += l2 * w
         grad_w.append(grad)
         grad_b.append(delta.sum(axis=0))
-        if layer > 0:
-            delta = delta @ network.weights[layer].T
-            delta *= activation_derivative(network.activation, outputs[layer])
-    return grad_w[::-1], grad_b[::-1], cost
+    return grad_w, grad_b, cost
+
+
+def backward(network: Network, outputs: list[np.ndarray], delta: np.ndarray) -> list[np.ndarray]:
+    """[delta_1, ..., delta_L]: dC/dz of every layer, from the output layer's delta = dC/dz_L and the outputs
+    [x, a_1, ...] of the forward pass, going back one layer at a time: delta_l = (delta_{l+1} W_{l+1}^T) * f'(z_l)."""
+    deltas = [delta]
+    for layer in range(len(network.weights) - 1, 0, -1):
+        delta = delta @ network.weights[layer].T
+        delta *= activation_derivative(network.activation, outputs[layer])
+        deltas.append(delta)
+    return deltas[::-1]
+
+
+def score_gradients(network: Network, x: np.ndarray, digit: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """For one input x (784,): its outputs [x, a_1, ..., a_{L-1}] and, for each, the gradient of the digit's score
+    z_digit with respect to it: dz/da_{l-1} = delta_l W_l^T, by the backward pass with delta_L = e_digit."""
+    outputs = hidden_outputs(network, np.asarray(x, dtype=np.float32)[None, :])
+    delta = np.zeros((1, network.layers[-1]), dtype=np.float32)
+    delta[0, digit] = 1
+    deltas = backward(network, outputs, delta)
+    return [a[0] for a in outputs], [(d @ w.T)[0] for d, w in zip(deltas, network.weights, strict=True)]
 
 
 class MomentumSGD:

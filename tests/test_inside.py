@@ -1,0 +1,184 @@
+"""The inside view (recognizer/inside.py): every number it shows is the forward pass's, its gradients are
+derivatives, and silencing a neuron silences exactly that neuron."""
+
+import json
+
+import numpy as np
+import pytest
+
+from files import WEIGHTS
+from recognizer import app, inside
+from recognizer.backprop import initial_network, score_gradients
+from recognizer.network import Network, relu, softmax
+from recognizer.preprocess import to_network_input
+
+SEVEN = [[(30, 20), (200, 20), (110, 250)]]  # a 7 in the pad's 280x280 units
+
+
+@pytest.fixture(scope="module")
+def committed():
+    app.load(WEIGHTS)
+    return app._networks
+
+
+def layer_by_layer(network: Network, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Hidden activations and output scores written out from the weights, independently of backprop.py."""
+    activations, a = [], x.astype(np.float64)
+    for w, b in zip(network.weights[:-1], network.biases[:-1], strict=True):
+        a = relu(a @ w.astype(np.float64) + b)
+        activations.append(a)
+    return activations, a @ network.weights[-1].astype(np.float64) + network.biases[-1]
+
+
+@pytest.mark.parametrize("model", ["B1", "B2", "B3", "B4", "vote"])
+def test_every_number_shown_is_the_forward_pass(committed, model):
+    answer = app.recognize(model, SEVEN, inside=True)
+    view = answer["inside"]
+    assert view["model"] == model and view["digit"] == answer["digit"] == 7 and view["probs"] == answer["probs"]
+    names = list(committed) if model == "vote" else [model]
+    assert [part["network"] for part in view["networks"]] == names
+    for part in view["networks"]:
+        network = committed[part["network"]]
+        x = to_network_input(SEVEN, app._entries[part["network"]]["framing"])  # its own framing
+        np.testing.assert_allclose(part["input"], x, atol=5e-4)
+        activations, z = layer_by_layer(network, x)
+        assert [layer["size"] for layer in part["layers"]] == network.layers[1:-1]
+        for layer, a in zip(part["layers"], activations, strict=True):
+            np.testing.assert_allclose(layer["activations"], a, atol=2e-3)
+            assert layer["active"] == int((a > 0).sum())
+        np.testing.assert_allclose(part["out"]["scores"], z, atol=2e-3)
+        np.testing.assert_allclose(part["probs"], network.probabilities(x), atol=1e-6)
+        np.testing.assert_allclose(part["probs"], softmax(z / network.temperature), atol=1e-5)
+        assert part["out"]["temperature"] == network.temperature
+
+
+def test_the_equations_name_each_layers_shapes(committed):
+    rows = inside.equations(committed["B2"])
+    assert [row["equation"] for row in rows[:3]] == [
+        "a1 = ReLU(W1 x + b1)",
+        "a2 = ReLU(W2 a1 + b2)",
+        "a3 = ReLU(W3 a2 + b3)",
+    ]
+    assert rows[0]["shapes"] == "W1 is 150 × 784, b1 has 150"
+    assert rows[3]["equation"].startswith("z = W4 a3 + b4;  p = softmax(z / T)")
+
+
+def small_network(seed: int = 0) -> Network:
+    rng = np.random.default_rng(seed)
+    network = initial_network([12, 7, 5, 4], "relu", rng)
+    return Network(
+        [w.astype(np.float64) for w in network.weights], [rng.normal(0, 0.3, b.shape) for b in network.biases]
+    )
+
+
+def test_the_score_gradients_are_derivatives():
+    network, x, digit, eps = small_network(), np.random.default_rng(1).random(12), 2, 1e-3  # logits takes float32
+    outputs, gradients = score_gradients(network, x, digit)
+
+    def score(x_):
+        return network.logits(x_)[digit]
+
+    numeric = [(score(x + eps * e) - score(x - eps * e)) / (2 * eps) for e in np.eye(12)]
+    np.testing.assert_allclose(gradients[0], numeric, rtol=1e-4, atol=1e-6)
+    # through a hidden layer: nudge a1 and run the rest of the network
+    rest = Network(network.weights[1:], network.biases[1:])
+    a1 = outputs[1]
+    numeric = [(rest.logits(a1 + eps * e)[digit] - rest.logits(a1 - eps * e)[digit]) / (2 * eps) for e in np.eye(7)]
+    np.testing.assert_allclose(gradients[1], numeric, rtol=1e-4, atol=1e-6)
+
+
+def test_the_heat_map_is_gradient_times_input(committed):
+    view = app.recognize("B1", SEVEN, inside=True)["inside"]["networks"][0]
+    x = to_network_input(SEVEN, "mnist")
+    _, gradients = score_gradients(committed["B1"], x, 7)
+    np.testing.assert_allclose(
+        np.array(view["why"]) * view["why_scale"], x * gradients[0], atol=2e-3 * view["why_scale"]
+    )
+    assert max(np.abs(view["why"])) == 1 and min(view["why"]) < 0 < max(view["why"])  # ink pushed both ways
+
+
+def test_the_paths_are_the_neurons_that_add_most_to_the_answer(committed):
+    part = app.recognize("B3", SEVEN, inside=True)["inside"]["networks"][0]
+    x = to_network_input(SEVEN, app._entries["B3"]["framing"])
+    a1 = layer_by_layer(committed["B3"], x)[0][0]
+    adds = a1 * committed["B3"].weights[1][:, 7]  # the last hidden layer: activation times weight to the answer
+    expected = np.argsort(-adds)[: inside.PATHS] + 1
+    assert [path["neuron"] for path in part["layers"][0]["paths"]] == expected.tolist()
+    np.testing.assert_allclose(
+        [path["adds"] for path in part["layers"][0]["paths"]], np.sort(adds)[::-1][:5], atol=1e-3
+    )
+
+
+def test_silencing_a_neuron_zeroes_exactly_its_activation_and_the_answers_follow(committed):
+    before = app.recognize("vote", SEVEN, inside=True)
+    b2 = before["inside"]["networks"][1]
+    strongest = b2["layers"][0]["paths"][0]["neuron"]
+    after = app.recognize("vote", SEVEN, {"B2": [f"1:{strongest}"]}, inside=True)
+    quiet = after["inside"]["networks"][1]
+    a_before, a_after = np.array(b2["layers"][0]["activations"]), np.array(quiet["layers"][0]["activations"])
+    assert a_before[strongest - 1] > 0 and a_after[strongest - 1] == 0
+    changed = np.flatnonzero(a_before != a_after)
+    assert changed.tolist() == [strongest - 1]  # exactly that neuron in its own layer
+    assert quiet["layers"][0]["silenced"] == [strongest] and quiet["silenced"] == 1
+    assert after["silenced"] == {"B2": 1} and before["silenced"] == {}
+    # the answers follow: B2's probabilities are a forward pass with that activation forced to 0
+    x = to_network_input(SEVEN, app._entries["B2"]["framing"])
+    network = committed["B2"]
+    a = relu(x @ network.weights[0] + network.biases[0])
+    a[strongest - 1] = 0
+    for w, b in zip(network.weights[1:-1], network.biases[1:-1], strict=True):
+        a = relu(a @ w + b)
+    expected = softmax((a @ network.weights[-1] + network.biases[-1]) / network.temperature)
+    np.testing.assert_allclose(quiet["probs"], expected, atol=1e-5)
+    assert quiet["probs"] != b2["probs"] and after["probs"] != before["probs"]
+    others = [part["probs"] for part in after["inside"]["networks"] if part["network"] != "B2"]
+    assert others == [part["probs"] for part in before["inside"]["networks"] if part["network"] != "B2"]
+    np.testing.assert_allclose(
+        after["probs"], np.mean([p["probs"] for p in after["inside"]["networks"]], axis=0), atol=2e-6
+    )
+    # restoring is asking without it; the shipped networks themselves never changed
+    assert app.recognize("vote", SEVEN, {}, inside=True)["probs"] == before["probs"]
+
+
+def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
+    everyone = [f"1:{j}" for j in range(1, 101)]
+    answer = app.recognize("B1", SEVEN, {"B1": everyone}, inside=True)
+    part = answer["inside"]["networks"][0]
+    assert part["layers"][0]["active"] == 0 and answer["silenced"] == {"B1": 100}
+    blank = app.recognize("B1", [[(0, 0), (279, 279)], [(0, 279), (279, 0)]], {"B1": everyone})
+    assert blank["probs"] == answer["probs"]  # whatever the drawing: nothing reaches the second layer
+
+
+@pytest.mark.parametrize(
+    ("silenced", "reason"),
+    [
+        ({"B9": ["1:1"]}, "no network B9"),
+        ({"B1": ["3:1"]}, "there is no neuron 3:1"),
+        ({"B1": ["1:101"]}, "there is no neuron 1:101"),
+        ({"B1": ["1:0"]}, "there is no neuron 1:0"),
+        ({"B1": ["seven"]}, "names no neuron"),
+        (["B1"], "must be given by network"),
+    ],
+)
+def test_a_bad_neuron_is_refused_in_one_line(committed, silenced, reason):
+    with pytest.raises(ValueError, match=reason) as refused:
+        app.recognize("vote", SEVEN, silenced)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_neuron_shows_its_incoming_weights(committed):
+    looks = json.loads(app.neuron_json("B2", "1:17"))
+    column = committed["B2"].weights[0][:, 16]
+    assert len(looks["weights"]) == 784 and looks["from"] == "x" and looks["neuron"] == "1:17"
+    np.testing.assert_allclose(np.array(looks["weights"]) * looks["scale"], column, atol=1e-3 * looks["scale"])
+    assert looks["bias"] == pytest.approx(float(committed["B2"].biases[0][16]), abs=1e-4)
+    deeper = json.loads(app.neuron_json("B2", "2:5"))
+    assert len(deeper["weights"]) == 150 and deeper["from"] == "a1"
+    assert json.loads(app.neuron_json("B2", "5:1"))["error"].startswith("there is no neuron 5:1")
+    assert json.loads(app.neuron_json("B7", "1:1")) == {"error": "no network B7 is loaded"}
+
+
+def test_without_the_view_nothing_inside_is_computed(committed):
+    assert "inside" not in app.recognize("vote", SEVEN)
+    assert "inside" not in json.loads(app.recognize_json("vote", json.dumps(SEVEN)))
+    assert "inside" in json.loads(app.recognize_json("vote", json.dumps(SEVEN), "{}", True))
