@@ -12,7 +12,7 @@ export default [
     languageOptions: { sourceType: "script" },
   },
   {
-    files: ["site/app.js"],
+    files: ["site/app.js", "site/inside.js"],
     languageOptions: { globals: globals.browser },
   },
   {

@@ -5,6 +5,7 @@ python -m evaluation drawn            the held-out writers' digits drawn into th
 python -m evaluation offdigits        letters, shapes, marks and scribbles drawn into the built page (~25 minutes)
 python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
 python -m evaluation page-speed       the built page's start-up and answer times: Chromium, then every engine
+python -m evaluation inside-speed     what the inside view adds to a reading's time and to a first visit's bytes
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
 python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
 python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out
@@ -22,7 +23,8 @@ from files import DATA, DIST, DOCS, shown
 from recognizer.models import WeightsError
 from train.data import DataError
 
-COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "augmentation", "examples", "teaching"]
+COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "inside-speed", "augmentation"]
+COMMANDS += ["examples", "teaching"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -44,6 +46,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--pages", type=int, default=2, help="drawn, offdigits: pages drawing at once, each in its own browser"
     )
+    parser.add_argument(
+        "--before", type=Path, help="inside-speed: a build without the inside view, to compare first visits' bytes"
+    )
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
     parser.add_argument(
@@ -61,7 +66,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
-        args.command == "page-speed"
+        args.command in ("page-speed", "inside-speed")
         or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
     )
@@ -89,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             from .page_speed import benchmark
 
             benchmark(args.runs, args.dist)
+        elif args.command == "inside-speed":
+            from .inside_speed import benchmark
+
+            benchmark(args.dist, args.before)
         elif args.command == "teaching":
             from recognizer.learn import Teaching
 

@@ -2,6 +2,7 @@
 // The page never waits for Python: drawing works at once, and answers arrive as messages. Reading is live:
 // when a stroke ends, the chosen network (the vote until a button picks another) reads the drawing.
 "use strict";
+/* global Inside -- inside.js: the inside view, and the neurons silenced in it */
 
 const SIZE = 280; // strokes are kept in the pad's own 280x280 units, whatever its size on screen
 const PEN = 16; // shown pen width; Python redraws the strokes with a pen sized to the digit anyway
@@ -168,7 +169,7 @@ function forgetRequests() {
 
 function read() {
   forgetRequests();
-  waiting = { id: newest, recognize: chosen, strokes: [...strokes] };
+  waiting = { id: newest, recognize: chosen, strokes: [...strokes], ...Inside.request(newest) };
   setState("reading", { model: chosen }, "Reading…");
   sendWaiting();
 }
@@ -226,6 +227,7 @@ function clearAnswer() {
   document.getElementById("chart").replaceChildren();
   document.getElementById("bars").replaceChildren();
   document.getElementById("seen").getContext("2d").clearRect(0, 0, 28, 28);
+  Inside.clear();
   for (const cell of document.querySelectorAll("[data-answer]")) {
     cell.textContent = "–";
     cell.className = "";
@@ -309,6 +311,7 @@ function showAnswer(answer) {
     },
     verdict(answer),
   );
+  Inside.show(answer);
 }
 
 // --- teaching: "It was: D" after an answer; the worker keeps the drawing as an example and learns it ------------
@@ -326,7 +329,7 @@ function note(text) {
 function teach(digit) {
   if (result.dataset.state !== "done" || !worker) return;
   forgetRequests(); // any answer still coming is for the drawing before the lesson
-  worker.postMessage({ id: newest, teach: digit, recognize: chosen, strokes: [...strokes] });
+  worker.postMessage({ id: newest, teach: digit, recognize: chosen, strokes: [...strokes], ...Inside.request(newest) });
   setState("learning", { model: chosen }, `Learning that this is a ${digit}… (you can draw meanwhile)`);
   note("");
 }
@@ -477,6 +480,7 @@ function showNetworks(models, key) {
   legend.append("Each button shows the network's layers and its accuracy on MNIST's test set.");
   vote.disabled = !models.some((model) => model.ok);
   choose(chosen);
+  Inside.markAltered();
 }
 
 // --- the worker ----------------------------------------------------------------------------------
@@ -583,6 +587,8 @@ function startWorker() {
     else if (data.type === "forgot") forgot(data);
     else if (data.type === "exported") exported(data);
     else if (data.type === "imported") imported(data);
+    else if (data.type === "neuron") Inside.neuron(data);
+    else if (data.type === "inside") Inside.arrived(data);
     else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
   };
   worker.onerror = (event) => failedToLoad(`Python could not start: ${event.message || "worker.js failed to load"}.`);
@@ -595,6 +601,12 @@ function retry() {
   startWorker();
 }
 document.getElementById("retry").addEventListener("click", retry);
+
+// The inside view asks the worker about neurons, and has the drawing read again when it opens or a neuron is silenced.
+Inside.connect({
+  post: (message) => worker && worker.postMessage(message),
+  reread: () => ready && strokes.length && !stroke && read(),
+});
 
 if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
   showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");

@@ -62,7 +62,9 @@ async function downloadWeights(fetchFile, base) {
 // The recognizer in a Python that has imported it: {answer, app}, as loadRecognizer returns them.
 function recognizerIn(pyodide) {
   const app = pyodide.pyimport("recognizer.app");
-  const answer = (model, strokes) => JSON.parse(app.recognize_json(model, JSON.stringify(strokes)));
+  // silenced: neurons that send nothing, {network: ["layer:neuron", ...]} (recognizer/inside.py)
+  const answer = (model, strokes, silenced = {}) =>
+    JSON.parse(app.recognize_json(model, JSON.stringify(strokes), JSON.stringify(silenced)));
   return { answer, app };
 }
 

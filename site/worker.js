@@ -4,13 +4,17 @@
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
 // A later visit skips all of that: it starts from a snapshot of Python taken once the first had loaded (snapshot.js).
 // Once loaded, it teaches personal copies of the networks the person's corrections (teach.js).
-// In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes} | {id, teach: digit, recognize,
-// strokes} | {id, forget: true} | {id, export: true} | {id, import: text of a file of examples}.
+// In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes, silenced, inside} | {id, teach: digit,
+// recognize, strokes, silenced, inside} | {id, forget: true} | {id, export: true} | {id, import: text of a file of
+// examples} | {id, neuron: "1:17", network} (what a neuron looks for: recognizer.inside). silenced and inside are
+// the inside view's (inside.js): the neurons silenced in it, and whether it is open.
 // Out: {type: "progress", step, steps, received, total} (bytes of build.json's first_load) | {type: "ready",
 // status (with python: "fresh" or "snapshot", and snapshotRefused: why this browser cannot restore one, or null)}
 // | {type: "error", message} | {type: "snapshot saved"} | {type: "personal", ...} (teach.js), and for
 // each request, with its id: {type: "answer", id, answer} | {type: "taught", id, answer, error} | {type:
-// "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error}.
+// "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error} | {type:
+// "neuron", id, network, neuron, weights, scale, bias, from, or error}; with inside, after the answer (which never
+// waits for it): {type: "inside", id, inside: recognizer.app.inside_of's view, or {error}}.
 "use strict";
 /* global fetchUnpackingWasm -- unpack-wasm.js */
 /* global LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn -- load-python.js */
@@ -369,7 +373,11 @@ teaching.catch(() => {}); // a failed load is reported above
 // the newest waiting); teaching's requests wait their turn in the queue.
 async function answerRequest(data) {
   const { id, recognize: model, strokes } = data;
-  const { answer } = await loading;
+  const { answer: answerOf, app } = await loading;
+  const answer = (...asked) => answerOf(...asked, data.silenced);
+  if ("neuron" in data) {
+    return { type: "neuron", id, network: data.network, ...JSON.parse(app.neuron_json(data.network, data.neuron)) };
+  }
   if (!Object.keys(REPLIES).some((key) => key in data)) return { type: "answer", id, answer: answer(model, strokes) };
   const teacher = await teaching;
   if ("teach" in data) {
@@ -384,11 +392,22 @@ async function answerRequest(data) {
   return { type: "imported", id, ...(await enqueue(() => teacher.importExamples(data.import))) };
 }
 
-const REPLIES = { teach: "taught", forget: "forgot", export: "exported", import: "imported" };
+const REPLIES = { teach: "taught", forget: "forgot", export: "exported", import: "imported", neuron: "neuron" };
+
+// The inside view of the drawing just answered, as its own message after the answer.
+async function insideOf({ id, recognize: model, strokes, silenced = {} }) {
+  const { app } = await loading;
+  try {
+    return { type: "inside", id, inside: JSON.parse(app.inside_json(model, JSON.stringify(strokes), JSON.stringify(silenced))) };
+  } catch (error) {
+    return { type: "inside", id, inside: { error: plainWords(error) } };
+  }
+}
 
 self.onmessage = async ({ data }) => {
   try {
     postMessage(await answerRequest(data));
+    if (data.inside && data.strokes) postMessage(await insideOf(data));
   } catch (error) {
     const message = plainWords(error);
     const type = Object.keys(REPLIES).find((key) => key in data);

@@ -336,3 +336,28 @@ def test_forgetting_asks_first(tab, server, slashed_zeros):
     tab.click_and_answer("#forget", accept=True)
     tab.wait_for_selector('#personal[data-examples="0"]', timeout=20)
     tab.wait_for_selector(f'#result[data-state="done"][data-digit="{misread}"]', timeout=20)
+
+
+def test_the_inside_view_shows_every_layer_and_silencing_a_neuron_changes_the_answer(tab, server, digits):
+    open_page(tab, server.url)
+    tab.click("#inside-toggle")
+    draw_and_read(tab, digits[7].strokes)
+    tab.click('button[data-model="B2"]')
+    tab.wait_for_selector('#inside[data-state="done"][data-model="B2"]', timeout=20)
+    tab.wait_for_selector('#result[data-state="done"][data-model="B2"]', timeout=20)
+    before = result_of(tab)
+    rows = "document.querySelectorAll('.inside-network[data-network=\"B2\"] [data-layer]')"
+    layers = tab.evaluate(f"[...{rows}].map((e) => ({{...e.dataset}}))")
+    assert [row["size"] for row in layers if row["layer"] not in ("0", "out")] == ["150", "200", "100"]
+    assert all(0 < int(row["active"]) <= int(row["size"]) for row in layers if "active" in row)
+    assert json.loads(layers[-1]["probs"]) == json.loads(before["probs"])  # the pie's probabilities
+    assert tab.evaluate("document.querySelectorAll('[data-why]').length") == 1
+    tab.click('.inside-network[data-network="B2"] [data-neuron="1:1"]')
+    tab.wait_for_selector('[data-weights="1:1"]', timeout=20)
+    tab.click("#silence")
+    tab.wait_for_selector('#result[data-silenced="1"][data-state="done"][data-model="B2"]', timeout=20)
+    assert result_of(tab)["probs"] != before["probs"] and tab.attribute("#inside", "data-silenced") == "1"
+    tab.click("#restore")
+    tab.wait_for_selector('#result[data-silenced="0"][data-state="done"][data-model="B2"]', timeout=20)
+    assert result_of(tab)["probs"] == before["probs"]
+    tab.screenshot(SCREENSHOTS / f"{tab.engine}-inside.png")

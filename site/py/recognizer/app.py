@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -124,14 +124,21 @@ def check_drawing(strokes) -> None:
         raise ValueError(problem)
 
 
-def recognize(model: str, strokes: Strokes, silenced: dict | None = None, inside: bool = False) -> dict:
-    """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
+@dataclass
+class Reading:
+    """What every answer to a drawing starts from."""
 
-    strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down; anything else
-    raises ValueError. A blank or nearly blank drawing gives {"state": "idle"}; a network that is unknown or did
-    not load raises ValueError. silenced: neurons that send nothing, by network ({"B2": ["1:17"]}: inside.py);
-    inside: also what happens inside the network that answers (inside.view).
-    """
+    inputs: dict[str, np.ndarray]  # the drawing framed for the networks, by framing
+    personal: dict[str, Network] | None  # the personal copies, when they answer
+    quiet: dict[str, list]  # the silenced neurons, by network (inside.py)
+    answering: dict[str, Network]  # the networks that answer: shipped or personal, with silenced neurons silent
+    probabilities: dict[str, np.ndarray]  # each answering network's, and the vote's
+    shown: dict[str, list[float]]  # the same, as the page shows them (6 decimals)
+
+
+def reading(model: str, strokes: Strokes, silenced: dict | None) -> Reading | None:
+    """Every loaded network's probabilities for a drawing; None for a blank or nearly blank one. ValueError with
+    one line for strokes that are not strokes, a network that is unknown or did not load, or a bad neuron."""
     check_drawing(strokes)
     if model != VOTE and model not in _networks:
         if model in _failures:
@@ -142,13 +149,27 @@ def recognize(model: str, strokes: Strokes, silenced: dict | None = None, inside
     framings = {**framings_of(_networks), **({CHECK: _entries[CHECK]["framing"]} if _check else {})}
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(set(framings.values()))}
     if any(x is None for x in inputs.values()):
-        return {"state": "idle", "model": model, "strokes": len(strokes)}
+        return None
     personal = personal_networks()
     quiet = silenced_neurons(silenced or {}, _networks)
     answering = with_silenced(personal or _networks, quiet)
     probabilities = answers_of(answering, inputs)
-    chosen = probabilities[model]
     shown = {name: [round(float(p), 6) for p in probs] for name, probs in probabilities.items()}
+    return Reading(inputs, personal, quiet, answering, probabilities, shown)
+
+
+def recognize(model: str, strokes: Strokes, silenced: dict | None = None) -> dict:
+    """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
+
+    strokes: a list of strokes, each a list of (x, y) points in the drawing's pixels, y down; anything else
+    raises ValueError. A blank or nearly blank drawing gives {"state": "idle"}; a network that is unknown or did
+    not load raises ValueError. silenced: neurons that send nothing, by network ({"B2": ["1:17"]}: inside.py).
+    """
+    read = reading(model, strokes, silenced)
+    if read is None:
+        return {"state": "idle", "model": model, "strokes": len(strokes)}
+    inputs, personal, probabilities = read.inputs, read.personal, read.probabilities
+    chosen = probabilities[model]
     digit_like = looks_like_a_digit(personal_check() if personal else _check, inputs)
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
@@ -158,29 +179,32 @@ def recognize(model: str, strokes: Strokes, silenced: dict | None = None, inside
         "state": "done",
         "model": model,
         "digit": int(chosen.argmax()),
-        "probs": shown[model],
+        "probs": read.shown[model],
         "confidence": percent(float(chosen.max())),  # as the chart's legend writes it: one rounding rule
         "sure": bool(chosen.max() >= SURE) and digit_like,
         "digit_like": digit_like,
         "digit_like_of": dict.fromkeys(probabilities, digit_like),  # the one check judges every network's answer
         "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
-        "input": np.round(inputs[framings[seen_by]], 3).tolist(),
+        "input": np.round(inputs[_entries[seen_by]["framing"]], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads", "" if digit_like else NOT_A_DIGIT),
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
         "strokes": len(strokes),
         "personal": personal is not None,  # answered by the copies that learned the person's examples
-        **({"shipped": shipped_answer(model, inputs, quiet)} if personal else {}),
-        "silenced": {name: len(neurons) for name, neurons in quiet.items() if neurons},  # altered networks
-        **({"inside": inside_view(model, answering, inputs, quiet, int(chosen.argmax()), shown)} if inside else {}),
+        **({"shipped": shipped_answer(model, inputs, read.quiet)} if personal else {}),
+        "silenced": {name: len(neurons) for name, neurons in read.quiet.items() if neurons},  # altered networks
     }
 
 
-def inside_view(model: str, networks: dict[str, Network], inputs: dict, quiet: dict, digit: int, shown: dict) -> dict:
-    """inside.view of the answer `digit`: each network with its own input (its framing)."""
-    framings = framings_of(networks)
-    own = {name: inputs[framing] for name, framing in framings.items()}
-    return view(model, networks, own, quiet, {"digit": digit, "probs": shown})
+def inside_of(model: str, strokes: Strokes, silenced: dict | None = None) -> dict:
+    """What happens inside `model` as it reads the drawing (inside.view, each network with its own framing of
+    it), explaining the answer recognize() gives; {"state": "idle"} for a blank drawing. Errors as recognize's."""
+    read = reading(model, strokes, silenced)
+    if read is None:
+        return {"state": "idle", "model": model, "strokes": len(strokes)}
+    own = {name: read.inputs[_entries[name]["framing"]] for name in read.answering}
+    answer = {"digit": int(read.probabilities[model].argmax()), "probs": read.shown}
+    return {"state": "done", "strokes": len(strokes), **view(model, read.answering, own, read.quiet, answer)}
 
 
 def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bool:
@@ -357,9 +381,14 @@ def load_json(weights_dir: str) -> str:
         return json.dumps({"error": str(error)})
 
 
-def recognize_json(model: str, strokes: str, silenced: str = "{}", inside: bool = False) -> str:
+def recognize_json(model: str, strokes: str, silenced: str = "{}") -> str:
     """recognize() with the strokes, the silenced neurons and the answer as JSON."""
-    return json.dumps(recognize(model, json.loads(strokes), json.loads(silenced), bool(inside)))
+    return json.dumps(recognize(model, json.loads(strokes), json.loads(silenced)))
+
+
+def inside_json(model: str, strokes: str, silenced: str = "{}") -> str:
+    """inside_of() as JSON, or {"error": its one line}."""
+    return as_json(lambda: inside_of(model, json.loads(strokes), json.loads(silenced)))
 
 
 def neuron_json(network: str, neuron: str) -> str:

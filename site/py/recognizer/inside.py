@@ -102,6 +102,12 @@ def normalised(values: np.ndarray) -> tuple[list[float], float]:
     return rounded(values / scale if scale > 0 else values), scale
 
 
+def levels(values: np.ndarray, most: int) -> list[int]:
+    """Values of -1..1 as whole numbers of -most..most: a picture's pixels, which JSON carries faster than
+    fractions (a reading with the view open waits for them)."""
+    return np.rint(values * most).astype(int).tolist()
+
+
 def strongest(contributions: np.ndarray) -> list[dict]:
     """The neurons (from 1) that added most to the answer's score, largest first; only those that added."""
     order = np.argsort(-contributions, kind="stable")[:PATHS]
@@ -127,12 +133,13 @@ def inside(network: Network, x: np.ndarray, digit: int, neurons: list[Neuron] = 
                 **row,
             }
         )
-    why, why_scale = normalised(outputs[0] * gradients[0])
+    why = outputs[0] * gradients[0]
+    why_scale = float(np.abs(why).max())
     return {
-        "input": rounded(outputs[0]),
+        "input": levels(outputs[0], 255),  # grey levels 0-255 of the pixels x, each 0..1
         "layers": layers,
         "out": {"scores": rounded(z), "temperature": network.temperature, "digit": digit, **rows[-1]},
-        "why": why,
+        "why": levels(why / (why_scale or 1), 100),  # x * dz/dx in percent of its largest magnitude, why_scale
         "why_scale": why_scale,
         "silenced": len(neurons),
     }
