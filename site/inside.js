@@ -44,18 +44,19 @@ const Inside = (() => {
     return made;
   }
 
-  // Red where a value is positive, blue where negative, stronger with its size (values -1..1), over `base`, a
-  // grey level 0-255 per pixel (or none).
+  // Red where a value is positive, blue where negative, stronger with its size (values -1..1), over the page's
+  // colour, or over `base` (a grey level 0-255 per pixel: the input, faintly in the theme's ink).
   const RED = [214, 39, 40];
   const BLUE = [31, 119, 180];
   function drawDiverging(canvas, values, base = null) {
     const context = canvas.getContext("2d");
     const image = context.createImageData(canvas.width, canvas.height);
+    const { page, inkRgb } = colours;
     values.forEach((value, i) => {
-      const grey = base ? 255 - (120 * base[i]) / 255 : 255;
+      const under = base ? page.map((c, k) => c + ((inkRgb[k] - c) * 0.45 * base[i]) / 255) : page;
       const colour = value >= 0 ? RED : BLUE;
       const strength = Math.min(1, Math.abs(value)) ** 0.7;
-      const pixel = colour.map((c) => grey + (c - grey) * strength);
+      const pixel = colour.map((c, k) => under[k] + (c - under[k]) * strength);
       image.data.set([...pixel, 255], 4 * i);
     });
     context.putImageData(image, 0, 0);
@@ -83,13 +84,15 @@ const Inside = (() => {
   }
 
   // The theme's ink and blue, read once for each reading's pictures (reading a style makes the browser work it out).
-  let colours = { ink: "#222", blue: "#2565a8", page: [255, 255, 255], neuron: [37, 101, 168] };
+  let colours = { ink: "#222", inkRgb: [34, 34, 34], blue: "#2565a8", page: [255, 255, 255], neuron: [37, 101, 168] };
   function readColours() {
     const style = getComputedStyle(view);
     const rgb = (text) => (text.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
     const page = rgb(getComputedStyle(document.body).backgroundColor);
+    const ink = rgb(style.color);
     colours = {
       ink: style.color,
+      inkRgb: ink.length === 3 ? ink : colours.inkRgb,
       blue: style.getPropertyValue("--blue").trim() || colours.blue,
       page: page.length === 3 ? page : colours.page,
       neuron: rgb(style.getPropertyValue("--neuron")).length === 3 ? rgb(style.getPropertyValue("--neuron")) : colours.neuron,
