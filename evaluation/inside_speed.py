@@ -8,6 +8,7 @@
   and the view's first layers together, as a person watching them would.
 - Bytes: a first visit's bytes over the wire until ready (served as GitHub Pages serves), of this site and, with
   --before DIR, of a build without the view, made from the commit before it; the goal: at most 20 KB more.
+Then docs/inside.png: the view of B2 reading the 7, the neuron that carries it most chosen (the README's picture).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from files import WEIGHTS
+from files import DOCS, WEIGHTS, shown
 from recognizer import app
 from train import pendigits
 
@@ -121,6 +122,26 @@ def median(times: list[dict], which: str) -> float:
     return statistics.median(t[which] for t in times)
 
 
+def picture(playwright, executable: str, dist: Path, seven: list) -> Path:
+    """docs/inside.png: B2's view of the seven, with the neuron that adds most to its score chosen."""
+    server = Server(dist)
+    browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    page.goto(server.url)
+    page.wait_for_selector('#result[data-state="idle"]', timeout=60_000)
+    draw_with_mouse(page, fit_to_box(seven, page.locator("#pad").bounding_box()))
+    page.click('button[data-model="B2"]')
+    page.click("#inside-toggle")
+    page.wait_for_selector('#inside[data-state="done"][data-model="B2"]')
+    page.click('.inside-network [data-layer="1"] .neurons .path')  # one of the neurons that carry the answer
+    page.wait_for_selector("[data-weights]")
+    path = DOCS / "inside.png"
+    page.locator("#inside").screenshot(path=path)
+    browser.close()
+    server.stop()
+    return path
+
+
 def benchmark(dist: Path, before: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -157,3 +178,4 @@ def benchmark(dist: Path, before: Path | None) -> None:
                 f"  a build without the view: {theirs / 1e6:.3f} MB: {added:+.1f} KB  "
                 f"goal <= +{GOALS['added KB']:g} KB  {verdict}"
             )
+        print(f"wrote {shown(picture(playwright, executable, dist, seven))}")

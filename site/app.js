@@ -207,7 +207,7 @@ networks.addEventListener("click", (event) => {
 // #result's data-state (loading | idle | drawing | reading | learning | done | error), what it is about, and the
 // status line that says so. data-strokes is the box's count of strokes, or with "done" the count the answer read.
 // With "done": data-digit (the likeliest digit), data-sure, and data-digit-like ("false": it does not look like a
-// digit at all; then it is never sure).
+// digit at all; then it is never sure). inside.js keeps data-silenced: how many neurons are silenced, "0" if none.
 function setState(state, data, message) {
   for (const key of ["model", "digit", "probs", "strokes", "sure", "digitLike"]) delete result.dataset[key];
   Object.assign(result.dataset, { strokes: strokes.length }, data);

@@ -250,7 +250,7 @@ const Inside = (() => {
     drawBars(probs, network.probs, digit);
     scores.setAttribute("aria-label", `scores z of ${name}: ${listed(network.out.scores, 2)}`);
     probs.setAttribute("aria-label", `probabilities of ${name}: ${listed(network.probs, 3)}`);
-    const T = network.out.temperature;
+    const T = Number(network.out.temperature.toPrecision(3)); // as the equation writes it
     summary.textContent = `${digit} scores ${network.out.scores[digit].toFixed(2)}; divided by T = ${T} and
       through the softmax, that is ${(100 * network.probs[digit]).toFixed(1)}%.`;
     drawDiverging(part.whyCanvas, network.why.map((percent) => percent / 100), network.input);

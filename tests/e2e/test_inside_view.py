@@ -98,6 +98,16 @@ def inside_done(page, model: str, strokes: int) -> dict:
     return page.eval_on_selector("#inside", "e => ({...e.dataset})")
 
 
+def viewing(context, server, strokes, model: str):
+    """A page with the view open, showing `model` reading the drawing."""
+    page = open_page(context, server)
+    page.click("#inside-toggle")
+    draw(page, strokes)
+    page.click(f'button[data-model="{model}"]')
+    inside_done(page, model, len(strokes))
+    return page
+
+
 def dataset(page, selector: str) -> dict:
     return page.eval_on_selector(selector, "e => ({...e.dataset})")
 
@@ -145,11 +155,7 @@ def test_the_view_is_closed_at_first_and_shows_every_layer_of_the_vote_when_open
 
 
 def test_a_single_networks_view_has_the_answers_own_probabilities_and_is_remembered_open(context, server, seven):
-    page = open_page(context, server)
-    page.click("#inside-toggle")
-    draw(page, seven)
-    page.click('button[data-model="B2"]')
-    inside_done(page, "B2", len(seven))
+    page = viewing(context, server, seven, "B2")
     assert page.eval_on_selector_all(".inside-network", "parts => parts.map((p) => p.dataset.network)") == ["B2"]
     out = dataset(page, f"{part('B2')} [data-layer='out']")
     assert json.loads(out["probs"]) == json.loads(dataset(page, "#result")["probs"])
@@ -161,11 +167,7 @@ def test_a_single_networks_view_has_the_answers_own_probabilities_and_is_remembe
 
 
 def test_a_neuron_shows_its_weights_and_silencing_it_changes_the_answer_until_restored(context, server, seven):
-    page = open_page(context, server)
-    page.click("#inside-toggle")
-    draw(page, seven)
-    page.click('button[data-model="B2"]')
-    inside_done(page, "B2", len(seven))
+    page = viewing(context, server, seven, "B2")
     before = dataset(page, "#result")
     # the neuron that adds most to 7's score, as its layer's summary names it
     summary = page.inner_text(f"{part('B2')} [data-layer='1'] .summary")
@@ -212,11 +214,7 @@ def test_a_neuron_shows_its_weights_and_silencing_it_changes_the_answer_until_re
 
 
 def test_neurons_are_chosen_by_keyboard(context, server, seven):
-    page = open_page(context, server)
-    page.click("#inside-toggle")
-    draw(page, seven)
-    page.click('button[data-model="B1"]')
-    inside_done(page, "B1", len(seven))
+    page = viewing(context, server, seven, "B1")
     page.focus(f'{part("B1")} [data-neuron="1:1"]')
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")  # 25 to a row

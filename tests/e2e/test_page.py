@@ -220,13 +220,13 @@ def test_undo_clear_and_blank_drawings(context, server):
     assert ask(page, "vote", 2)["state"] == "done"
     page.evaluate("window.holding = true")  # the next answer waits, so what the page shows meanwhile is seen
     page.click("#undo")  # the dash goes: the answer for two strokes goes with it, and the one left is read
-    assert result_of(page) == {"state": "reading", "model": "vote", "strokes": "1"}
+    assert result_of(page) == {"state": "reading", "model": "vote", "strokes": "1", "silenced": "0"}
     assert page.inner_text("#status") == "Reading…"
     assert page.evaluate("window.release()") == 1
     assert wait_for_answer(page, "vote", 1)["digit"] == "1"
     assert ask(page, "B1", 1)["digit"] == "1"
     page.click("#clear")
-    assert result_of(page) == {"state": "idle", "strokes": "0"}
+    assert result_of(page) == {"state": "idle", "strokes": "0", "silenced": "0"}
     assert ink_on_pad(page) == 0 and page.inner_text("#digit") == "–"
 
 
@@ -549,7 +549,7 @@ def test_an_answer_for_strokes_no_longer_in_the_box_is_never_shown(context, serv
     assert [s for s in shown if s["state"] == "done" and s["strokes"] != str(strokes)] == []  # ...and is dropped
     assert result_of(page) == final
     if change == "clear":
-        assert final == {"state": "idle", "strokes": "0"} and page.inner_text("#digit") == "–"
+        assert final == {"state": "idle", "strokes": "0", "silenced": "0"} and page.inner_text("#digit") == "–"
     else:
         assert final["state"] == "done"
 
