@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from train import pendigits
@@ -11,3 +12,31 @@ from train import pendigits
 def pen_digits() -> list[pendigits.PenDigit]:
     """Every digit of the pen-digit file that ships with the project (pendigits/)."""
     return pendigits.read_digits()
+
+
+@pytest.fixture(scope="session")
+def check_margin():
+    """margin(strokes): how far beyond the check's limit on distance a drawing is (negative: within it)."""
+    from evaluation.teaching import as_strokes
+    from files import WEIGHTS
+    from recognizer.models import load_check
+    from recognizer.preprocess import to_network_input
+
+    check = load_check(WEIGHTS)
+    return lambda strokes: float(check.distance(to_network_input(as_strokes(strokes)))[0] - check.farthest)
+
+
+@pytest.fixture(scope="session")
+def not_a_digit(check_margin) -> list[np.ndarray]:
+    """A drawing of the check set that the vote reads at 95% or more, and that the check calls not a digit by the
+    widest margin: only the rule that a drawing that is not a digit is never sure keeps it from being sure."""
+    from evaluation.offdigits import check_drawings
+    from evaluation.teaching import as_strokes
+    from files import WEIGHTS
+    from recognizer import app
+
+    app.load(WEIGHTS)
+    confident = [
+        d.strokes for d in check_drawings() if max(app.recognize("vote", as_strokes(d.strokes))["probs"]) >= 0.95
+    ]
+    return max(confident, key=check_margin)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from recognizer import app
 from recognizer.models import WeightsError, network_to_bytes, sha256_bytes
 from recognizer.network import Network
+from recognizer.preprocess import to_network_input
 
 FOUR = [[(30, 10), (12, 60), (55, 60)], [(45, 25), (45, 95)]]
 TRAINED_ON = {
@@ -130,6 +131,12 @@ def test_each_network_sees_its_own_framing(status):
     mnist, emnist = app.recognize("B1", FOUR)["input"], app.recognize("B4", FOUR)["input"]
     assert mnist != emnist
     assert app.recognize("vote", FOUR)["input"] == mnist  # the vote shows the first network's input
+    # B4 reads EMNIST's framing: its probabilities are its forward pass on that input, not on MNIST's
+    framed = {framing: to_network_input(FOUR, framing) for framing in ("mnist", "emnist")}
+    np.testing.assert_allclose(emnist, framed["emnist"], atol=5e-4)
+    b4 = app.recognize("B4", FOUR)["probs"]
+    np.testing.assert_allclose(b4, app._networks["B4"].probabilities(framed["emnist"]), atol=1e-6)
+    assert not np.allclose(b4, app._networks["B4"].probabilities(framed["mnist"]), atol=1e-4)
 
 
 def test_vote_is_the_average_of_the_networks_that_loaded(status):
@@ -142,7 +149,7 @@ def test_vote_is_the_average_of_the_networks_that_loaded(status):
 
 def test_the_answer_does_not_depend_on_where_or_how_big_the_digit_is_drawn(status):
     moved = [[(3 * x + 400, 3 * y + 250) for x, y in stroke] for stroke in FOUR]
-    assert app.recognize("vote", moved)["probs"] == pytest.approx(app.recognize("vote", FOUR)["probs"], abs=0.02)
+    assert app.recognize("vote", moved)["probs"] == pytest.approx(app.recognize("vote", FOUR)["probs"], abs=1e-3)
 
 
 def test_blank_drawings_are_idle(status):
@@ -253,11 +260,13 @@ def committed():
     return app.load(WEIGHTS)
 
 
-def test_a_star_is_not_digit_like_for_any_network_and_never_sure(committed):
+def test_a_drawing_that_is_not_a_digit_is_never_sure_however_sure_the_networks_are(committed, not_a_digit):
     assert committed["check"] == {"ok": True, "reason": ""}
-    answer = app.recognize("vote", STAR)
+    drawing = [stroke.tolist() for stroke in not_a_digit]
+    answer = app.recognize("vote", drawing)
     assert answer["state"] == "done" and answer["digit"] in range(10)  # the likeliest digit is still given
-    assert answer["digit_like"] is False and answer["sure"] is False
+    assert max(answer["probs"]) >= app.SURE  # the vote alone would call it sure...
+    assert answer["digit_like"] is False and answer["sure"] is False  # ...but it is not a digit
     assert answer["digit_like_of"] == dict.fromkeys(["B1", "B2", "B3", "B4", "vote"], False)
     assert "not a digit" in answer["chart_svg"] and "not a digit" not in answer["bars_svg"]
     assert app.recognize("B2", STAR)["digit_like"] is False
@@ -269,9 +278,10 @@ def test_a_held_out_writers_digit_is_digit_like(committed, pen_digits):
     digit = pendigits.held_out_digits(pen_digits)[0]
     answer = app.recognize("vote", [s.tolist() for s in digit.strokes])
     assert answer["digit_like"] is True and "not a digit" not in answer["chart_svg"]
+    assert answer["digit"] == digit.label and answer["sure"] is True  # a clear digit is read, and sure
 
 
-def test_a_missing_check_costs_only_itself(tmp_path):
+def test_a_missing_check_costs_only_itself(tmp_path, not_a_digit):
     import shutil
 
     from files import WEIGHTS
@@ -283,6 +293,8 @@ def test_a_missing_check_costs_only_itself(tmp_path):
     assert all(model["ok"] for model in status["models"])
     answer = app.recognize("vote", STAR)  # every drawing counts as a digit, as before there was a check
     assert answer["digit_like"] is True and answer["state"] == "done"
+    answer = app.recognize("vote", [stroke.tolist() for stroke in not_a_digit])
+    assert answer["digit_like"] is True and answer["sure"] is True  # sure, as the vote's probability says
 
 
 def test_teaching_a_style_the_check_refuses_makes_it_digit_like(committed):

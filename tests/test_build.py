@@ -125,8 +125,14 @@ def test_the_recognizer_wheel_is_a_valid_wheel_of_the_package(tmp_path):
         assert (tmp_path / "installed" / "recognizer" / source.name).read_bytes() == source.read_bytes()
 
 
-def test_the_recognizer_wheel_depends_only_on_its_sources():
-    assert recognizer_wheel("0.1.0", []) == recognizer_wheel("0.1.0", [])
+def test_the_recognizer_wheel_depends_only_on_its_sources(monkeypatch):
+    now = recognizer_wheel("0.1.0", [])
+    later = time.time() + 86_400 * 400  # a clock over a year on: a wheel dated by the clock would differ
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda seconds=None: time.gmtime(later if seconds is None else seconds))
+    assert recognizer_wheel("0.1.0", []) == now
+    with zipfile.ZipFile(io.BytesIO(now[1])) as made:
+        assert {member.date_time for member in made.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def make_stored_wheel() -> bytes:

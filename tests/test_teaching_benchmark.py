@@ -29,7 +29,7 @@ def test_the_styles_are_ones_the_shipped_vote_misreads(pen_digits):
         drawings = [d for d in pen_digits if d.label == label and d.writer in (1, 2, 4, 5)]
         inputs = np.stack([to_network_input([s.tolist() for s in restyle(d.strokes)], "mnist") for d in drawings])
         answers = vote([n.probabilities(inputs) for n in networks.values()]).argmax(axis=1)
-        assert np.mean(answers == label) < 0.75, label
+        assert np.mean(answers == label) < 0.5, label  # most misread
 
 
 def test_first_k_takes_each_digits_first_drawings_in_order():

@@ -18,14 +18,11 @@ import pytest
 from builder.server import make_server
 from evaluation import browser as helpers
 from evaluation.measure import loaded_networks, native_inputs
-from evaluation.offdigits import check_drawings
 from evaluation.teaching import STYLES, as_strokes, vote_answers
 from files import DIST as BUILT
 from files import REHEARSAL, WEIGHTS
 from recognizer import app
 from recognizer.learn import Personal, rehearsal_from_bytes
-from recognizer.models import load_check
-from recognizer.preprocess import to_network_input
 from train import pendigits
 
 DIST = Path(os.environ.get("DIST", BUILT))
@@ -150,23 +147,10 @@ def slashed_zeros(pen_digits) -> list[list[np.ndarray]]:
     pytest.fail("no held-out writer has four misread struck-through zeros that three corrections fix")
 
 
-def margin(strokes) -> float:
-    """How far beyond the check's limit on distance the drawing is (negative: within it)."""
-    check = load_check(WEIGHTS)
-    return float(check.distance(to_network_input(as_strokes(strokes)))[0] - check.farthest)
-
-
 @pytest.fixture(scope="module")
-def not_a_digit() -> list[np.ndarray]:
-    """A star from the check set that the check calls not a digit by the widest margin."""
-    stars = [d.strokes for d in check_drawings() if d.name == "star"]
-    return max(stars, key=margin)
-
-
-@pytest.fixture(scope="module")
-def a_digit(pen_digits) -> list[np.ndarray]:
+def a_digit(pen_digits, check_margin) -> list[np.ndarray]:
     """A held-out writer's 3, well within the check's limits, that the vote reads as 3."""
     app.load(WEIGHTS)
     threes = [d.strokes for d in pendigits.held_out_digits(pen_digits) if d.label == 3][:20]
     read = [s for s in threes if app.recognize("vote", as_strokes(s))["digit"] == 3]
-    return min(read, key=margin)
+    return min(read, key=check_margin)

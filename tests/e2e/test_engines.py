@@ -262,8 +262,9 @@ def test_undo_clear_and_the_keyboard(tab, server):
 
 def test_a_drawing_that_is_not_a_digit_says_so_and_a_digit_does_not(tab, server, not_a_digit, a_digit):
     open_page(tab, server.url)
-    star = draw_and_read(tab, not_a_digit)
-    assert (star["digitLike"], star["sure"]) == ("false", "false") and star["digit"] in "0123456789"
+    drawn = draw_and_read(tab, not_a_digit)
+    assert max(json.loads(drawn["probs"])) >= 0.9  # the vote alone would call it sure, but it is not a digit:
+    assert (drawn["digitLike"], drawn["sure"]) == ("false", "false") and drawn["digit"] in "0123456789"
     assert tab.text("#status").startswith("That does not look like a digit.")
     assert tab.text("#reads") == "closest"
     assert "grayscale(1)" in tab.evaluate("getComputedStyle(document.getElementById('chart')).filter")

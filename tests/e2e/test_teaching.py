@@ -217,8 +217,20 @@ def test_copies_that_cannot_be_used_are_learned_again_from_the_kept_examples(con
         }"""
     )
     assert damaged
+    page.add_init_script(  # every state "Your hand" takes from now on, in order
+        """document.addEventListener("DOMContentLoaded", () => {
+          const personal = document.getElementById("personal");
+          window.personalStates = [];
+          const record = () => window.personalStates.push({ ...personal.dataset });
+          new MutationObserver(record).observe(personal, { attributes: true });
+        });"""
+    )
     page.reload()
     assert wait_until_loaded(page) == "idle"
-    page.wait_for_selector('#personal[data-answering="true"]', timeout=30_000)  # learned again
+    page.wait_for_selector('#personal[data-answering="true"]', timeout=30_000)
+    states = page.evaluate("window.personalStates")
+    answering = next(i for i, state in enumerate(states) if state.get("answering") == "true")
+    # learned again: the copies did not answer at first, and the example was learned before they did
+    assert any(state.get("learning") == "true" and state.get("answering") == "false" for state in states[:answering])
     assert examples_kept(page) == 1
     assert draw_and_read(page, slashed_zeros[0])["digit"] == "0"
