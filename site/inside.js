@@ -26,7 +26,7 @@ const Inside = (() => {
   const COLUMNS = 25; // neurons per row of a layer's grid: 300 neurons make 12 rows, on a phone too
 
   const silenced = new Map(); // network -> Set of its silenced neurons ("layer:neuron"); a reload forgets them
-  const parts = new Map(); // network -> its drawn part, made once: {element, layers: [{...}], out, why, input}
+  const parts = new Map(); // a network's name and layers -> its part (makePart), made once, drawn with each reading
   let host = { post() {}, reread() {} };
   let shown = null; // the inside view of the answer on screen
   let chosen = null; // {network, neuron: "1:17"}
@@ -87,15 +87,16 @@ const Inside = (() => {
   let colours = { ink: "#222", inkRgb: [34, 34, 34], blue: "#2565a8", page: [255, 255, 255], neuron: [37, 101, 168] };
   function readColours() {
     const style = getComputedStyle(view);
-    const rgb = (text) => (text.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
-    const page = rgb(getComputedStyle(document.body).backgroundColor);
-    const ink = rgb(style.color);
+    const rgb = (text, otherwise) => {
+      const values = (text.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
+      return values.length === 3 ? values : otherwise;
+    };
     colours = {
       ink: style.color,
-      inkRgb: ink.length === 3 ? ink : colours.inkRgb,
+      inkRgb: rgb(style.color, colours.inkRgb),
       blue: style.getPropertyValue("--blue").trim() || colours.blue,
-      page: page.length === 3 ? page : colours.page,
-      neuron: rgb(style.getPropertyValue("--neuron")).length === 3 ? rgb(style.getPropertyValue("--neuron")) : colours.neuron,
+      page: rgb(getComputedStyle(document.body).backgroundColor, colours.page),
+      neuron: rgb(style.getPropertyValue("--neuron"), colours.neuron),
     };
   }
 
@@ -168,14 +169,21 @@ const Inside = (() => {
     cells[to].focus();
   }
 
+  // A neuron ("2:17") of a network shown: {layer, number, activation on the drawing shown}, or null.
+  function neuronShown(network, neuron) {
+    const part = shown && shown.networks.find((n) => n.network === network);
+    if (!part || !neuron) return null;
+    const [layer, number] = neuron.split(":").map(Number);
+    return { layer, number, activation: part.layers[layer - 1].activations[number - 1] };
+  }
+
   // A neuron's name for a screen reader, with its activation on the drawing shown: made as it is focused.
   function describe(network, cell) {
-    const shownNetwork = shown && shown.networks.find((n) => n.network === network);
-    if (!shownNetwork || !cell.dataset.neuron) return;
-    const [layer, number] = cell.dataset.neuron.split(":").map(Number);
-    const a = shownNetwork.layers[layer - 1].activations[number - 1];
+    const about = neuronShown(network, cell.dataset.neuron);
+    if (!about) return;
     const quiet = isSilenced(network, cell.dataset.neuron) ? ", silenced" : "";
-    cell.setAttribute("aria-label", `neuron ${number} of layer ${layer}: activation ${a.toFixed(2)}${quiet}`);
+    const activation = about.activation.toFixed(2);
+    cell.setAttribute("aria-label", `neuron ${about.number} of layer ${about.layer}: activation ${activation}${quiet}`);
   }
 
   function makePart(network) {
@@ -251,8 +259,9 @@ const Inside = (() => {
     scores.setAttribute("aria-label", `scores z of ${name}: ${listed(network.out.scores, 2)}`);
     probs.setAttribute("aria-label", `probabilities of ${name}: ${listed(network.probs, 3)}`);
     const T = Number(network.out.temperature.toPrecision(3)); // as the equation writes it
-    summary.textContent = `${digit} scores ${network.out.scores[digit].toFixed(2)}; divided by T = ${T} and
-      through the softmax, that is ${(100 * network.probs[digit]).toFixed(1)}%.`;
+    summary.textContent =
+      `${digit} scores ${network.out.scores[digit].toFixed(2)}; divided by T = ${T} and through the softmax, ` +
+      `that is ${(100 * network.probs[digit]).toFixed(1)}%.`;
     drawDiverging(part.whyCanvas, network.why.map((percent) => percent / 100), network.input);
     part.whyCaption.textContent = name;
     part.whyCanvas.setAttribute(
@@ -292,8 +301,8 @@ const Inside = (() => {
       ...used.map((part) => part.article),
       ...(inside.model === "vote" ? [voteAverage(inside)] : []),
     );
-    whyRow.replaceChildren(element("p", { class: "equation" }, `Why ${inside.digit}: the gradient of its score times
-      each pixel (red pushed it up, blue down)`), ...used.map((part) => part.why));
+    const why = `Why ${inside.digit}: the gradient of its score times each pixel (red pushed it up, blue down)`;
+    whyRow.replaceChildren(element("p", { class: "equation" }, why), ...used.map((part) => part.why));
     Object.assign(view.dataset, { state: "done", model: inside.model, strokes: inside.strokes });
     const who = inside.model === "vote" ? "the vote's four networks" : inside.model;
     status.textContent = `Inside ${who}, reading ${inside.digit}. Choose a neuron to see what it looks for.`;
@@ -307,14 +316,12 @@ const Inside = (() => {
     if (!cell) return void (panel.hidden = true);
     cell.classList.add("chosen");
     cell.closest(".layer").after(panel); // under the chosen neuron's layer
-    const network = shown.networks.find((n) => n.network === chosen.network);
-    const [layer, number] = chosen.neuron.split(":").map(Number);
-    const a = network.layers[layer - 1].activations[number - 1];
+    const { layer, number, activation } = neuronShown(chosen.network, chosen.neuron);
     const quiet = isSilenced(chosen.network, chosen.neuron);
     panel.dataset.network = chosen.network;
     document.getElementById("neuron-text").textContent =
-      `${chosen.network}, neuron ${number} of layer ${layer}: ${quiet ? "silenced, " : ""}activation ${a.toFixed(2)}` +
-      ` on this drawing. Its weights: red where activity raises it, blue where it lowers it.`;
+      `${chosen.network}, neuron ${number} of layer ${layer}: ${quiet ? "silenced, " : ""}activation ` +
+      `${activation.toFixed(2)} on this drawing. Its weights: red where activity raises it, blue where it lowers it.`;
     document.getElementById("silence").disabled = quiet;
     document.getElementById("restore").disabled = !quiet;
   }
