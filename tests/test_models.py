@@ -1,4 +1,5 @@
-"""Model files: written as float16 and read back as float32; a damaged or mismatched file is refused with one line."""
+"""Model files: written as int8 weights with a scale per output column and float16 biases, read back as float32
+(float16 and float32 files too); a damaged or mismatched file is refused with one line."""
 
 import io
 import json
@@ -36,14 +37,24 @@ def entry_for(network: Network, data: bytes) -> dict:
     }
 
 
-def test_round_trip_keeps_every_weight_as_float16_holds_it_and_reads_it_as_float32():
+def test_round_trip_keeps_every_weight_within_half_a_step_of_its_column_and_reads_it_as_float32():
     network = small_network()
+    network.weights[1][:, 3] = 0  # a column of zeros stays zeros
     data = network_to_bytes(network)
     again = network_from_bytes(data, entry_for(network, data))
-    for before, after in zip(network.weights + network.biases, again.weights + again.biases, strict=True):
+    for before, after in zip(network.weights, again.weights, strict=True):
         assert after.dtype == np.float32  # what the forward pass and teaching compute in
+        step = np.abs(before).max(axis=0) / 127  # each output column's own scale
+        assert np.all(np.abs(after - before) <= step / 2 + 1e-7)
+        np.testing.assert_array_equal(np.abs(after).max(axis=0), np.abs(before).max(axis=0))  # the largest exactly
+    assert np.all(again.weights[1][:, 3] == 0)
+    for before, after in zip(network.biases, again.biases, strict=True):
         np.testing.assert_array_equal(after, before.astype(np.float16).astype(np.float32))
     assert network_to_bytes(again) == data  # written again, the same file
+    with np.load(io.BytesIO(data)) as arrays:
+        assert {name: arrays[name].dtype.str for name in arrays.files} == {
+            "w0": "|i1", "s0": "<f4", "b0": "<f2", "w1": "|i1", "s1": "<f4", "b1": "<f2"
+        }  # fmt: skip
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert {m.compress_type for m in archive.infolist()} == {zipfile.ZIP_DEFLATED}
 
@@ -60,10 +71,14 @@ def test_a_float32_file_is_read_exactly():
         np.testing.assert_array_equal(after, before)
 
 
-def test_a_weight_float16_cannot_hold_is_not_written():
+def test_a_bias_float16_cannot_hold_or_a_weight_that_is_no_number_is_not_written():
     network = small_network()
-    network.weights[0][0, 0] = 70_000  # float16 reaches 65,504
+    network.biases[0][0] = 70_000  # float16 reaches 65,504
     with pytest.raises(ValueError, match="beyond float16's range"):
+        network_to_bytes(network)
+    network = small_network()
+    network.weights[0][0, 0] = np.nan
+    with pytest.raises(ValueError, match="not a number"):
         network_to_bytes(network)
 
 
@@ -203,9 +218,25 @@ def test_a_declared_shape_bigger_than_the_entry_is_refused_from_the_header_alone
     [
         (
             {"w0": ((784, 10), "<f8", 62720), "b0": ((10,), "<f2", 20)},
-            "T.npz: w0 is float64, expected float16 or float32",
+            "T.npz: w0 is float64, expected int8 or float16 or float32",
         ),
-        ({"w0": ((784, 10), ">f2", 15680), "b0": ((10,), "<f2", 20)}, "T.npz: w0 is >f2, expected float16 or float32"),
+        (
+            {"w0": ((784, 10), ">f2", 15680), "b0": ((10,), "<f2", 20)},
+            "T.npz: w0 is >f2, expected int8 or float16 or float32",
+        ),
+        ({"w0": ((784, 10), "|i1", 7840), "b0": ((10,), "<f2", 20)}, "T.npz: array s0 missing"),
+        (
+            {"w0": ((784, 10), "|i1", 7840), "s0": ((10,), "<f2", 20), "b0": ((10,), "<f2", 20)},
+            "T.npz: s0 is float16, expected float32",
+        ),
+        (
+            {"w0": ((784, 10), "|i1", 7840), "s0": ((784,), "<f4", 3136), "b0": ((10,), "<f2", 20)},
+            "T.npz: s0 has shape (784,), expected (10,)",
+        ),
+        (
+            {"w0": ((784, 10), "<f2", 15680), "s0": ((10,), "<f4", 40), "b0": ((10,), "<f2", 20)},
+            "T.npz: has 3 arrays, expected 2",
+        ),
         ({"w0": ((784, 10), "<f2", 15680)}, "T.npz: array b0 missing"),
         ({"w0": ((784, 10), "<f2", 15680), "b0": ((10,), "<f2", 4)}, "T.npz: b0 holds 4 bytes, its shape needs 20"),
         ({"w0": ((784, 10), "<f2", 15680), "b0": ((10,), "<f4", 20)}, "T.npz: b0 holds 20 bytes, its shape needs 40"),

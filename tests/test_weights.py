@@ -17,8 +17,6 @@ from train.publish import REHEARSAL_PER_DIGIT, publish_rehearsal, rehearsal_digi
 
 # What the networks must reach on MNIST's test set (the original app: 98.01%, 98.01%, 98.95%, 99.19%).
 TARGETS = {"B1": 0.985, "B2": 0.992, "B3": 0.990, "B4": 0.994, "vote": 0.994}
-# Networks kept in float32: float16 would move a figure of docs/results.md by more than 0.05 points.
-FLOAT32 = {"B2"}
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +33,13 @@ def test_every_network_is_committed_with_its_hash(manifest):
         assert entry["framing"] in ("mnist", "emnist")
 
 
-def test_the_files_are_what_publishing_writes_float16_but_where_float32_is_kept(manifest):
+def test_the_files_are_what_publishing_writes_int8_weights_with_their_scales(manifest):
     networks, _ = load_models(WEIGHTS_DIR)
     for entry in manifest:
         data = (WEIGHTS_DIR / entry["file"]).read_bytes()
-        if entry["name"] in FLOAT32:
-            assert {dtype for _, dtype, _ in array_headers(data).values()} == {np.dtype("<f4")}, entry["name"]
-        else:
-            assert data == network_to_bytes(networks[entry["name"]]), entry["name"]
+        assert data == network_to_bytes(networks[entry["name"]]), entry["name"]
+        dtypes = {name[0]: dtype for name, (_, dtype, _) in array_headers(data).items()}
+        assert dtypes == {"w": np.dtype("i1"), "s": np.dtype("<f4"), "b": np.dtype("<f2")}, entry["name"]
 
 
 def test_training_again_would_see_exactly_what_the_committed_networks_saw(manifest):

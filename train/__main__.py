@@ -4,6 +4,8 @@ python -m train all            train B1, B2, B3 and B4 (about 20 minutes on 2 co
 python -m train B3             train one network; an interrupted run resumes from checkpoints/
 python -m train calibrate      fit the committed networks' temperatures on the validation digits, without
                                training (models.json's temperature fields change; the weights do not)
+python -m train republish      write the committed networks' files again as publishing now writes them (int8
+                               weights), with their MNIST test accuracy measured again on what is shipped
 python -m train rehearsal      site/rehearsal.npz: the MNIST training digits the page rehearses while
                                it learns a person's examples
 python -m train check          site/weights/check.npz: the check that a drawing is a digit at all (reference
@@ -36,8 +38,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "what",
         nargs="+",
-        choices=[*MODELS, "all", "calibrate", "rehearsal", "check"],
-        help="the networks to train, or calibrate, rehearsal or check",
+        choices=[*MODELS, "all", "calibrate", "republish", "rehearsal", "check"],
+        help="the networks to train, or calibrate, republish, rehearsal or check",
     )
     parser.add_argument(
         "--emnist",
@@ -55,7 +57,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="ignore checkpoints and start from scratch")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="download and cache folder")
     args = parser.parse_args(argv)
-    for alone in ("calibrate", "rehearsal", "check"):
+    for alone in ("calibrate", "republish", "rehearsal", "check"):
         if alone in args.what and len(args.what) > 1:
             parser.error(f"{alone} works alone")
     return args
@@ -137,11 +139,34 @@ def calibrate_networks(args: argparse.Namespace) -> None:
     print(f"-> {shown(WEIGHTS / 'models.json')}")
 
 
+def republish_networks(args: argparse.Namespace) -> None:
+    """Write each committed network's file again as publishing writes it now, with the MNIST test accuracy of what
+    is shipped; its temperature and everything else in its entry stay (python -m train calibrate fits those)."""
+    from recognizer.preprocess import frame_images
+
+    from .data import as_inputs, load_mnist
+    from .publish import as_published, publish
+    from .trainer import accuracy
+
+    networks, failures = load_models(WEIGHTS)
+    if failures:
+        raise WeightsError("; ".join(f"{name}: {reason}" for name, reason in failures.items()))
+    mnist = load_mnist(args.data_dir)
+    inputs = as_inputs(mnist.test_images.reshape(-1, 784))
+    for entry in read_manifest(WEIGHTS):
+        network = as_published(networks[entry["name"]])
+        test_accuracy = accuracy(network, frame_images(inputs, entry["framing"]), mnist.test_labels)
+        entry = publish(network, {**entry, "test_accuracy": round(test_accuracy, 4)})
+        print(f"{entry['name']}: MNIST test accuracy {100 * test_accuracy:.2f}% -> {shown(WEIGHTS / entry['file'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         if args.what == ["calibrate"]:
             calibrate_networks(args)
+        elif args.what == ["republish"]:
+            republish_networks(args)
         elif args.what == ["check"]:
             from .check import check_arrays, fit_check
             from .publish import publish_check

@@ -30,7 +30,7 @@ def compact_json(value) -> str:
 
 
 def as_published(network: Network) -> Network:
-    """The network as the page will load it from its file (float16 weights), to measure what is shipped."""
+    """The network as the page will load it from its file (int8 weights), to measure what is shipped."""
     entry = {"layers": network.layers, "activation": network.activation, "temperature": network.temperature}
     return network_from_bytes(network_to_bytes(network), entry)
 

@@ -1,8 +1,10 @@
 """The model files in site/weights: one .npz per network and models.json describing them.
 
-Each .npz holds arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out), in float16 (as publishing writes
-them, compressed: less than half the bytes of float32) or float32 (a network whose reported figures float16 would
-move); they are read into float32, which everything computes in. models.json lists, for each network, its name,
+Each .npz holds arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out) and b_i of shape (n_out,). As publishing
+writes them, each w_i is int8 with a scale per output column, s_i of shape (n_out,) in float32: weight = w_i * s_i,
+s_i being the column's largest magnitude over 127 (compressed, about a quarter of float32's bytes), and b_i is
+float16. A file may also hold w_i in float16 or float32 without s_i. Everything is read into float32, which
+everything computes in. models.json lists, for each network, its name,
 file, layer sizes, activation, framing, training set, test accuracy, temperature and the file's sha256. Every
 entry is checked on its own, and every file against its entry before any of its arrays is read; what is wrong is
 one line, and it disables that network alone: one broken entry or file disables one button, not the page.
@@ -32,6 +34,8 @@ STORED = np.dtype("<f2")  # what network_to_bytes writes: float16, little-endian
 # What a weights file may hold: float16, or float32 where float16 would move a figure of docs/results.md by more
 # than 0.05 points (B2: one drawn digit's confidence crosses app.SURE).
 READABLE = {STORED: "float16", np.dtype("<f4"): "float32"}
+QUANTISED = np.dtype("i1")  # weights as int8, each output column times its scale (float32)
+SCALE = np.dtype("<f4")
 MOST_WEIGHTS = 4_000_000  # weights and biases a network may have (16 MB as float32; B4 has 363,000)
 MOST_BYTES = 4 * MOST_WEIGHTS + 65_536  # a weights file's size: its arrays plus room for the zip's headers
 
@@ -168,18 +172,23 @@ def array_headers(data: bytes) -> dict[str, tuple[tuple[int, ...], np.dtype, int
 
 def check_headers(headers: dict, layers: list[int], name: str) -> None:
     """The arrays a file declares must be exactly w_i (n_in, n_out) and b_i (n_out,) for each layer, each in float16
-    or float32."""
+    or float32; or w_i in int8 with its scales s_i (n_out,) in float32."""
     expected = {}
     for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
         expected[f"w{i}"], expected[f"b{i}"] = (n_in, n_out), (n_out,)
+        if headers.get(f"w{i}", (None, None))[1] == QUANTISED:
+            expected[f"s{i}"] = (n_out,)
     for array, shape in expected.items():
         if array not in headers:
             raise WeightsError(f"{name}: array {array} missing")
         declared, dtype, size = headers[array]
         if declared != shape:
             raise WeightsError(f"{name}: {array} has shape {declared}, expected {shape}")
-        if dtype not in READABLE:
-            raise WeightsError(f"{name}: {array} is {dtype}, expected {' or '.join(READABLE.values())}")
+        allowed = (
+            {QUANTISED: "int8", **READABLE} if array[0] == "w" else {SCALE: "float32"} if array[0] == "s" else READABLE
+        )
+        if dtype not in allowed:
+            raise WeightsError(f"{name}: {array} is {dtype}, expected {' or '.join(allowed.values())}")
         if size != dtype.itemsize * math.prod(shape):
             needs = dtype.itemsize * math.prod(shape)
             raise WeightsError(f"{name}: {array} holds {size:,} bytes, its shape needs {needs:,}")
@@ -206,7 +215,7 @@ def network_from_bytes(data: bytes, entry: dict) -> Network:
     layers = entry["layers"]
     check_headers(headers, layers, name)
     with np.load(io.BytesIO(data)) as arrays:  # float32: the forward pass and teaching compute in it
-        weights = [arrays[f"w{i}"].astype(np.float32) for i in range(len(layers) - 1)]
+        weights = [weights_of(arrays, i) for i in range(len(layers) - 1)]
         biases = [arrays[f"b{i}"].astype(np.float32) for i in range(len(layers) - 1)]
     activation = entry.get("activation", "relu")
     if activation not in ACTIVATIONS:
@@ -214,15 +223,33 @@ def network_from_bytes(data: bytes, entry: dict) -> Network:
     return Network(weights, biases, activation, entry.get("temperature", 1.0))
 
 
+def weights_of(arrays, i: int) -> np.ndarray:
+    """Layer i's weights in float32: w_i as stored, or times its column scales s_i where w_i is int8."""
+    w = arrays[f"w{i}"].astype(np.float32)
+    return w * arrays[f"s{i}"] if arrays[f"w{i}"].dtype == QUANTISED else w
+
+
+def quantised(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(q, s): w as int8 q and a float32 scale per output column s, w ~ q * s; s is the column's largest magnitude
+    over 127, so each column spans the whole of int8 (a column of zeros keeps the scale 1)."""
+    most = np.abs(w).max(axis=0)
+    scale = np.where(most > 0, most / 127, 1).astype(SCALE)
+    return np.clip(np.rint(w / scale), -127, 127).astype(QUANTISED), scale
+
+
 def network_to_bytes(network: Network) -> bytes:
-    """The network's weights file: its weights rounded to float16, compressed (the site serves .npz as it is)."""
+    """The network's weights file: its weights as int8 with a scale per output column, its biases in float16,
+    compressed (the site serves .npz as it is)."""
     arrays = {}
     for i, (w, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-        arrays[f"w{i}"], arrays[f"b{i}"] = np.asarray(w), np.asarray(b)
-    if not all(np.all(np.abs(a) <= np.finfo(STORED).max) for a in arrays.values()):
-        raise ValueError("a weight is beyond float16's range or not a number")  # it would be stored as inf or nan
+        if not np.all(np.isfinite(w)):
+            raise ValueError("a weight is not a number")
+        arrays[f"w{i}"], arrays[f"s{i}"] = quantised(np.asarray(w, dtype=np.float32))
+        arrays[f"b{i}"] = np.asarray(b)
+    if not all(np.all(np.abs(b) <= np.finfo(STORED).max) for b in network.biases):
+        raise ValueError("a bias is beyond float16's range or not a number")  # it would be stored as inf or nan
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{name: a.astype(STORED) for name, a in arrays.items()})
+    np.savez_compressed(buffer, **{name: a if name[0] in "ws" else a.astype(STORED) for name, a in arrays.items()})
     return buffer.getvalue()
 
 
