@@ -4,8 +4,8 @@ Each .npz holds arrays w0, b0, w1, b1, ... with w_i of shape (n_in, n_out) and b
 writes them, each w_i is int8 with a scale per output column, s_i of shape (n_out,) in float32: weight = w_i * s_i,
 s_i being the column's largest magnitude over 127 (compressed, about a quarter of float32's bytes), and b_i is
 float16. A file may also hold w_i in float16 or float32 without s_i. Everything is read into float32, which
-everything computes in. models.json lists, for each network, its name,
-file, layer sizes, activation, framing, training set, test accuracy, temperature and the file's sha256. Every
+everything computes in. models.json lists, for each network, its name, file, layer sizes, activation, framing,
+training set, test accuracy, temperature and the file's sha256. Every
 entry is checked on its own, and every file against its entry before any of its arrays is read; what is wrong is
 one line, and it disables that network alone: one broken entry or file disables one button, not the page.
 models.json's "check" entry describes check.npz, the check that a drawing is a digit at all (digitlike.py), checked
@@ -30,12 +30,11 @@ from .network import ACTIVATIONS, Network
 from .preprocess import FRAMINGS
 
 MANIFEST = "models.json"
-STORED = np.dtype("<f2")  # what network_to_bytes writes: float16, little-endian whatever machine writes it
-# What a weights file may hold: float16, or float32 where float16 would move a figure of docs/results.md by more
-# than 0.05 points (B2: one drawn digit's confidence crosses app.SURE).
-READABLE = {STORED: "float16", np.dtype("<f4"): "float32"}
-QUANTISED = np.dtype("i1")  # weights as int8, each output column times its scale (float32)
-SCALE = np.dtype("<f4")
+STORED = np.dtype("<f2")  # the biases as network_to_bytes writes them: float16, little-endian on any machine
+READABLE = {STORED: "float16", np.dtype("<f4"): "float32"}  # what biases, and weights without scales, may be
+QUANTISED = np.dtype("i1")  # weights as int8, each output column times its scale
+SCALE = np.dtype("<f4")  # the scales: float32
+ALLOWED = {"w": {QUANTISED: "int8", **READABLE}, "s": {SCALE: "float32"}, "b": READABLE}  # by an array's first letter
 MOST_WEIGHTS = 4_000_000  # weights and biases a network may have (16 MB as float32; B4 has 363,000)
 MOST_BYTES = 4 * MOST_WEIGHTS + 65_536  # a weights file's size: its arrays plus room for the zip's headers
 
@@ -184,9 +183,7 @@ def check_headers(headers: dict, layers: list[int], name: str) -> None:
         declared, dtype, size = headers[array]
         if declared != shape:
             raise WeightsError(f"{name}: {array} has shape {declared}, expected {shape}")
-        allowed = (
-            {QUANTISED: "int8", **READABLE} if array[0] == "w" else {SCALE: "float32"} if array[0] == "s" else READABLE
-        )
+        allowed = ALLOWED[array[0]]
         if dtype not in allowed:
             raise WeightsError(f"{name}: {array} is {dtype}, expected {' or '.join(allowed.values())}")
         if size != dtype.itemsize * math.prod(shape):
