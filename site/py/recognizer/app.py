@@ -158,6 +158,11 @@ def reading(model: str, strokes: Strokes, silenced: dict | None) -> Reading | No
     return Reading(inputs, personal, quiet, answering, probabilities, shown)
 
 
+def idle(model: str, strokes: Strokes) -> dict:
+    """The answer, and the inside view, of a blank or nearly blank drawing."""
+    return {"state": "idle", "model": model, "strokes": len(strokes)}
+
+
 def recognize(model: str, strokes: Strokes, silenced: dict | None = None) -> dict:
     """The answer of `model` (a network's name or "vote") to a drawing, with every loaded network's answer.
 
@@ -167,7 +172,7 @@ def recognize(model: str, strokes: Strokes, silenced: dict | None = None) -> dic
     """
     read = reading(model, strokes, silenced)
     if read is None:
-        return {"state": "idle", "model": model, "strokes": len(strokes)}
+        return idle(model, strokes)
     inputs, personal, probabilities = read.inputs, read.personal, read.probabilities
     chosen = probabilities[model]
     digit_like = looks_like_a_digit(personal_check() if personal else _check, inputs)
@@ -201,7 +206,7 @@ def inside_of(model: str, strokes: Strokes, silenced: dict | None = None) -> dic
     it), explaining the answer recognize() gives; {"state": "idle"} for a blank drawing. Errors as recognize's."""
     read = reading(model, strokes, silenced)
     if read is None:
-        return {"state": "idle", "model": model, "strokes": len(strokes)}
+        return idle(model, strokes)
     own = {name: read.inputs[_entries[name]["framing"]] for name in read.answering}
     answer = {"digit": int(read.probabilities[model].argmax()), "probs": read.shown}
     return {"state": "done", "strokes": len(strokes), **view(model, read.answering, own, read.quiet, answer)}
