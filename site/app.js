@@ -3,6 +3,7 @@
 // when a stroke ends, the chosen network (the vote until a button picks another) reads the drawing.
 "use strict";
 /* global Inside -- inside.js: the inside view, and the neurons silenced in it */
+/* global Train -- train.js: training a network of one's own, and its controls */
 
 const SIZE = 280; // strokes are kept in the pad's own 280x280 units, whatever its size on screen
 const PEN = 16; // shown pen width; Python redraws the strokes with a pen sized to the digit anyway
@@ -258,8 +259,10 @@ function candidateList(candidates) {
   return named.length > 1 ? `${named.slice(0, -1).join(", ")} or ${named[named.length - 1]}` : named.join("");
 }
 
+const nameOf = (model) => ({ vote: "The vote", yours: "Yours" })[model] || model;
+
 function verdict(answer) {
-  const who = answer.model === "vote" ? "The vote" : answer.model;
+  const who = nameOf(answer.model);
   if (!answer.digit_like) {
     const to = answer.model === "vote" ? "" : ` to ${answer.model}`;
     return `That does not look like a digit${to}. If it is one, press “It was” and its digit.`;
@@ -285,7 +288,7 @@ function showAnswer(answer) {
     // Each network's own judgement: a digit it does not think is one is shown greyed, and says so when hovered.
     const digitLike = answer.digit_like_of[name];
     cell.dataset.digitLike = String(digitLike !== false);
-    cell.title = digitLike === false ? `${name === "vote" ? "The vote" : name}: this does not look like a digit` : "";
+    cell.title = digitLike === false ? `${nameOf(name)}: this does not look like a digit` : "";
     cell.className = [
       name === answer.model ? "asked" : "",
       name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
@@ -437,13 +440,37 @@ function networkButton(model) {
   const button = element("button", "", model.colour);
   button.type = "button";
   button.dataset.model = model.name;
-  button.append(element("b", model.name), layersLabel(model.layers));
+  button.append(element("b", model.label || model.name), layersLabel(model.layers));
   button.append(element("span", model.ok ? model.accuracy : "disabled"));
   button.title = model.ok
     ? `${model.name}: ${model.layers}, trained on ${model.trained_on}`
     : `${model.name} is disabled: ${model.reason}`;
   button.disabled = !model.ok;
   return button;
+}
+
+// A network's button before Vote, and its column in the table of answers (before the vote's).
+function addNetwork(model) {
+  networks.insertBefore(networkButton(model), document.getElementById("vote"));
+  const name = element("th", model.label || model.name);
+  name.scope = "col";
+  document.querySelector("#answer-names th:last-child").before(name);
+  name.dataset.network = model.name;
+  const answer = element("td", "–");
+  answer.dataset.answer = model.name;
+  document.querySelector("#answer-digits td:last-child").before(answer);
+}
+
+// Your network (train.js): its button and column come, change or go; the drawing is read again, since the vote
+// may have changed too.
+function showYours(model) {
+  for (const made of document.querySelectorAll('[data-model="yours"], [data-network="yours"], [data-answer="yours"]')) {
+    made.remove();
+  }
+  if (model) addNetwork(model);
+  if (!model && chosen === "yours") choose("vote");
+  else choose(chosen);
+  if (ready && strokes.length && !stroke) read();
 }
 
 // What showNetworks made, removed: a load tried again makes them anew.
@@ -460,13 +487,7 @@ function showNetworks(models, key) {
   forgetNetworks();
   const vote = document.getElementById("vote");
   for (const model of models) {
-    networks.insertBefore(networkButton(model), vote);
-    const name = element("th", model.name);
-    name.scope = "col";
-    document.querySelector("#answer-names th:last-child").before(name);
-    const answer = element("td", "–");
-    answer.dataset.answer = model.name;
-    document.querySelector("#answer-digits td:last-child").before(answer);
+    addNetwork(model);
     const about = `layers ${model.layers}, ${model.accuracy} on MNIST's test set; trained on ${model.details}`;
     document.getElementById("labels").append(element("li", `${model.name}: ${about}.`));
     if (!model.ok) {
@@ -589,6 +610,12 @@ function startWorker() {
     else if (data.type === "imported") imported(data);
     else if (data.type === "neuron") Inside.neuron(data);
     else if (data.type === "inside") Inside.arrived(data);
+    else if (data.type === "digits") Train.digits(data);
+    else if (data.type === "grid") Train.grid(data);
+    else if (data.type === "training") Train.training(data);
+    else if (data.type === "yours") Train.yours(data);
+    else if (data.type === "yours file") Train.file(data);
+    else if (data.type === "training reply") Train.reply({ ...data, asked: trainingAsks.get(data.id) });
     else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
   };
   worker.onerror = (event) => failedToLoad(`Python could not start: ${event.message || "worker.js failed to load"}.`);
@@ -613,3 +640,14 @@ if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
 } else {
   startWorker();
 }
+
+// Training one's own network asks the worker too; each request is kept by id, so its reply can say what it was.
+const trainingAsks = new Map();
+Train.connect({
+  post: (message) => {
+    if (!worker) return;
+    trainingAsks.set(++chores, message);
+    worker.postMessage({ id: chores, ...message });
+  },
+  showYours,
+});

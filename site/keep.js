@@ -1,6 +1,7 @@
 // What a person taught the page, kept in this browser (IndexedDB) so that it survives a reload and works
 // offline: their examples ({digit, strokes}, in the order taught) and the personal copies of the networks that
-// learned them (one .npz made by recognizer.app.save_personal, with the key of the networks it was made from).
+// learned them (one .npz made by recognizer.app.save_personal, with the key of the networks it was made from);
+// and the network they trained themselves ({data: its weights file, entry: its models.json entry, inVote}: yours.js).
 // Used by the worker only. Each site folder has its own database: several sites can share one origin.
 "use strict";
 /* exported openKept */
@@ -24,13 +25,15 @@ async function within(db, stores, mode, work) {
   return result;
 }
 
-// {examples(), add(examples), forget(), copies(), keepCopies(copies)}; rejects when this browser keeps nothing
-// (a private window may refuse IndexedDB).
+// {examples(), add(examples), forget(), copies(), keepCopies(copies), yours(), keepYours(record), forgetYours()};
+// rejects when this browser keeps nothing (a private window may refuse IndexedDB).
 async function openKept(site) {
-  const request = indexedDB.open(`digit-recognizer ${site}`, 1);
+  const request = indexedDB.open(`digit-recognizer ${site}`, 2);
   request.onupgradeneeded = () => {
-    request.result.createObjectStore("examples", { autoIncrement: true });
-    request.result.createObjectStore("copies");
+    // Version 1 had the examples and the copies; version 2 adds your network. What was kept stays.
+    for (const [store, options] of [["examples", { autoIncrement: true }], ["copies", {}], ["yours", {}]]) {
+      if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store, options);
+    }
   };
   const db = await settled(request);
   return {
@@ -46,5 +49,8 @@ async function openKept(site) {
       }),
     copies: () => within(db, "copies", "readonly", (t) => settled(t.objectStore("copies").get("personal"))),
     keepCopies: (bytes) => within(db, "copies", "readwrite", (t) => t.objectStore("copies").put(bytes, "personal")),
+    yours: () => within(db, "yours", "readonly", (t) => settled(t.objectStore("yours").get("yours"))),
+    keepYours: (record) => within(db, "yours", "readwrite", (t) => t.objectStore("yours").put(record, "yours")),
+    forgetYours: () => within(db, "yours", "readwrite", (t) => t.objectStore("yours").clear()),
   };
 }

@@ -3,7 +3,8 @@
 // recognizer package (the wheel build.json names), the networks' weights
 // (weights/models.json and the files it lists). Starting the runtime is this file's; the rest is load-python.js's.
 // A later visit skips all of that: it starts from a snapshot of Python taken once the first had loaded (snapshot.js).
-// Once loaded, it teaches personal copies of the networks the person's corrections (teach.js).
+// Once loaded, it teaches personal copies of the networks the person's corrections (teach.js), and trains a
+// network of the person's own when they ask (yours.js).
 // In, each with the page's id: {id, recognize: "B1".."B4" or "vote", strokes, silenced, inside} | {id, teach: digit,
 // recognize, strokes, silenced, inside} | {id, forget: true} | {id, export: true} | {id, import: text of a file of
 // examples} | {id, neuron: "1:17", network} (what a neuron looks for: recognizer.inside). silenced and inside are
@@ -14,12 +15,16 @@
 // each request, with its id: {type: "answer", id, answer} | {type: "taught", id, answer, error} | {type:
 // "forgot", id, error} | {type: "exported", id, text} | {type: "imported", id, added, repeated, error} | {type:
 // "neuron", id, network, neuron, weights, scale, bias, from, or error}; with inside, after the answer (which never
-// waits for it): {type: "inside", id, inside: recognizer.app.inside_of's view, or {error}}.
+// waits for it): {type: "inside", id, inside: recognizer.app.inside_of's view, or {error}}. Training one's own:
+// {id, train: "open" | "start" (with fields) | "pause" | "resume" | "stop"} | {id, yours: "vote" (with on) |
+// "import" (with data, the file's bytes) | "export" | "forget"}, each answered {type: "training reply", id,
+// result, or error}; how training goes comes as its own messages (yours.js).
 "use strict";
 /* global fetchUnpackingWasm -- unpack-wasm.js */
 /* global LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn -- load-python.js */
 /* global checkAnswer, startFromSnapshot, takeSnapshot -- snapshot.js */
 /* global makeTeacher -- teach.js */
+/* global makeTrainer -- yours.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
 
 const SITE = new URL("./", self.location).href;
@@ -289,7 +294,7 @@ async function load() {
   }
   compileRuntime();
   const build = await download(() => buildDescription, SITE, "build.json", "the build description");
-  const { version, recognizer_wheel: wheel, first_load: firstLoad, later } = await build.json();
+  const { version, recognizer_wheel: wheel, first_load: firstLoad, later, digits } = await build.json();
   listed = firstLoad; // before the first progress message: the page says the total from the start
 
   progress(1);
@@ -302,7 +307,7 @@ async function load() {
   const restored = await restoredPython(version, indexURL);
   if (restored) {
     kept.clear();
-    return { ...restored, later, status: { ...restored.status, python: "snapshot" } };
+    return { ...restored, later, digits, status: { ...restored.status, python: "snapshot" } };
   }
 
   // Afresh. What Python needs once started is fetched while it starts.
@@ -332,7 +337,8 @@ async function load() {
   const refused = await refusal(version);
   const wanted = status.models.every((model) => model.ok) && !refused;
   const snapshot = wanted ? () => saveSnapshot(pyodide, version, about) : null;
-  return { status: { ...status, python: "fresh", snapshotRefused: refused }, answer, app, pyodide, later, snapshot };
+  const fresh = { ...status, python: "fresh", snapshotRefused: refused };
+  return { status: fresh, answer, app, pyodide, later, digits, snapshot };
 }
 
 // The one place where anything is loaded; a failed load is tried again by the page with a new worker.
@@ -359,15 +365,33 @@ function enqueue(job) {
   return run;
 }
 
+// numpy.random and what it imports: loaded once, at teaching's or training's first need.
+let learningLoaded = null;
+function loadLearning({ pyodide, later }) {
+  learningLoaded ??= loadLater(pyodide, later);
+  learningLoaded.catch(() => (learningLoaded = null)); // tried again at the next need
+  return learningLoaded;
+}
+
 // Teaching starts once the page can read: what was kept is learned behind the first requests.
-const teaching = loading.then(({ pyodide, app, later }) => {
-  plainImportScripts("keep.js", "teach.js");
-  const loadLearning = () => loadLater(pyodide, later); // numpy.random and what it imports: only to learn
-  const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue, loadLearning });
+const teaching = loading.then((loaded) => {
+  const { pyodide, app } = loaded;
+  plainImportScripts("keep.js", "teach.js", "yours.js");
+  const teacher = makeTeacher({ pyodide, app, site: SITE, post: postMessage, enqueue, loadLearning: () => loadLearning(loaded) });
   enqueue(() => teacher.start());
   return teacher;
 });
 teaching.catch(() => {}); // a failed load is reported above
+
+// Your own network: the one kept in this browser comes back; training waits until the page asks.
+const training = teaching.then(() => loading).then((loaded) => {
+  const { pyodide, app, digits } = loaded;
+  const post = (message, transfer) => postMessage(message, transfer);
+  const trainer = makeTrainer({ pyodide, app, site: SITE, post, loadLearning: () => loadLearning(loaded), digits });
+  trainer.start();
+  return trainer;
+});
+training.catch(() => {});
 
 // Each request is answered with its id. Reading is answered at once (the page sends one at a time and keeps only
 // the newest waiting); teaching's requests wait their turn in the queue.
@@ -379,6 +403,7 @@ async function answerRequest(data) {
     return { type: "neuron", id, network: data.network, ...JSON.parse(app.neuron_json(data.network, data.neuron)) };
   }
   if (!Object.keys(REPLIES).some((key) => key in data)) return { type: "answer", id, answer: answer(model, strokes) };
+  if ("train" in data || "yours" in data) return { type: "training reply", id, result: await (await training).handle(data) };
   const teacher = await teaching;
   if ("teach" in data) {
     const error = await enqueue(() => teacher.teach({ digit: data.teach, strokes })).then(
@@ -393,6 +418,7 @@ async function answerRequest(data) {
 }
 
 const REPLIES = { teach: "taught", forget: "forgot", export: "exported", import: "imported", neuron: "neuron" };
+Object.assign(REPLIES, { train: "training reply", yours: "training reply" });
 
 // The inside view of the drawing just answered, as its own message after the answer.
 async function insideOf({ id, recognize: model, strokes, silenced = {} }) {

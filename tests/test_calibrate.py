@@ -5,7 +5,7 @@ import pytest
 
 from evaluation.calibration import answers_around, expected_calibration_error
 from recognizer.network import Network, softmax
-from train.calibrate import fit_temperature, negative_log_likelihood
+from recognizer.temperature import fit_temperature, negative_log_likelihood
 
 
 def labels_drawn_from(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:

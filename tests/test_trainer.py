@@ -5,10 +5,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from recognizer.training import epoch_samples, learning_rate_at
 from train import trainer
 from train.config import Settings
 from train.dataset import TrainingSet
-from train.trainer import epoch_samples, learning_rate_at, train
+from train.trainer import train
 
 
 def small_problem() -> TrainingSet:

@@ -9,7 +9,7 @@ from files import REHEARSAL
 from files import WEIGHTS as WEIGHTS_DIR
 from recognizer.models import array_headers, load_models, network_to_bytes, read_manifest, sha256_bytes
 from recognizer.preprocess import frame_images
-from train.calibrate import temperature_of
+from recognizer.temperature import temperature_of
 from train.config import AUGMENTED_COPIES, MODELS
 from train.data import as_inputs, load_mnist
 from train.dataset import AUGMENTATION, base_images, pool_copies

@@ -65,12 +65,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def train_networks(names: list[str], args: argparse.Namespace) -> None:
     from recognizer.preprocess import frame_images
+    from recognizer.temperature import temperature_of
+    from recognizer.training import accuracy
 
-    from .calibrate import temperature_of
     from .data import as_inputs, load_mnist
     from .dataset import training_set
     from .publish import as_published, publish
-    from .trainer import accuracy, train
+    from .trainer import train
 
     mnist = load_mnist(args.data_dir)
     sets = {}
@@ -120,8 +121,8 @@ def train_networks(names: list[str], args: argparse.Namespace) -> None:
 def calibrate_networks(args: argparse.Namespace) -> None:
     """Fit each committed network's temperature on the validation digits (in its framing) and record it."""
     from recognizer.preprocess import frame_images
+    from recognizer.temperature import temperature_of
 
-    from .calibrate import temperature_of
     from .data import as_inputs, load_mnist
     from .publish import record_temperatures
 
@@ -143,10 +144,10 @@ def republish_networks(args: argparse.Namespace) -> None:
     """Write each committed network's file again as publishing writes it now, with the MNIST test accuracy of what
     is shipped; its temperature and everything else in its entry stay (python -m train calibrate fits those)."""
     from recognizer.preprocess import frame_images
+    from recognizer.training import accuracy
 
     from .data import as_inputs, load_mnist
     from .publish import as_published, publish
-    from .trainer import accuracy
 
     networks, failures = load_models(WEIGHTS)
     if failures:

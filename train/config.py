@@ -9,24 +9,9 @@ its folder is given). Every epoch draws fresh distortions.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
-
-@dataclass(frozen=True)
-class Settings:
-    layers: tuple[int, ...]
-    activation: str = "relu"
-    epochs: int = 60
-    epoch_size: int | None = None  # images per epoch; None: each training image once
-    batch_size: int = 128
-    learning_rate: float = 0.05  # decayed along a cosine to final_learning_rate
-    final_learning_rate: float = 0.0005
-    momentum: float = 0.9
-    l2: float = 2e-5
-    seed: int = 1
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+from recognizer.training import Settings  # how a run learns: shared with the page's own training
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Writing a trained network into site/weights: its .npz and its entry in models.json, both atomically; its
-fitted temperature (train/calibrate.py) into its entry; and the rehearsal digits the page learns beside."""
+fitted temperature (recognizer/temperature.py) into its entry; and the rehearsal digits the page learns beside."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ it stopped, with the same result as an uninterrupted one: every epoch's randomne
 
 from __future__ import annotations
 
-import math
 import pickle
 import sys
 import time
@@ -18,10 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from files import write_atomically
-from recognizer.backprop import MomentumSGD, gradients, initial_network
 from recognizer.network import Network
+from recognizer.training import Run, Settings, accuracy
 
-from .config import Settings
 from .data import as_inputs
 from .dataset import TrainingSet
 
@@ -31,23 +29,6 @@ class History:
     loss: list[float] = field(default_factory=list)
     validation_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
-
-
-def learning_rate_at(progress: float, settings: Settings) -> float:
-    """Cosine decay from learning_rate (progress 0) to final_learning_rate (progress 1)."""
-    start, end = settings.learning_rate, settings.final_learning_rate
-    return end + 0.5 * (start - end) * (1 + math.cos(math.pi * progress))
-
-
-def epoch_samples(n_images: int, copies: int, epoch_size: int, rng: np.random.Generator):
-    """(copy, image) index pairs for one epoch: every image equally often, each in a random copy."""
-    repeats = -(-epoch_size // n_images)
-    images = np.concatenate([rng.permutation(n_images) for _ in range(repeats)])[:epoch_size]
-    return rng.integers(0, copies, size=epoch_size), images
-
-
-def accuracy(network: Network, inputs: np.ndarray, labels: np.ndarray) -> float:
-    return float((network.predict(inputs) == labels).mean())
 
 
 def progress_bar(name: str, epoch: int, epochs: int, done: float, text: str) -> str:
@@ -78,44 +59,32 @@ def copy_of(network: Network) -> Network:
 def train(name: str, settings: Settings, data: TrainingSet, checkpoint: Path | None = None):
     """Train network `name`; returns (the best network on validation, its History)."""
     copies, n_images, _ = data.pool.shape
-    epoch_size = settings.epoch_size or n_images
-    network = initial_network(list(settings.layers), settings.activation, np.random.default_rng(settings.seed))
-    best = copy_of(network)
-    optimizer = MomentumSGD(network, settings.momentum)
+    run = Run(settings, n_images, copies)
+    best = copy_of(run.network)
     history = History()
-    start = 0
     saved = load_checkpoint(checkpoint) if checkpoint else None
     if saved and saved["settings"] != asdict(settings):
         print(f"{checkpoint}: saved with other settings, starting afresh", file=sys.stderr)
     elif saved:
-        network, best, optimizer.velocity = saved["network"], saved["best"], saved["velocity"]
-        history, start = History(**saved["history"]), saved["epoch"]
-        print(f"{name}: resuming after epoch {start} from {checkpoint}")
+        run.network, best, run.optimizer.velocity = saved["network"], saved["best"], saved["velocity"]
+        history, run.epoch = History(**saved["history"]), saved["epoch"]
+        print(f"{name}: resuming after epoch {run.epoch} from {checkpoint}")
 
-    batches_per_epoch = -(-epoch_size // settings.batch_size)
-    for epoch in range(start, settings.epochs):
-        began = time.perf_counter()
-        rng = np.random.default_rng([settings.seed, epoch])
-        copy_index, image_index = epoch_samples(n_images, copies, epoch_size, rng)
-        costs = []
-        for batch in range(batches_per_epoch):
-            rows = slice(batch * settings.batch_size, (batch + 1) * settings.batch_size)
-            x = as_inputs(data.pool[copy_index[rows], image_index[rows]])
-            y = data.labels[image_index[rows]]
-            rate = learning_rate_at((epoch + batch / batches_per_epoch) / settings.epochs, settings)
-            grad_w, grad_b, cost = gradients(network, x, y, settings.l2)
-            optimizer.step(network, grad_w, grad_b, rate)
-            costs.append(cost)
-            if batch % 50 == 0:
-                done = batch / batches_per_epoch
+    while not run.finished:
+        epoch, began, costs = run.epoch, time.perf_counter(), []
+        while run.epoch == epoch:
+            copy_index, image_index = run.next_batch(n_images)
+            costs.append(run.step(as_inputs(data.pool[copy_index, image_index]), data.labels[image_index]))
+            if len(costs) % 50 == 1:
+                done = len(costs) / run.batches_per_epoch
                 text = f"loss {np.mean(costs):.4f}"
                 print(progress_bar(name, epoch + 1, settings.epochs, done, text), end="", flush=True)
 
         if not np.isfinite(costs[-1]):
             raise FloatingPointError(f"{name}: the cost became {costs[-1]} in epoch {epoch + 1}")
-        validation = accuracy(network, data.validation_inputs, data.validation_labels)
+        validation = accuracy(run.network, data.validation_inputs, data.validation_labels)
         if validation > max(history.validation_accuracy, default=-1.0):
-            best = copy_of(network)
+            best = copy_of(run.network)
         history.loss.append(float(np.mean(costs)))
         history.validation_accuracy.append(validation)
         history.seconds.append(time.perf_counter() - began)
@@ -126,10 +95,10 @@ def train(name: str, settings: Settings, data: TrainingSet, checkpoint: Path | N
                 checkpoint,
                 {
                     "settings": asdict(settings),
-                    "epoch": epoch + 1,
-                    "network": network,
+                    "epoch": run.epoch,
+                    "network": run.network,
                     "best": best,
-                    "velocity": optimizer.velocity,
+                    "velocity": run.optimizer.velocity,
                     "history": asdict(history),
                 },
             )

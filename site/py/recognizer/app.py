@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import yours
 from .chart import bar_chart, percent, pie_chart
 from .digitlike import Check
 from .inside import incoming, neuron_named, silenced_neurons, view, with_silenced
@@ -24,6 +25,7 @@ from .network import Network, vote
 from .preprocess import Strokes, to_network_input
 
 VOTE = "vote"
+YOURS = yours.NAME  # a network the person trained in the page (yours.py): it votes only when they say so
 CHECK = "check"  # the check's entry among the networks' (no network in models.json may take the name)
 NOT_A_DIGIT = "not a digit"  # what the pie of a drawing that is not digit-like says across it
 SURE = 0.9  # below this probability for its answer the page says it is not sure (chosen in docs/results.md)
@@ -131,7 +133,8 @@ class Reading:
     inputs: dict[str, np.ndarray]  # the drawing framed for the networks, by framing
     personal: dict[str, Network] | None  # the personal copies, when they answer
     quiet: dict[str, list]  # the silenced neurons, by network (inside.py)
-    answering: dict[str, Network]  # the networks that answer: shipped or personal, with silenced neurons silent
+    answering: dict[str, Network]  # the networks that answer: shipped or personal (and yours), silenced neurons silent
+    voters: list[str]  # those the vote averages
     probabilities: dict[str, np.ndarray]  # each answering network's, and the vote's
     shown: dict[str, list[float]]  # the same, as the page shows them (6 decimals)
 
@@ -140,22 +143,27 @@ def reading(model: str, strokes: Strokes, silenced: dict | None) -> Reading | No
     """Every loaded network's probabilities for a drawing; None for a blank or nearly blank one. ValueError with
     one line for strokes that are not strokes, a network that is unknown or did not load, or a bad neuron."""
     check_drawing(strokes)
-    if model != VOTE and model not in _networks:
+    mine = yours.current()
+    if model not in {*_networks, VOTE, *([YOURS] if mine else [])}:
         if model in _failures:
             raise ValueError(f"{model} is disabled: {_failures[model]}")
         raise ValueError(f"{model}: no such network (known: {', '.join([*_entries, VOTE])})")
     if not _networks:
         raise ValueError("no network is loaded")
     framings = {**framings_of(_networks), **({CHECK: _entries[CHECK]["framing"]} if _check else {})}
+    framings |= {YOURS: mine.entry["framing"]} if mine else {}
     inputs = {framing: to_network_input(strokes, framing) for framing in sorted(set(framings.values()))}
     if any(x is None for x in inputs.values()):
         return None
     personal = personal_networks()
-    quiet = silenced_neurons(silenced or {}, _networks)
-    answering = with_silenced(personal or _networks, quiet)
-    probabilities = answers_of(answering, inputs)
+    shipped_or_personal = personal or _networks
+    voters = [*shipped_or_personal, *([YOURS] if mine and mine.in_vote else [])]
+    networks = shipped_or_personal | ({YOURS: mine.network} if mine else {})
+    quiet = silenced_neurons(silenced or {}, networks)
+    answering = with_silenced(networks, quiet)
+    probabilities = answers_of(answering, inputs, voters)
     shown = {name: [round(float(p), 6) for p in probs] for name, probs in probabilities.items()}
-    return Reading(inputs, personal, quiet, answering, probabilities, shown)
+    return Reading(inputs, personal, quiet, answering, voters, probabilities, shown)
 
 
 def idle(model: str, strokes: Strokes) -> dict:
@@ -178,7 +186,7 @@ def recognize(model: str, strokes: Strokes, silenced: dict | None = None) -> dic
     digit_like = looks_like_a_digit(personal_check() if personal else _check, inputs)
     # The picture shown is the input of the chosen network; for the vote, of the first network (B1).
     seen_by = model if model != VOTE else next(iter(_networks))
-    title = "The vote" if model == VOTE else model
+    title = {VOTE: "The vote", YOURS: "Yours"}.get(model, model)
     likeliest = np.argsort(-chosen, kind="stable")[:CANDIDATES]
     return {
         "state": "done",
@@ -190,7 +198,7 @@ def recognize(model: str, strokes: Strokes, silenced: dict | None = None) -> dic
         "digit_like": digit_like,
         "digit_like_of": dict.fromkeys(probabilities, digit_like),  # the one check judges every network's answer
         "candidates": [{"digit": int(d), "confidence": percent(float(chosen[d]))} for d in likeliest],
-        "input": np.round(inputs[_entries[seen_by]["framing"]], 3).tolist(),
+        "input": np.round(inputs[framing_of(seen_by)], 3).tolist(),
         "chart_svg": pie_chart(chosen.tolist(), f"{title} reads", "" if digit_like else NOT_A_DIGIT),
         "bars_svg": bar_chart(chosen.tolist(), f"{title}'s likeliest digits"),
         "answers": {name: int(p.argmax()) for name, p in probabilities.items()},
@@ -207,9 +215,10 @@ def inside_of(model: str, strokes: Strokes, silenced: dict | None = None) -> dic
     read = reading(model, strokes, silenced)
     if read is None:
         return idle(model, strokes)
-    own = {name: read.inputs[_entries[name]["framing"]] for name in read.answering}
+    shown = read.answering if model != VOTE else {name: read.answering[name] for name in read.voters}
+    own = {name: read.inputs[framing_of(name)] for name in shown}
     answer = {"digit": int(read.probabilities[model].argmax()), "probs": read.shown}
-    return {"state": "done", "strokes": len(strokes), **view(model, read.answering, own, read.quiet, answer)}
+    return {"state": "done", "strokes": len(strokes), **view(model, shown, own, read.quiet, answer)}
 
 
 def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bool:
@@ -217,17 +226,21 @@ def looks_like_a_digit(check: Check | None, inputs: dict[str, np.ndarray]) -> bo
     return check is None or bool(check.digit_like(inputs[_entries[CHECK]["framing"]])[0])
 
 
-def answers_of(networks: dict[str, Network], inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each network's probabilities for the drawing (inputs by framing), and the vote's."""
-    framings = framings_of(networks)
-    probabilities = {name: network.probabilities(inputs[framings[name]]) for name, network in networks.items()}
-    probabilities[VOTE] = vote(list(probabilities.values()))
+def answers_of(
+    networks: dict[str, Network], inputs: dict[str, np.ndarray], voters: list[str] | None = None
+) -> dict[str, np.ndarray]:
+    """Each network's probabilities for the drawing (inputs by framing), and the vote's: of `voters`, or all."""
+    probabilities = {name: network.probabilities(inputs[framing_of(name)]) for name, network in networks.items()}
+    probabilities[VOTE] = vote([probabilities[name] for name in (voters or networks)])
     return probabilities
 
 
 def shipped_answer(model: str, inputs: dict[str, np.ndarray], quiet: dict) -> dict:
     """What the shipped networks (before any teaching; silenced neurons silent) read, beside the personal answer."""
-    chosen = answers_of(with_silenced(_networks, quiet), inputs)[model]
+    mine = yours.current()
+    networks = with_silenced(_networks | ({YOURS: mine.network} if mine else {}), quiet)
+    voters = [*_networks, *([YOURS] if mine and mine.in_vote else [])]
+    chosen = answers_of(networks, inputs, voters)[model]
     digit_like = looks_like_a_digit(_check, inputs)
     return {
         "digit": int(chosen.argmax()),
@@ -299,7 +312,12 @@ def new_learner() -> Personal:
 
 def framings_of(networks: dict[str, Network]) -> dict[str, str]:
     """Each network's framing of its inputs, as models.json says."""
-    return {name: _entries[name]["framing"] for name in networks}
+    return {name: framing_of(name) for name in networks}
+
+
+def framing_of(name: str) -> str:
+    """How a network's input is framed, as models.json (or for yours, its entry) says."""
+    return yours.current().entry["framing"] if name == YOURS else _entries[name]["framing"]
 
 
 def learn_next() -> dict:
@@ -455,3 +473,82 @@ def new_examples_json(text: str) -> str:
         return {"examples": new, "repeated": len(examples) - len(new)}
 
     return as_json(new_examples)
+
+
+# --- your network, trained in the page (yours.py): what the worker calls --------------------------------------
+
+
+def yours_status() -> dict:
+    """Your network as its button shows it (describe()), and whether it votes; {"yours": None} without one."""
+    mine = yours.current()
+    if mine is None:
+        return {"yours": None}
+    return {"yours": {**describe(YOURS, mine.entry), "label": "Yours", "ok": True, "in_vote": mine.in_vote}}
+
+
+def yours_status_json() -> str:
+    return json.dumps(yours_status())
+
+
+def yours_json(work) -> str:
+    """work() (of yours.py), then the training's status if it gave one, with your network's: as JSON, or
+    {"error": its one line}."""
+    return as_json(lambda: {**(work() or {}), **yours_status()})
+
+
+def add_part_json(kind: str, path: str) -> str:
+    with open(path, "rb") as file:
+        data = file.read(yours.MOST_PART_BYTES)
+    return as_json(lambda: yours.add_part(kind, data))
+
+
+def training_defaults_json() -> str:
+    """The form's defaults and limits: what a visitor may choose (yours.py)."""
+    limits = {**yours.LIMITS, "hidden": yours.HIDDEN, "neurons": yours.NEURONS}
+    return json.dumps({"defaults": yours.DEFAULTS, "limits": limits})
+
+
+def start_training_json(fields: str) -> str:
+    return yours_json(lambda: yours.start(json.loads(fields)))
+
+
+def train_json(seconds: float, pictures: bool) -> str:
+    return yours_json(lambda: yours.train(seconds, pictures))
+
+
+def stop_training_json() -> str:
+    return yours_json(yours.stop)
+
+
+def grid_json() -> str:
+    return as_json(yours.grid_digits)
+
+
+def yours_in_vote_json(on: bool) -> str:
+    return yours_json(lambda: yours.set_in_vote(on))
+
+
+def import_yours_json(path: str) -> str:
+    with open(path, "rb") as file:
+        data = file.read(yours.MOST_FILE_BYTES)
+    return yours_json(lambda: yours.import_file(data))
+
+
+def restore_yours_json(path: str, entry: str) -> str:
+    with open(path, "rb") as file:
+        data = file.read(yours.MOST_FILE_BYTES)
+    return yours_json(lambda: yours.restore(data, json.loads(entry)))
+
+
+def export_yours(path: str) -> str:
+    """Write your network's file to path; its entry as JSON (kept beside it, so a reload needs no digits)."""
+    mine = yours.current()
+    if mine is None:
+        raise ValueError("no network of yours to export")
+    with open(path, "wb") as file:
+        file.write(mine.data)
+    return json.dumps(mine.entry)
+
+
+def forget_yours_json() -> str:
+    return yours_json(yours.forget)

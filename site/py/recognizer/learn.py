@@ -26,14 +26,13 @@ networks).
 from __future__ import annotations
 
 import copy
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
 from .augment import SIZE, augment
 from .backprop import MomentumSGD, gradients
-from .models import array_headers
+from .digitfiles import digits_from_bytes
 from .network import Network
 from .preprocess import Strokes, frame_images, to_network_input
 
@@ -63,17 +62,8 @@ def rehearsal_from_bytes(data: bytes, framings: set[str]) -> dict[str, tuple[np.
 
     The file (an .npz of uint8 `images` (n, 28, 28) and `labels` (n,)) is checked from its headers before any
     array is read; ValueError with one line when it is not such a file."""
-    try:
-        headers = array_headers(data)
-    except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
-        raise ValueError(f"{REHEARSAL_FILE} is not a readable .npz ({type(e).__name__})") from None
-    shapes = {name: (shape, dtype) for name, (shape, dtype, _) in headers.items()}
-    n = shapes.get("labels", ((0,), None))[0][0]
-    expected = {"images": ((n, SIZE, SIZE), np.uint8), "labels": ((n,), np.uint8)}
-    if shapes != expected or not 0 < n <= MOST_REHEARSAL:
-        raise ValueError(f"{REHEARSAL_FILE} does not hold up to {MOST_REHEARSAL:,} uint8 images and their labels")
-    with np.load(io.BytesIO(data)) as arrays:
-        images, labels = arrays["images"], arrays["labels"]
+    images, labels = digits_from_bytes(data, REHEARSAL_FILE, MOST_REHEARSAL)
+    n = len(labels)
     if set(labels.tolist()) != set(range(10)):
         raise ValueError(f"{REHEARSAL_FILE} does not hold every digit 0..9")
     inputs = images.reshape(n, SIZE * SIZE).astype(np.float32) / np.float32(255)

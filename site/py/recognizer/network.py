@@ -5,7 +5,7 @@ whole minibatch x of shape (n, 784) goes through one layer as ``activation(x @ w
 the network's activation; the output layer is a softmax, giving ten probabilities that sum to 1.
 
 The softmax is taken of z / T, where T is the network's temperature, fitted after training on the validation
-digits (train/calibrate.py) so that its probabilities say how often it is right: T > 1 softens an over-confident
+digits (temperature.py) so that its probabilities say how often it is right: T > 1 softens an over-confident
 network. Dividing every output by the same T never changes which digit is the answer.
 """
 

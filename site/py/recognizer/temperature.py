@@ -8,7 +8,8 @@ labels most probable: it minimises the mean negative log-likelihood
     NLL(T) = mean over digits of [ log sum_j exp(z_j / T) - z_y / T ],
 
 which is convex in 1/T, so a 1-D search over log T finds its one minimum. The validation digits are MNIST's
-last 10,000 training digits, which no network trains on; the held-out writers' drawn digits are never used.
+last 10,000 training digits, which no network trains on (a network trained in the page is fitted on 5,000 of
+them); the held-out writers' drawn digits are never used.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 
 import numpy as np
 
-from recognizer.network import Network
+from .network import Network
 
 DECIMALS = 4  # models.json keeps T to 4 decimals: far finer than the fit's own uncertainty
 LOWEST, HIGHEST = 0.05, 20.0  # the search's range for T: far beyond any temperature a trained network needs

@@ -1,0 +1,294 @@
+// "Train your own network": the form, the pictures of training as it goes, and the controls of the network trained.
+// The numbers are Python's (recognizer/yours.py, run by the worker's yours.js); this file only shows them.
+// #train-status carries data-state (idle | loading | training | paused | done | error), data-epoch, data-loss,
+// data-test-accuracy (after each epoch, 0 to 1), data-images-per-second, data-gflops (training's rate of operations)
+// and data-products-gflops (NumPy's on the same matrix products alone, timed now and then as it trains).
+// app.js calls: Train.connect({post, showYours}) once, then hands it the worker's messages: Train.digits, .grid,
+// .training, .yours, .file and .reply (each as the worker sent it).
+"use strict";
+/* exported Train */
+
+const Train = (() => {
+  const $ = (id) => document.getElementById(id);
+  const toggle = $("train-toggle");
+  const section = $("train");
+  const status = $("train-status");
+  const FIELDS = ["layers", "epochs", "digits", "rate", "l2", "batch", "seed"];
+  const REMEMBERED = "digit-recognizer: train section open";
+  let host = { post() {}, showYours() {} };
+  let opened = false; // the worker was asked for the digits
+  let grid = null; // the test digits of the grid: {images, labels}
+  let last = null; // the newest status of training
+
+  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
+
+  function open(on) {
+    toggle.setAttribute("aria-expanded", String(on));
+    section.hidden = !on;
+    try {
+      localStorage.setItem(REMEMBERED, on ? "1" : "");
+    } catch {
+      // no storage: the section starts closed next time
+    }
+    if (on && !opened) {
+      opened = true;
+      host.post({ train: "open" });
+    }
+  }
+  toggle.addEventListener("click", () => open(!isOpen()));
+
+  // --- the form ---------------------------------------------------------------------------------------
+
+  function fill({ defaults, limits }) {
+    for (const name of FIELDS) {
+      const input = $(`train-${name}`);
+      if (input.value === "") input.value = defaults[name];
+      if (limits[name]) [input.min, input.max] = limits[name];
+    }
+    if (!$("train-distort").dataset.filled) {
+      $("train-distort").checked = defaults.distort;
+      $("train-distort").dataset.filled = "1";
+    }
+  }
+
+  function fields() {
+    const form = Object.fromEntries(FIELDS.map((name) => [name, $(`train-${name}`).value]));
+    return { ...form, distort: $("train-distort").checked };
+  }
+
+  $("train-start").addEventListener("click", () => {
+    setState("loading", "Starting…");
+    host.post({ train: "start", fields: fields() });
+  });
+  $("train-pause").addEventListener("click", () => {
+    host.post({ train: status.dataset.state === "paused" ? "resume" : "pause" });
+  });
+  $("train-stop").addEventListener("click", () => host.post({ train: "stop" }));
+
+  function setState(state, text) {
+    status.dataset.state = state;
+    status.textContent = text;
+    const running = ["loading", "training", "paused"].includes(state);
+    $("train-start").disabled = running;
+    $("train-pause").disabled = !running;
+    $("train-stop").disabled = !running;
+    $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
+    for (const name of FIELDS) $(`train-${name}`).disabled = running;
+    $("train-distort").disabled = running;
+  }
+
+  // --- what the worker says -----------------------------------------------------------------------------
+
+  const MB = (bytes) => (bytes / 1e6).toFixed(1);
+
+  function digits({ received, total, arrived, problem }) {
+    const bar = $("train-data-progress");
+    bar.max = total;
+    bar.value = received;
+    const done = received >= total;
+    const parts = arrived.filter((kind) => kind.startsWith("train-")).length;
+    let text = done ? `MNIST's digits: ${(parts * 10_000).toLocaleString("en")} training digits and the test digits are here` : `Fetching MNIST's digits: ${MB(received)} of ${MB(total)} MB`;
+    if (done) text += arrived.includes("test") ? "." : ", without the test digits.";
+    else text += parts ? ` (${(parts * 10_000).toLocaleString("en")} training digits so far)…` : "…";
+    $("train-data").textContent = problem ? `${text} ${problem}` : text;
+    $("train-data").dataset.problem = problem || "";
+  }
+
+  function showGrid(data) {
+    grid = data;
+    drawGrid(null);
+  }
+
+  const seconds = (s) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+
+  function training(data) {
+    last = data;
+    const { state, epoch, epochs, loss, history = [], problem } = data;
+    const latest = history[history.length - 1];
+    let text;
+    if (state === "idle") text = "Choose, then press Start.";
+    else if (state === "loading") text = "Waiting for the first training digits…";
+    else if (state === "error") text = problem || "Training stopped.";
+    else {
+      const speed = `${Math.round(data.images_per_second).toLocaleString("en")} images a second`;
+      const left = state === "training" && data.seconds_left != null ? `, about ${seconds(data.seconds_left)} left` : "";
+      const scored = latest ? `; after epoch ${latest.epoch}: ${(100 * latest.test_accuracy).toFixed(2)}% of the test digits right` : "";
+      const where = state === "done" ? `Done: ${epoch} of ${epochs} epochs` : `${state === "paused" ? "Paused" : "Training"}: epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+      text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
+      if (state === "done" && data.products_gflops) {
+        const share = (data.gflops / data.products_gflops).toFixed(2);
+        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what NumPy does here on the same matrix products alone (${data.products_gflops.toFixed(2)}).`;
+      }
+    }
+    setState(state, text);
+    Object.assign(status.dataset, {
+      epoch,
+      loss: loss == null ? "" : loss,
+      testAccuracy: latest ? latest.test_accuracy : "",
+      imagesPerSecond: data.images_per_second || 0,
+      gflops: data.gflops || 0,
+      productsGflops: data.products_gflops || 0,
+    });
+    if (data.curve) drawCurve(data);
+    if (data.grid) drawGrid(data.grid);
+    if (data.filters) drawFilters(data.filters);
+  }
+
+  // --- pictures -----------------------------------------------------------------------------------------
+
+  const colours = () => {
+    const style = getComputedStyle(section);
+    return { ink: style.color, muted: getComputedStyle(status).color };
+  };
+
+  // The smoothed loss along every step (a line, on a scale from 0 to its largest), and the test accuracy after
+  // each epoch (dots, on a scale from 0 to 100%, at the epoch's last step).
+  function drawCurve({ curve, stride, steps, history = [] }) {
+    const canvas = $("train-curve");
+    const c = canvas.getContext("2d");
+    const { width, height } = canvas;
+    const pad = 24;
+    c.clearRect(0, 0, width, height);
+    const { ink } = colours();
+    c.strokeStyle = c.fillStyle = ink;
+    c.font = "11px sans-serif";
+    c.strokeRect(pad, 4, width - pad - 4, height - pad - 4);
+    const x = (step) => pad + ((width - pad - 4) * step) / Math.max(steps, 1);
+    const top = Math.max(...curve, 0.1);
+    c.fillText(top.toFixed(1), 2, 14);
+    c.fillText("0", 2, height - pad);
+    c.fillText("steps", width - 40, height - 6);
+    c.beginPath();
+    curve.forEach((value, i) => {
+      const y = 4 + (height - pad - 8) * (1 - value / top);
+      if (i) c.lineTo(x((i + 1) * stride), y);
+      else c.moveTo(x(stride), y);
+    });
+    c.strokeStyle = "#d9730d";
+    c.lineWidth = 2;
+    c.stroke();
+    c.lineWidth = 1;
+    c.fillStyle = "#24804b";
+    const perEpoch = steps / Math.max(last ? last.epochs : 1, 1);
+    for (const { epoch, test_accuracy: accuracy } of history) {
+      const y = 4 + (height - pad - 8) * (1 - accuracy);
+      c.beginPath();
+      c.arc(x(epoch * perEpoch), y, 3.5, 0, 2 * Math.PI);
+      c.fill();
+      c.fillText(`${(100 * accuracy).toFixed(1)}%`, Math.min(x(epoch * perEpoch) - 14, width - 40), y + 14);
+    }
+  }
+
+  // The grid's test digits, each with the network's answer under it, red where it is wrong.
+  function drawGrid(answers) {
+    if (!grid) return;
+    const canvas = $("train-grid");
+    const c = canvas.getContext("2d");
+    const columns = 12;
+    const cell = canvas.width / columns;
+    c.clearRect(0, 0, canvas.width, canvas.height);
+    c.font = "bold 12px sans-serif";
+    c.textAlign = "center";
+    const { ink } = colours();
+    grid.images.forEach((pixels, i) => {
+      const image = c.createImageData(28, 28);
+      pixels.forEach((value, k) => image.data.set([255 - value, 255 - value, 255 - value, 255], 4 * k));
+      const left = (i % columns) * cell;
+      const top = Math.floor(i / columns) * (cell + 22);
+      c.putImageData(image, left + (cell - 28) / 2, top + 2);
+      if (!answers) return;
+      const wrong = answers[i] !== grid.labels[i];
+      c.fillStyle = wrong ? "#b00020" : ink;
+      c.fillText(wrong ? `${answers[i]}✗` : String(answers[i]), left + cell / 2, top + 44);
+    });
+    canvas.dataset.wrong = answers ? answers.filter((a, i) => a !== grid.labels[i]).length : "";
+  }
+
+  // Each neuron's 784 incoming weights as a 28x28 picture: red where a pixel's ink raises its input, blue where it
+  // lowers it (values -127..127).
+  function drawFilters(filters) {
+    const canvas = $("train-filters");
+    const c = canvas.getContext("2d");
+    const size = 28;
+    const gap = 1;
+    c.clearRect(0, 0, canvas.width, canvas.height);
+    filters.forEach((weights, n) => {
+      const image = c.createImageData(size, size);
+      weights.forEach((w, k) => {
+        const s = Math.min(1, Math.abs(w) / 127);
+        const pixel = w >= 0 ? [255, 255 * (1 - s), 255 * (1 - s)] : [255 * (1 - s), 255 * (1 - s), 255];
+        image.data.set([...pixel, 255], 4 * k);
+      });
+      c.putImageData(image, (n % 4) * (size + gap), Math.floor(n / 4) * (size + gap));
+    });
+  }
+
+  // --- your network -------------------------------------------------------------------------------------
+
+  function note(text) {
+    $("yours-note").textContent = text;
+  }
+
+  function yours({ yours: model, problem }) {
+    const box = $("yours");
+    box.dataset.yours = model ? "kept" : "none";
+    $("yours-about").textContent = model
+      ? `Yours: layers ${model.layers}, ${model.accuracy} of MNIST's 10,000 test digits right. It reads drawings with its own button; tick the box to have it vote too.`
+      : "No network of yours yet: train one, or import one.";
+    $("yours-in-vote").disabled = $("yours-export").disabled = $("yours-forget").disabled = !model;
+    $("yours-in-vote").checked = Boolean(model && model.in_vote);
+    if (problem) note(problem);
+    host.showYours(model);
+  }
+
+  $("yours-in-vote").addEventListener("change", () => host.post({ yours: "vote", on: $("yours-in-vote").checked }));
+  $("yours-export").addEventListener("click", () => host.post({ yours: "export" }));
+  $("yours-forget").addEventListener("click", () => {
+    if (confirm("Forget your network? It cannot be brought back unless you exported it.")) host.post({ yours: "forget" });
+  });
+  const MOST_FILE_BYTES = 20e6; // far more than a network of 4 hidden layers of 400 needs
+  $("yours-import").addEventListener("change", async () => {
+    const chooser = $("yours-import");
+    const [file] = chooser.files;
+    chooser.value = ""; // the same file can be chosen again
+    if (!file) return;
+    if (file.size > MOST_FILE_BYTES) return note(`${file.name} was not imported: it is too big to be a network.`);
+    note(`Importing ${file.name}: measuring it on the test digits…`);
+    host.post({ yours: "import", data: await file.arrayBuffer() });
+  });
+
+  function file({ data, name }) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  }
+
+  // A request's reply: the form's defaults (for "open"), or the one line of what went wrong.
+  function reply({ result, error, asked }) {
+    if (result && result.defaults) fill(result);
+    if (!error) return;
+    if (asked && asked.yours) note(`${asked.yours === "import" ? "The file was not imported" : "That did not work"}: ${error}.`);
+    else setState(last && last.state !== "idle" ? last.state : "error", `${error}.`);
+  }
+
+  return {
+    connect(worker) {
+      host = worker;
+      let remembered = false;
+      try {
+        remembered = localStorage.getItem(REMEMBERED) === "1";
+      } catch {
+        // no storage: closed
+      }
+      if (remembered) open(true);
+    },
+    digits,
+    grid: showGrid,
+    training,
+    yours,
+    file,
+    reply,
+  };
+})();

@@ -1,0 +1,267 @@
+// The worker's side of "Train your own" (recognizer.yours, through recognizer.app's *_json functions). When the
+// page opens the section, MNIST's digits are fetched part by part (build.json's "digits": test, validation, then
+// the training parts), each checked against its sha256 and handed to Python as it arrives, so training can start
+// on the first. Each part is kept in a cache of its own (by its sha256, so a new version of the site with the same
+// digits fetches nothing), so the section works offline once it has been opened online. Python trains in slices of SLICE_MS; between two slices the worker answers whatever the page asked
+// meanwhile, so drawings are read while a network trains. The network trained (or imported) is kept in this
+// browser (keep.js) with its entry, so a reload restores it without any digits, offline too.
+// What the page hears: {type: "digits", received, total, arrived: [kinds], problem} while the digits arrive |
+// {type: "grid", images, labels} once the test digits have | {type: "training", ...recognizer.yours's status,
+// state: idle|loading|training|paused|done|error, problem} | {type: "yours", yours: the button's description
+// or null, problem} | {type: "yours file", data, name} (an export).
+"use strict";
+/* global openKept, plainWords */
+/* exported makeTrainer */
+
+const SLICE_MS = 20; // Python trains this long at a time, then the worker answers what the page asked meanwhile
+const REPORT_MS = 100; // the page hears how training goes at most this often,
+const PICTURES_MS = 400; // and sees the first layer's weights at most this often
+
+// pyodide, app (recognizer.app), site (the site's URL), post (to the page), loadLearning (the parts of Python only
+// learning imports), digits (build.json's listing of the parts).
+function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
+  let kept = null; // keep.js's store, or null where this browser keeps nothing
+  let fetching = null; // the promise of every part, once the section has been opened
+  let state = "idle";
+  let lastReport = 0;
+  let lastPictures = 0;
+  let looping = false;
+
+  // A *_json function of recognizer.app; its {"error": line} is thrown.
+  function call(name, ...args) {
+    const out = JSON.parse(app[name](...args));
+    if (out && out.error) throw new Error(out.error);
+    return out;
+  }
+
+  function showYours(out, problem = "") {
+    post({ type: "yours", yours: out.yours, problem });
+  }
+
+  // --- the digits -------------------------------------------------------------------------------------------
+
+  const parts = () => [["test", digits.test], ["validation", digits.validation], ...digits.train.map((p, i) => [`train-${i + 1}`, p])];
+
+  async function sha256(bytes) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  // Parts fetched before, kept by their content; the cache is opened once (none in a private window: then null).
+  const DIGITS = `digit-recognizer digits ${site}`;
+  const keyOf = ({ path, sha256: hash }) => `${site}${path}?sha256=${hash}`;
+  const partsCache = caches.open(DIGITS).catch(() => null);
+
+  // Only this version's parts stay kept.
+  async function forgetOtherParts() {
+    const cache = await partsCache;
+    if (!cache) return;
+    const wanted = new Set(parts().map(([, part]) => keyOf(part)));
+    for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
+  }
+
+  // One part, from the cache or fetched, its bytes counted as they arrive; an Error naming it when it cannot be had
+  // or is not this version's. A part fetched whole and right is kept.
+  async function fetchPart(part, counted) {
+    const { path, sha256: expected } = part;
+    const cache = await partsCache;
+    const kept = cache && (await cache.match(keyOf(part)));
+    if (kept) {
+      const bytes = new Uint8Array(await kept.arrayBuffer());
+      if ((await sha256(bytes)) === expected) {
+        counted(bytes.byteLength);
+        return bytes;
+      }
+      await cache.delete(keyOf(part)); // damaged in storage: fetched afresh
+    }
+    let response;
+    try {
+      response = await fetch(new URL(path, site).href);
+    } catch (error) {
+      throw new Error(`${path} could not be downloaded (${plainWords(error)})`, { cause: error });
+    }
+    if (!response.ok) throw new Error(`${path} could not be downloaded (HTTP ${response.status})`);
+    const chunks = [];
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      counted(value.byteLength);
+    }
+    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+    if ((await sha256(bytes)) !== expected) throw new Error(`${path} is damaged (not the file of this version)`);
+    if (cache) await cache.put(keyOf(part), new Response(bytes)).catch(() => {}); // kept, or fetched again next time
+    return bytes;
+  }
+
+  // Every part, one after another (the first training part arrives soonest); a part that fails costs only itself.
+  async function fetchDigits() {
+    await loadLearning();
+    forgetOtherParts().catch(() => {});
+    const total = parts().reduce((sum, [, part]) => sum + part.bytes, 0);
+    let received = 0;
+    const arrived = [];
+    const problems = [];
+    let lastProgress = 0;
+    const progress = (force = false) => {
+      if (!force && performance.now() - lastProgress < 100) return;
+      lastProgress = performance.now();
+      post({ type: "digits", received, total, arrived: [...arrived], problem: problems.join(" ") });
+    };
+    progress(true);
+    for (const [kind, part] of parts()) {
+      let got = 0;
+      try {
+        const bytes = await fetchPart(part, (count) => {
+          got += count;
+          received += count;
+          progress();
+        });
+        pyodide.FS.writeFile("/digits.npz", bytes);
+        call("add_part_json", kind, "/digits.npz");
+        arrived.push(kind);
+        if (kind === "test") post({ type: "grid", ...call("grid_json") });
+      } catch (error) {
+        received += part.bytes - got; // counted as done: the bar reaches its end
+        problems.push(`${plainWords(error)}: training goes on without it.`);
+      }
+      progress(true);
+    }
+  }
+
+  // --- training, in slices ------------------------------------------------------------------------------------
+
+  function report(out, problem = "") {
+    lastReport = performance.now();
+    post({ type: "training", ...out.training, state, problem });
+  }
+
+  // Your network as it is now (its file, its entry, whether it votes), for the next visit.
+  async function keepYours(out) {
+    if (!kept) return;
+    try {
+      const entry = app.export_yours("/yours.npz");
+      await kept.keepYours({ data: pyodide.FS.readFile("/yours.npz"), entry, inVote: out.yours.in_vote });
+    } catch (error) {
+      console.warn(`Your network was not kept in this browser: ${plainWords(error)}`);
+    }
+  }
+
+  // One slice, then the next one queued behind whatever the page has asked meanwhile.
+  async function slice() {
+    if (state !== "training" && state !== "loading") {
+      looping = false;
+      return;
+    }
+    const pictures = performance.now() - lastPictures >= PICTURES_MS;
+    if (pictures) lastPictures = performance.now();
+    let out;
+    try {
+      out = call("train_json", SLICE_MS / 1000, pictures);
+    } catch (error) {
+      state = "error";
+      looping = false;
+      report(call("train_json", 0, true), `Training stopped: ${plainWords(error)}.`);
+      return;
+    }
+    state = out.training.state; // loading (no training digits yet), training or done
+    if (state === "done") {
+      looping = false;
+      report(out);
+      showYours(out);
+      await keepYours(out);
+      return;
+    }
+    if (pictures || performance.now() - lastReport >= REPORT_MS) report(out);
+    setTimeout(slice, 0);
+  }
+
+  function loop() {
+    if (looping) return;
+    looping = true;
+    setTimeout(slice, 0);
+  }
+
+  const actions = {
+    // The section opened: the digits start to arrive.
+    open() {
+      fetching ??= fetchDigits();
+      return call("training_defaults_json");
+    },
+    async start(form) {
+      actions.open();
+      await loadLearning();
+      const out = call("start_training_json", JSON.stringify(form));
+      state = out.training.state;
+      lastPictures = 0;
+      report(out);
+      loop();
+    },
+    pause() {
+      if (state !== "training" && state !== "loading") return;
+      state = "paused";
+      report(call("train_json", 0, true));
+    },
+    resume() {
+      if (state !== "paused") return;
+      state = "training";
+      loop();
+    },
+    async stop() {
+      if (!["training", "loading", "paused"].includes(state)) return;
+      const out = call("stop_training_json");
+      state = "done";
+      report(out);
+      showYours(out);
+      await keepYours(out);
+    },
+    async vote(on) {
+      const out = call("yours_in_vote_json", on);
+      showYours(out);
+      await keepYours(out);
+    },
+    async import(bytes) {
+      actions.open();
+      await fetching; // its accuracy and temperature are measured on the test and validation digits
+      pyodide.FS.writeFile("/import.npz", new Uint8Array(bytes));
+      const out = call("import_yours_json", "/import.npz");
+      showYours(out);
+      await keepYours(out);
+    },
+    export() {
+      app.export_yours("/yours.npz");
+      const data = pyodide.FS.readFile("/yours.npz");
+      post({ type: "yours file", data, name: "digit-recognizer-yours.npz" }, [data.buffer]);
+    },
+    async forget() {
+      if (kept) await kept.forgetYours();
+      showYours(call("forget_yours_json"));
+    },
+  };
+
+  return {
+    // Your network, if this browser kept one: restored before the page hears it is there.
+    async start() {
+      try {
+        kept = await openKept(site);
+        const saved = await kept.yours();
+        if (saved) {
+          pyodide.FS.writeFile("/yours.npz", saved.data);
+          call("restore_yours_json", "/yours.npz", saved.entry);
+          showYours(call("yours_in_vote_json", Boolean(saved.inVote)));
+        }
+      } catch (error) {
+        showYours({ yours: null }, plainWords(error));
+      }
+    },
+    // {train: "open" | "start" | "pause" | "resume" | "stop", fields} or {yours: "vote" | "import" | "export" |
+    // "forget", on, data}; a failure is one line for the page.
+    async handle(data) {
+      const action = data.train || data.yours;
+      if (!Object.hasOwn(actions, action)) throw new Error(`no such request: ${action}`);
+      const argument = data.train === "start" ? data.fields : data.yours === "vote" ? data.on : data.data;
+      return actions[action](argument);
+    },
+  };
+}

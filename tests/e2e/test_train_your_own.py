@@ -1,0 +1,163 @@
+"""Training one's own network in the built page: the digits fetched part by part (and kept, for offline use), an
+epoch on a few hundred digits with its curve and accuracy, pause and resume, and "Yours": reading, voting when
+ticked, kept across a reload offline, exported, imported, forgotten; a damaged part and a damaged file each named
+in one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+
+pytestmark = pytest.mark.e2e
+
+SMALL = {"layers": "30", "epochs": "1", "digits": "500", "batch": "32"}
+
+
+def open_section(context, server):
+    page = context.new_page()
+    page.goto(server.url)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    page.click("#train-toggle")
+    page.wait_for_selector('#train-layers[min], #train-epochs[min="1"]')  # the form's limits arrived
+    return page
+
+
+def train(page, fields: dict, wait: bool = True) -> None:
+    for name, value in fields.items():
+        page.fill(f"#train-{name}", value)
+    page.click("#train-start")
+    if wait:
+        page.wait_for_selector('#train-status[data-state="done"]', timeout=60_000)
+
+
+def status(page) -> dict:
+    return page.eval_on_selector("#train-status", "s => ({...s.dataset, text: s.textContent})")
+
+
+def draw_and_read(page, strokes) -> dict:
+    page.evaluate("window.scrollTo(0, 0)")
+    page.click("#clear")
+    draw_with_mouse(page, fit_to_box(strokes, page.locator("#pad").bounding_box()))
+    page.wait_for_selector(f'#result[data-state="done"][data-strokes="{len(strokes)}"]')
+    return page.eval_on_selector("#result", "r => ({...r.dataset})")
+
+
+def read_again(page, until, seconds: float = 10) -> list[float]:
+    """The probabilities on screen once the drawing has been read again and `until` holds of them (the page's
+    policy forbids wait_for_function: this polls)."""
+    for _ in range(int(seconds * 10)):
+        page.wait_for_timeout(100)
+        if page.get_attribute("#result", "data-state") == "done":
+            probs = json.loads(page.get_attribute("#result", "data-probs"))
+            if until(probs):
+                return probs
+    raise AssertionError(f"not read again as expected within {seconds} s")
+
+
+def painted(page, selector: str) -> int:
+    """How many pixels of a canvas are not blank."""
+    return page.eval_on_selector(
+        selector,
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v).length",
+    )
+
+
+def test_an_epoch_on_a_few_hundred_digits_makes_a_network_that_reads(context, server, a_digit):
+    page = open_section(context, server)
+    assert page.input_value("#train-layers") == "100,10"  # B1's, the default
+    train(page, SMALL)
+    done = status(page)
+    assert done["epoch"] == "1" and 0.3 < float(done["testAccuracy"]) <= 1  # a tenth by chance
+    assert 0 < float(done["loss"]) < 2.3  # below a guess's log 10
+    assert int(done["imagesPerSecond"]) > 0
+    assert painted(page, "#train-curve") > 200 and painted(page, "#train-filters") > 1000
+    assert 0 <= int(page.get_attribute("#train-grid", "data-wrong")) < 48
+    assert "50,000 training digits and the test digits are here" in page.inner_text("#train-data")
+    button = page.locator('button[data-model="yours"]')
+    accuracy = f"{100 * float(done['testAccuracy']):.2f}%"
+    assert button.count() == 1 and "784-30-10" in button.inner_text()
+    kept = float(button.inner_text().split("\n")[-1].rstrip("%"))  # of the network kept, its weights in int8
+    assert abs(kept - float(accuracy.rstrip("%"))) <= 1 and f"{kept:.2f}%" in page.inner_text("#yours-about")
+    button.click()
+    read = draw_and_read(page, a_digit)
+    assert read["model"] == "yours" and read["digit"] in "0123456789"
+
+
+def test_pause_keeps_everything_and_resume_goes_on(context, server):
+    page = open_section(context, server)
+    train(page, {**SMALL, "epochs": "40", "digits": "2000"}, wait=False)
+    page.wait_for_selector('#train-status[data-state="training"][data-loss]:not([data-loss=""])', timeout=30_000)
+    page.click("#train-pause")
+    page.wait_for_selector('#train-status[data-state="paused"]')
+    paused = status(page)
+    page.wait_for_timeout(1000)
+    assert status(page) == paused  # nothing moves while paused
+    assert page.inner_text("#train-pause") == "Resume"
+    page.click("#train-pause")
+    page.wait_for_selector('#train-status[data-state="done"]', timeout=120_000)
+    assert int(status(page)["epoch"]) == 40
+
+
+def test_yours_votes_only_when_ticked_and_survives_a_reload_offline(context, server, a_digit):
+    page = open_section(context, server)
+    train(page, SMALL)
+    page.wait_for_selector('button[data-model="yours"]')
+    shipped = json.loads(draw_and_read(page, a_digit)["probs"])
+    page.check("#yours-in-vote")
+    voted = read_again(page, lambda probs: probs != shipped)
+    assert len(voted) == 10  # the vote now averages five networks
+    page.uncheck("#yours-in-vote")
+    assert read_again(page, lambda probs: probs == shipped) == shipped
+    page.check("#yours-in-vote")
+    wait_for_service_worker(page, seconds=10)
+    page.wait_for_timeout(500)  # kept in IndexedDB as it became yours
+    server.stop()
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    page.wait_for_selector('button[data-model="yours"]', timeout=20_000)
+    assert page.is_checked("#yours-in-vote")  # it still votes
+    page.click('button[data-model="yours"]')
+    assert draw_and_read(page, a_digit)["model"] == "yours"
+    assert page.get_attribute("#train-toggle", "aria-expanded") == "true"  # the section stays open, and its
+    page.wait_for_selector("#train-data:has-text('are here')", timeout=30_000)  # digits were kept: offline too
+
+
+def test_export_forget_and_import_bring_back_the_same_network(context, server, tmp_path):
+    page = open_section(context, server)
+    train(page, SMALL)
+    accuracy = page.inner_text('button[data-model="yours"]').split("\n")[-1]
+    with page.expect_download() as download:
+        page.click("#yours-export")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".npz" and path.stat().st_size > 1000
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#yours-forget")
+    page.wait_for_selector('#yours[data-yours="none"]')
+    assert page.locator('button[data-model="yours"]').count() == 0
+    page.set_input_files("#yours-import", str(path))
+    page.wait_for_selector('button[data-model="yours"]', timeout=30_000)
+    assert page.inner_text('button[data-model="yours"]').split("\n")[-1] == accuracy
+
+
+def test_a_damaged_import_file_is_refused_in_one_line(context, server, tmp_path):
+    page = open_section(context, server)
+    damaged = tmp_path / "yours.npz"
+    damaged.write_bytes(b"PK\x03\x04 not really a zip")
+    page.set_input_files("#yours-import", str(damaged))
+    page.wait_for_selector("#yours-note:has-text('not imported')", timeout=30_000)
+    assert "not a weights file" in page.inner_text("#yours-note")
+    assert page.locator('button[data-model="yours"]').count() == 0
+
+
+def test_a_damaged_part_is_named_and_costs_only_itself(context, server):
+    context.route("**/digits/train-2.npz", lambda route: route.fulfill(status=200, body=b"damaged on the way"))
+    page = open_section(context, server)
+    page.wait_for_selector("#train-data:has-text('train-2.npz')", timeout=30_000)
+    line = page.inner_text("#train-data")
+    assert "digits/train-2.npz is damaged" in line and "training goes on without it" in line
+    train(page, SMALL)  # on the first part
+    assert status(page)["epoch"] == "1"
