@@ -11,6 +11,7 @@ beside the same training run natively; and how fast the page reads while it trai
   20 times before training starts and 20 times while it trains: the medians.
 - The file the page exports, read natively (recognizer.yours.network_of_file) and scored on MNIST's test digits:
   the same accuracy as the page showed.
+It also takes docs/training.png: the section once two epochs are done.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from files import DOCS
 from recognizer import yours
 from recognizer.training import accuracy
 
@@ -27,6 +29,7 @@ from .browser import FLAGS, Server, ensure_chromium, wait_until_loaded
 from .page_speed import WATCH_VOTE, draw_a_one
 
 READINGS = 20
+SCREENSHOT = DOCS / "training.png"  # the section while it trains, for the README
 GOALS = {"test accuracy": 0.97, "rate ratio": 0.8, "reading ratio": 2.0}
 
 
@@ -41,7 +44,8 @@ def native_run(dist: Path) -> dict:
     seconds = time.perf_counter() - began
     kept = yours.finished_network(session.run.network, None)
     status = session.status()
-    return {"seconds": seconds, "test accuracy": kept.entry["test_accuracy"], **rates(status)}
+    last = status["history"][-1]["test_accuracy"]
+    return {"seconds": seconds, "test accuracy": last, "kept": kept.entry["test_accuracy"], **rates(status)}
 
 
 def rates(status: dict) -> dict:
@@ -82,9 +86,12 @@ def page_run(dist: Path, folder: Path) -> dict:
         page.wait_for_selector('#train-status[data-state="training"]', timeout=60_000)
         training = vote_times(page, READINGS)
         still = page.get_attribute("#train-status", "data-state") == "training"
+        page.wait_for_selector('#train-status[data-epoch="2"]', timeout=600_000)  # a curve, two epochs' dots
+        page.locator(".train-wrap").screenshot(path=str(SCREENSHOT))
         page.wait_for_selector('#train-status[data-state="done"]', timeout=900_000)
         seconds = time.perf_counter() - began
         status = page.eval_on_selector("#train-status", "s => ({...s.dataset})")
+        kept = page.inner_text('button[data-model="yours"]').split("\n")[-1]  # the network kept: its int8 weights
         with page.expect_download() as download:
             page.click("#yours-export")
         exported = folder / "yours.npz"
@@ -94,6 +101,7 @@ def page_run(dist: Path, folder: Path) -> dict:
     return {
         "seconds": seconds,
         "test accuracy": float(status["testAccuracy"]),
+        "kept": float(kept.rstrip("%")) / 100,
         "images a second": int(status["imagesPerSecond"]),
         "gflops": float(status["gflops"]),
         "products gflops": float(status["productsGflops"]),
@@ -113,7 +121,7 @@ def exported_accuracy(data: bytes) -> float:
 def benchmark(dist: Path) -> None:
     print("natively: the form's defaults (B1's layers), in the worker's slices", flush=True)
     native = native_run(dist)
-    print(f"  {native['seconds']:.1f} s, {100 * native['test accuracy']:.2f}% of the test digits", flush=True)
+    print(f"  {native['seconds']:.1f} s, {100 * native['kept']:.2f}% of the test digits", flush=True)
     print("in headless Chromium: the same defaults, pressed Start", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         page = page_run(dist, Path(folder))
@@ -127,7 +135,9 @@ def benchmark(dist: Path) -> None:
     print(f"\n{'':44}{'page':>12}{'natively':>12}  goal")
     print(f"{'seconds, Start until done':44}{page['seconds']:12.1f}{native['seconds']:12.1f}")
     accuracy_line = f"{100 * page['test accuracy']:11.2f}%{100 * native['test accuracy']:11.2f}%"
-    print(f"{'test accuracy (10,000 digits)':44}{accuracy_line}  >= 97%: {verdict(page['test accuracy'] >= 0.97)}")
+    print(f"{'test accuracy (10,000 digits), last epoch':44}{accuracy_line}")
+    kept_line = f"{100 * page['kept']:11.2f}%{100 * native['kept']:11.2f}%"
+    print(f"{'  the network kept (int8 weights)':44}{kept_line}  >= 97%: {verdict(page['kept'] >= 0.97)}")
     print(f"{'images a second':44}{page['images a second']:12,}{native['images a second']:12,}")
     print(f"{'training, GFLOP/s':44}{page['gflops']:12.2f}{native['gflops']:12.2f}")
     products = f"{page['products gflops']:12.2f}{native['products gflops']:12.2f}"
@@ -138,5 +148,5 @@ def benchmark(dist: Path) -> None:
     print(f"{'  while training, ms':44}{page['training']:12.1f}")
     still = "" if page["trained throughout"] else " (training ended before the 20 readings did)"
     print(f"{'  ratio':44}{reading_ratio:12.2f}{'':12}  <= 2: {verdict(reading_ratio <= 2)}{still}")
-    same = verdict(abs(from_file - page["test accuracy"]) < 5e-5)
+    same = verdict(round(from_file, 4) == page["kept"])
     print(f"{'the exported file, natively: test accuracy':44}{100 * from_file:11.2f}%{'':12}  as the page: {same}")
