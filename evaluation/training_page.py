@@ -11,7 +11,7 @@ beside the same training run natively; and how fast the page reads while it trai
   20 times before training starts and 20 times while it trains: the medians.
 - The file the page exports, read natively (recognizer.yours.network_of_file) and scored on MNIST's test digits:
   the same accuracy as the page showed.
-It also takes docs/training.png: the section once two epochs are done.
+It also takes docs/training.png: the section as its third epoch ends.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def page_run(dist: Path, folder: Path) -> dict:
         page.wait_for_selector('#train-status[data-state="training"]', timeout=60_000)
         training = vote_times(page, READINGS)
         still = page.get_attribute("#train-status", "data-state") == "training"
-        page.wait_for_selector('#train-status[data-epoch="2"]', timeout=600_000)  # a curve, two epochs' dots
+        page.wait_for_selector('#train-status[data-epoch="3"]', timeout=600_000)  # a curve, two epochs' dots
         page.locator(".train-wrap").screenshot(path=str(SCREENSHOT))
         page.wait_for_selector('#train-status[data-state="done"]', timeout=900_000)
         seconds = time.perf_counter() - began

@@ -84,6 +84,9 @@ def test_an_epoch_on_a_few_hundred_digits_makes_a_network_that_reads(context, se
     button.click()
     read = draw_and_read(page, a_digit)
     assert read["model"] == "yours" and read["digit"] in "0123456789"
+    page.click("#inside-toggle")  # and shows what happens inside it
+    page.wait_for_selector('#inside[data-state="done"]')
+    assert "yours: 784-30-10" in page.inner_text("#inside-networks")
 
 
 def test_pause_keeps_everything_and_resume_goes_on(context, server):
