@@ -5,8 +5,8 @@ that costs only its network; the fallbacks for what an engine lacks (WebKit: nav
 and persist); then more of what the Chromium tests check, where these drivers allow. In Firefox, a request
 that would leave 127.0.0.1, or a Content-Security-Policy violation, fails the test that made it, as in
 Chromium (WebKit's classic driver reports neither). A screenshot of each engine's answer goes to
-test-output/screenshots/. Chromium runs every browser test (the other files), Playwright's routes and hooks
-included.
+test-output/screenshots/. And a network trained in the page, read with and kept across a reload. Chromium runs
+every browser test (the other files), Playwright's routes and hooks included.
 """
 
 from __future__ import annotations
@@ -362,3 +362,22 @@ def test_the_inside_view_shows_every_layer_and_silencing_a_neuron_changes_the_an
     tab.wait_for_selector('#result[data-silenced="0"][data-state="done"][data-model="B2"]', timeout=20)
     assert result_of(tab)["probs"] == before["probs"]
     tab.screenshot(SCREENSHOTS / f"{tab.engine}-inside.png")
+
+
+def test_a_network_trained_in_the_page_reads_and_comes_back_after_a_reload(tab, server, digits):
+    open_page(tab, server.url)
+    tab.click("#train-toggle")
+    tab.wait_for_selector('#train-epochs[min="1"]', timeout=30)
+    small = {"layers": "30", "epochs": "1", "digits": "500", "batch": "32"}
+    fill = "([name, value]) => (document.getElementById('train-' + name).value = value)"
+    tab.evaluate(f"Object.entries({json.dumps(small)}).map({fill})")
+    tab.click("#train-start")
+    tab.wait_for_selector('#train-status[data-state="done"]', timeout=120)
+    assert 0.3 < float(tab.attribute("#train-status", "data-test-accuracy")) <= 1  # a tenth by chance
+    tab.wait_for_selector('button[data-model="yours"]', timeout=20)
+    tab.click('button[data-model="yours"]')
+    assert draw_and_read(tab, digits[7].strokes)["model"] == "yours"
+    tab.reload()
+    assert tab.wait_until_loaded() == "idle", tab.text("#status")
+    tab.wait_for_selector('button[data-model="yours"]', timeout=30)  # kept in this engine's IndexedDB
+    tab.screenshot(SCREENSHOTS / f"{tab.engine}-yours.png")
