@@ -113,7 +113,8 @@ const Train = (() => {
       const speed = `${Math.round(data.images_per_second).toLocaleString("en")} images a second`;
       const left = state === "training" && data.seconds_left != null ? `, about ${seconds(data.seconds_left)} left` : "";
       const scored = latest ? `; after epoch ${latest.epoch}: ${(100 * latest.test_accuracy).toFixed(2)}% of the test digits right` : "";
-      const where = state === "done" ? `Done: ${epoch} of ${epochs} epochs` : `${state === "paused" ? "Paused" : "Training"}: epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+      const doing = data.scoring ? `scoring epoch ${data.scoring} on the test digits` : `epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+      const where = state === "done" ? `Done: ${epoch} of ${epochs} epochs` : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
       text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
       if (state === "done" && data.products_gflops) {
         const share = (data.gflops / data.products_gflops).toFixed(2);

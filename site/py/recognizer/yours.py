@@ -277,6 +277,7 @@ class Session:
             "products_gflops": round(products_flops / products_time / 1e9, 3) if products_time else None,
             "seconds_left": None if left is None or self.finished else round(max(left, 0.0), 1),
             "waiting": arrived_training_digits() == 0,
+            "scoring": self.scoring["epoch"] if self.scoring else None,  # the epoch being scored, if one is
         }
         if "test" in _scored:
             out["grid"] = self.run.network.predict(needed("test")[0][:GRID]).tolist()
