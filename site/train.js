@@ -81,11 +81,10 @@ const Train = (() => {
 
   const MB = (bytes) => (bytes / 1e6).toFixed(1);
 
-  function digits({ received, total, arrived, problem }) {
+  function digits({ received, total, arrived, done, problem }) {
     const bar = $("train-data-progress");
     bar.max = total;
     bar.value = received;
-    const done = received >= total;
     const parts = arrived.filter((kind) => kind.startsWith("train-")).length;
     let text = done ? `MNIST's digits: ${(parts * 10_000).toLocaleString("en")} training digits and the test digits are here` : `Fetching MNIST's digits: ${MB(received)} of ${MB(total)} MB`;
     if (done) text += arrived.includes("test") ? "." : ", without the test digits.";

@@ -5,7 +5,8 @@
 // digits fetches nothing), so the section works offline once it has been opened online. Python trains in slices of SLICE_MS; between two slices the worker answers whatever the page asked
 // meanwhile, so drawings are read while a network trains. The network trained (or imported) is kept in this
 // browser (keep.js) with its entry, so a reload restores it without any digits, offline too.
-// What the page hears: {type: "digits", received, total, arrived: [kinds], problem} while the digits arrive |
+// What the page hears: {type: "digits", received, total, arrived: [kinds], done (every part has arrived or
+// failed), problem} while the digits arrive |
 // {type: "grid", images, labels} once the test digits have | {type: "training", ...recognizer.yours's status,
 // state: idle|loading|training|paused|done|error, problem} | {type: "yours", yours: the button's description
 // or null, problem} | {type: "yours file", data, name} (an export).
@@ -104,10 +105,10 @@ function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
     const arrived = [];
     const problems = [];
     let lastProgress = 0;
-    const progress = (force = false) => {
+    const progress = (force = false, done = false) => {
       if (!force && performance.now() - lastProgress < 100) return;
       lastProgress = performance.now();
-      post({ type: "digits", received, total, arrived: [...arrived], problem: problems.join(" ") });
+      post({ type: "digits", received, total, arrived: [...arrived], done, problem: problems.join(" ") });
     };
     progress(true);
     for (const [kind, part] of parts()) {
@@ -128,6 +129,7 @@ function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
       }
       progress(true);
     }
+    progress(true, true);
   }
 
   // --- training, in slices ------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_an_epoch_on_a_few_hundred_digits_makes_a_network_that_reads(context, se
     assert int(done["imagesPerSecond"]) > 0
     assert painted(page, "#train-curve") > 200 and painted(page, "#train-filters") > 1000
     assert 0 <= int(page.get_attribute("#train-grid", "data-wrong")) < 48
-    assert "50,000 training digits and the test digits are here" in page.inner_text("#train-data")
+    page.wait_for_selector("#train-data:has-text('50,000 training digits and the test digits are here')")
     button = page.locator('button[data-model="yours"]')
     accuracy = f"{100 * float(done['testAccuracy']):.2f}%"
     assert button.count() == 1 and "784-30-10" in button.inner_text()
