@@ -11,7 +11,8 @@
 // state: idle|loading|training|paused|done|error, problem} | {type: "yours", yours: the button's description
 // or null, problem} | {type: "yours file", data, name} (an export).
 "use strict";
-/* global openKept, plainWords */
+/* global download, openKept, plainWords -- keep.js, load-python.js */
+/* global sha256 -- worker.js */
 /* exported makeTrainer */
 
 const SLICE_MS = 20; // Python trains this long at a time, then the worker answers what the page asked meanwhile
@@ -43,11 +44,6 @@ function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
 
   const parts = () => [["test", digits.test], ["validation", digits.validation], ...digits.train.map((p, i) => [`train-${i + 1}`, p])];
 
-  async function sha256(bytes) {
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  }
-
   // Parts fetched before, kept by their content; the cache is opened once (none in a private window: then null).
   const DIGITS = `digit-recognizer digits ${site}`;
   const keyOf = ({ path, sha256: hash }) => `${site}${path}?sha256=${hash}`;
@@ -75,13 +71,7 @@ function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
       }
       await cache.delete(keyOf(part)); // damaged in storage: fetched afresh
     }
-    let response;
-    try {
-      response = await fetch(new URL(path, site).href);
-    } catch (error) {
-      throw new Error(`${path} could not be downloaded (${plainWords(error)})`, { cause: error });
-    }
-    if (!response.ok) throw new Error(`${path} could not be downloaded (HTTP ${response.status})`);
+    const response = await download(fetch, site, path, "a part of the digits");
     const chunks = [];
     const reader = response.body.getReader();
     for (;;) {

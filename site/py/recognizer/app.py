@@ -156,9 +156,7 @@ def reading(model: str, strokes: Strokes, silenced: dict | None) -> Reading | No
     if any(x is None for x in inputs.values()):
         return None
     personal = personal_networks()
-    shipped_or_personal = personal or _networks
-    voters = [*shipped_or_personal, *([YOURS] if mine and mine.in_vote else [])]
-    networks = shipped_or_personal | ({YOURS: mine.network} if mine else {})
+    networks, voters = with_yours(personal or _networks)
     quiet = silenced_neurons(silenced or {}, networks)
     answering = with_silenced(networks, quiet)
     probabilities = answers_of(answering, inputs, voters)
@@ -235,12 +233,18 @@ def answers_of(
     return probabilities
 
 
+def with_yours(networks: dict[str, Network]) -> tuple[dict[str, Network], list[str]]:
+    """The networks and yours, if there is one, and the names the vote averages: yours only when it votes."""
+    mine = yours.current()
+    if mine is None:
+        return networks, list(networks)
+    return networks | {YOURS: mine.network}, [*networks, *([YOURS] if mine.in_vote else [])]
+
+
 def shipped_answer(model: str, inputs: dict[str, np.ndarray], quiet: dict) -> dict:
     """What the shipped networks (before any teaching; silenced neurons silent) read, beside the personal answer."""
-    mine = yours.current()
-    networks = with_silenced(_networks | ({YOURS: mine.network} if mine else {}), quiet)
-    voters = [*_networks, *([YOURS] if mine and mine.in_vote else [])]
-    chosen = answers_of(networks, inputs, voters)[model]
+    networks, voters = with_yours(_networks)
+    chosen = answers_of(with_silenced(networks, quiet), inputs, voters)[model]
     digit_like = looks_like_a_digit(_check, inputs)
     return {
         "digit": int(chosen.argmax()),
@@ -300,9 +304,15 @@ def load_rehearsal(path: str) -> int:
     """Read the rehearsal digits that learning needs (learn.py): how many; ValueError with one line if the file
     is bad."""
     global _rehearsal
-    with open(path, "rb") as file:
-        _rehearsal = rehearsal_from_bytes(file.read(MOST_REHEARSAL_BYTES), set(framings_of(_networks).values()))
+    data = file_head(path, MOST_REHEARSAL_BYTES)
+    _rehearsal = rehearsal_from_bytes(data, set(framings_of(_networks).values()))
     return len(next(iter(_rehearsal.values()))[1])
+
+
+def file_head(path: str, most: int) -> bytes:
+    """At most `most` bytes of a file the worker wrote: a bigger one is cut short, and then refused as damaged."""
+    with open(path, "rb") as file:
+        return file.read(most)
 
 
 def new_learner() -> Personal:
@@ -497,9 +507,7 @@ def yours_json(work) -> str:
 
 
 def add_part_json(kind: str, path: str) -> str:
-    with open(path, "rb") as file:
-        data = file.read(yours.MOST_PART_BYTES)
-    return as_json(lambda: yours.add_part(kind, data))
+    return as_json(lambda: yours.add_part(kind, file_head(path, yours.MOST_PART_BYTES)))
 
 
 def training_defaults_json() -> str:
@@ -529,15 +537,11 @@ def yours_in_vote_json(on: bool) -> str:
 
 
 def import_yours_json(path: str) -> str:
-    with open(path, "rb") as file:
-        data = file.read(yours.MOST_FILE_BYTES)
-    return yours_json(lambda: yours.import_file(data))
+    return yours_json(lambda: yours.import_file(file_head(path, yours.MOST_FILE_BYTES)))
 
 
 def restore_yours_json(path: str, entry: str) -> str:
-    with open(path, "rb") as file:
-        data = file.read(yours.MOST_FILE_BYTES)
-    return yours_json(lambda: yours.restore(data, json.loads(entry)))
+    return yours_json(lambda: yours.restore(file_head(path, yours.MOST_FILE_BYTES), json.loads(entry)))
 
 
 def export_yours(path: str) -> str:

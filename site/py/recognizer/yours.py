@@ -187,7 +187,8 @@ class Session:
         self.images = 0  # trained on
         self.seconds = 0.0  # spent training (scoring not counted)
         layers, batch = list(choice.settings.layers), choice.settings.batch_size
-        self.step_flops = product_flops(layers, batch) + update_flops(layers)  # of a whole minibatch's step
+        self.product_flops = product_flops(layers, batch)  # of a whole minibatch's matrix products,
+        self.step_flops = self.product_flops + update_flops(layers)  # and of its whole step
         self.operands = product_operands(layers, batch, np.random.default_rng(0))
         self.products = [0, 0.0]  # the matrix products timed alone: how many steps' worth, in how many seconds
         self.stopped = False
@@ -259,7 +260,6 @@ class Session:
         settings = self.choice.settings
         speed = self.images / self.seconds if self.seconds else 0.0
         steps, products_time = self.products
-        products_flops = steps * (self.step_flops - update_flops(list(settings.layers)))
         left = (settings.epochs * self.run.epoch_size - self.images) / speed if speed else None
         out = {
             "state": "error" if self.failed else "done" if self.finished else "training",
@@ -274,7 +274,7 @@ class Session:
             "images_per_second": round(speed),
             # Training's rate, counting each step's products and update, beside the products' rate alone.
             "gflops": round(speed / settings.batch_size * self.step_flops / 1e9, 3),
-            "products_gflops": round(products_flops / products_time / 1e9, 3) if products_time else None,
+            "products_gflops": round(steps * self.product_flops / products_time / 1e9, 3) if products_time else None,
             "seconds_left": None if left is None or self.finished else round(max(left, 0.0), 1),
             "waiting": arrived_training_digits() == 0,
             "scoring": self.scoring["epoch"] if self.scoring else None,  # the epoch being scored, if one is
