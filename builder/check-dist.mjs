@@ -68,7 +68,7 @@ try {
     const broken = loaded.status.models.filter((model) => !model.ok).map((model) => `${model.name}: ${model.reason}`);
     if (broken.length) throw new Error(broken.join("; "));
     const check = globalThis.checkAnswer(loaded.answer);
-    const snapshot = globalThis.takeSnapshot(fresh, { check });
+    const snapshot = await globalThis.takeSnapshot(fresh, { check });
     size = +(snapshot.size / 1e6).toFixed(1);
     const restoring = performance.now();
     const options = { ...PYTHON_OPTIONS, indexURL };

@@ -565,8 +565,12 @@ function keepForOffline() {
     .catch((error) => showOffline({ kept: false, reason: String(error.message || error) }));
 }
 
+let offlineSaid = null; // what the service worker last said, shown again once Python's snapshot is saved
+
 // {kept, missing: files it could do without but could not keep, reason: why it kept nothing}
-async function showOffline({ kept, missing = [], reason = "" }) {
+async function showOffline(said) {
+  offlineSaid = said;
+  const { kept, missing = [], reason = "" } = said;
   const line = document.getElementById("offline");
   line.dataset.offline = !kept ? "failed" : missing.length ? "partial" : "ready";
   if (!kept) {
@@ -616,7 +620,10 @@ function startWorker() {
     else if (data.type === "yours") Train.yours(data);
     else if (data.type === "yours file") Train.file(data);
     else if (data.type === "training reply") Train.reply({ ...data, asked: trainingAsks.get(data.id) });
-    else if (data.type === "snapshot saved") document.body.dataset.pythonSnapshot = "saved"; // for the next visit
+    else if (data.type === "snapshot saved") {
+      document.body.dataset.pythonSnapshot = "saved"; // for the next visit
+      if (offlineSaid) showOffline(offlineSaid); // the storage line counts it
+    }
   };
   worker.onerror = (event) => failedToLoad(`Python could not start: ${event.message || "worker.js failed to load"}.`);
 }

@@ -68,6 +68,35 @@ def test_the_page_says_it_is_ready_offline_and_how_much_it_keeps(context, server
     assert reads(page, seven) == "7"
 
 
+# The saved snapshot of Python: [its bytes as kept, the bytes of Python's memory and files it packs].
+SNAPSHOT_SIZES = """async () => {
+  const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
+  const cache = await caches.open(name);
+  const [request] = await cache.keys();
+  const bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
+  const [, descriptionLength] = new Uint32Array(bytes.buffer, 0, 2);
+  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + descriptionLength)));
+  const files = description.files.reduce((sum, [, length]) => sum + length, 0);
+  return [bytes.length, description.memory.length + files];
+}"""
+
+
+def test_the_snapshot_is_kept_packed_and_the_storage_line_counts_it(context, server, dist):
+    page = context.new_page()
+    page.goto(server.url)
+    assert wait_until_loaded(page) == "idle"
+    page.wait_for_selector('body[data-python-snapshot="saved"]', timeout=60_000)
+    kept, plain = page.evaluate(SNAPSHOT_SIZES)
+    assert kept < 0.4 * plain, (kept, plain)  # zeros and repeats packed away (about 12 of 41 MB)
+    first_visit = sum(file["bytes"] for file in json.loads((dist / "build.json").read_text())["first_load"].values())
+    for _ in range(100):  # the line is said again once the snapshot is saved
+        said = re.search(r" It keeps ([0-9]+\.[0-9]) MB in this browser\.", offline_line(page)[1])
+        if said and float(said[1]) >= round((first_visit + kept) / 1e6, 1):
+            break
+        page.wait_for_timeout(100)
+    assert said and round((first_visit + kept) / 1e6, 1) <= float(said[1]) <= 25, offline_line(page)[1]
+
+
 def test_a_host_that_unpacks_gz_files_on_the_way_still_gets_an_offline_copy(context, host, seven):
     page = context.new_page()
     page.goto(host(GzipEncodingHost))

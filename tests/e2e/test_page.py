@@ -360,45 +360,56 @@ def python_start(page) -> str:
     return page.get_attribute("body", "data-python-start")
 
 
-# Damages the saved snapshot of Python (site/snapshot.js: a 16-byte header of magic, memory length, description
-# length; Pyodide's memory snapshot; the description as JSON; the site-packages files) in one of several ways.
+# Damages the saved snapshot of Python (site/snapshot.js: a 16-byte header of magic and description length; the
+# description as JSON; Pyodide's memory snapshot, gzipped; the site-packages files, gzipped) in one of several ways.
 DAMAGE_SNAPSHOT = r"""async (damage) => {
+  const through = async (bytes, transform) =>
+    new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(transform)).arrayBuffer());
   const [name] = (await caches.keys()).filter((n) => n.includes("python snapshot"));
   const cache = await caches.open(name);
   const [request] = await cache.keys();
   let bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
-  const [, memoryLength, descriptionLength] = new Uint32Array(bytes.buffer, 0, 4);
-  const at = 16 + memoryLength;
-  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(at, at + descriptionLength)));
+  const [magic, descriptionLength] = new Uint32Array(bytes.buffer, 0, 2);
+  const description = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + descriptionLength)));
+  const memoryStart = 16 + descriptionLength;
+  let memory = bytes.subarray(memoryStart, memoryStart + description.memory.packed);
+  let files = bytes.subarray(memoryStart + description.memory.packed);
   if (damage === "not a snapshot") {
     bytes = new Uint8Array(65536 * 4).fill(7);
   } else if (damage === "cut short") {
     bytes = bytes.subarray(0, bytes.length - 1000);
-  } else if (damage === "another runtime's memory") {
-    bytes[16 + 20] ^= 0xff; // in the build id of Pyodide's own header
-  } else if (damage === "a damaged library") {
-    let offset = at + descriptionLength;
-    for (const [path, length] of description.files) {
-      if (path.includes("_multiarray_umath")) {
-        for (let i = offset; i < offset + 8; i += 1) bytes[i] ^= 0xff; // its WebAssembly magic and version
-        break;
+  } else if (damage === "a damaged packing") {
+    bytes[memoryStart + (description.memory.packed >> 1)] ^= 0xff; // inside the gzipped memory
+  } else {
+    if (damage === "another runtime's memory") {
+      const plain = await through(memory, new DecompressionStream("gzip"));
+      plain[20] ^= 0xff; // in the build id of Pyodide's own header
+      memory = await through(plain, new CompressionStream("gzip"));
+    } else if (damage === "a damaged library") {
+      const plain = await through(files, new DecompressionStream("gzip"));
+      let offset = 0;
+      for (const [path, length] of description.files) {
+        if (path.includes("_multiarray_umath")) {
+          for (let i = offset; i < offset + 8; i += 1) plain[i] ^= 0xff; // its WebAssembly magic and version
+          break;
+        }
+        offset += length;
       }
-      offset += length;
-    }
-  } else if (damage === "answers otherwise" || damage === "another table layout") {
-    if (damage === "answers otherwise") {
+      files = await through(plain, new CompressionStream("gzip"));
+    } else if (damage === "answers otherwise") {
       const check = description.about.check;
       description.about.check = check.replace(/"probs":\[[^\]]*\]/, '"probs":[1,0,0,0,0,0,0,0,0,0]');
       if (description.about.check === check) return false;
-    } else {  // as if this browser laid out the function table otherwise than the recording says
+    } else {  // "another table layout": as if this browser laid out the function table otherwise than recorded
       const library = description.dynlibs.loads.find((load) => load.tableSize > 0);
       if (!library) return false;
       library.tableBase -= 1;
     }
+    description.memory.packed = memory.length;
+    description.packedFiles = files.length;
     const rewritten = new TextEncoder().encode(JSON.stringify(description));
-    const header = new Uint32Array([new Uint32Array(bytes.buffer, 0, 1)[0], memoryLength, rewritten.length, 0]);
-    const files = bytes.subarray(at + descriptionLength);
-    bytes = new Uint8Array(await new Blob([header, bytes.subarray(16, at), rewritten, files]).arrayBuffer());
+    const header = new Uint32Array([magic, rewritten.length, 0, 0]);
+    bytes = new Uint8Array(await new Blob([header, rewritten, memory, files]).arrayBuffer());
   }
   await cache.put(request, new Response(bytes));
   return description.about.check.length > 0;
@@ -421,11 +432,21 @@ def reload_with_a_damaged_snapshot(context, server, damage: str):
 
 
 @pytest.mark.parametrize(
-    "damage", ["not a snapshot", "cut short", "another runtime's memory", "a damaged library", "answers otherwise"]
+    "damage",
+    [
+        "not a snapshot",
+        "cut short",
+        "a damaged packing",
+        "another runtime's memory",
+        "a damaged library",
+        "answers otherwise",
+    ],
 )
 def test_a_damaged_snapshot_is_replaced_by_a_fresh_start(context, server, held_out, damage):
     page, warnings = reload_with_a_damaged_snapshot(context, server, damage)
     assert any("snapshot could not be used, starting afresh" in warning for warning in warnings), warnings
+    if damage == "a damaged packing":  # named in one line
+        assert any("the snapshot's memory is damaged" in warning for warning in warnings), warnings
     page.wait_for_selector('body[data-python-snapshot="saved"]')
     page.reload()  # the fresh start saved a good snapshot again
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
@@ -442,7 +463,7 @@ def test_a_browser_that_cannot_restore_the_snapshot_starts_afresh_and_keeps_no_s
     page.wait_for_selector("#offline[data-offline]", timeout=30_000)
     line = page.inner_text("#offline")
     assert "Python starts afresh on each visit: this browser cannot restore a snapshot of it" in line, line
-    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]  # a note, not the 35 MB
+    assert [name for name, _ in kept_snapshots(page)] == ["python-snapshot-refused"]  # a note, not the 12 MB
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert python_start(page) == "fresh" and page.get_attribute("body", "data-python-snapshot") == "refused"
