@@ -176,8 +176,8 @@ const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${versio
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
 // gzip for the snapshots (snapshot.js), on a thread of its own (gzip-worker.js) started when first needed: packing
-// one takes a second or more, and unpacking one goes on while this worker loads the runtime's script (measured:
-// 0.1 s sooner ready than unpacking here). On this thread where a worker cannot start another, or it failed.
+// one takes a second or more, which would hold the answers to drawings back, and unpacking one can go on while
+// this worker loads the runtime's script. On this thread where a worker cannot start another, or it failed.
 const gzip = (() => {
   let thread = null; // once started; false once it failed
   const asked = new Map(); // id -> [blob, direction, resolve, reject]
