@@ -16,7 +16,6 @@ are below; how each is done is in builder/, one module to a job.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import shutil
 import sys
@@ -32,12 +31,13 @@ from builder.digits import pack_digits
 from builder.errors import BuildError, step
 from builder.first_load import first_load
 from builder.lock import made_entry, page_lock
-from builder.pins import GZIPPED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
+from builder.pins import DECODER, PACKED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
 from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker, unpacked_hashes
 from builder.runtime import hooked_runtime
 from builder.server import serve
 from builder.weights import copy_weights
 from builder.wheel import project_version_and_requirements, recognizer_wheel, wheel
+from builder.zstd import zstd
 from files import DIST, DOWNLOADS, SITE
 
 SIZE_BUDGET = 16_000_000  # bytes: all of dist/ but the digits for training in the page, fetched only on request
@@ -79,10 +79,12 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
         pyodide_lock = json.loads(tarball_member(pyodide, "pyodide-lock.json"))
         (out / "pyodide").mkdir()
         for name, data in runtime.items():
-            if name in GZIPPED:
-                (out / "pyodide" / f"{name}.gz").write_bytes(gzip.compress(data, 9, mtime=0))
+            if name in PACKED:
+                (out / "pyodide" / f"{name}.zst").write_bytes(zstd(data))
             else:
                 (out / "pyodide" / name).write_bytes(data)
+        package, member, decoder = DECODER
+        (out / decoder).write_bytes(tarball_member(fetch(package, downloads), member))
         stdlib = trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
 
         step("[3/9] NumPy's wheel, trimmed")

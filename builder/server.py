@@ -18,6 +18,7 @@ from files import shown
 MIME_TYPES = {
     ".wasm": "application/wasm",
     ".gz": "application/gzip",  # sent as it is, unpacked by the page (no Content-Encoding)
+    ".zst": "application/zstd",  # likewise
     ".js": "text/javascript",
     ".mjs": "text/javascript",
     ".json": "application/json",
@@ -86,7 +87,7 @@ def gzipped(path: Path, modified: float) -> bytes:
 
 class PagesHandler(QuietHandler):
     """As GitHub Pages serves: html, js, json, css, svg and wasm gzipped in transit when the browser accepts it,
-    everything else (.gz, .zip, .whl, .npz) as it is, each cacheable for 10 minutes; the bytes sent are counted."""
+    everything else (.zst, .zip, .whl, .npz) as it is, each cacheable for 10 minutes; the bytes sent are counted."""
 
     COMPRESSED = (".html", ".js", ".mjs", ".json", ".css", ".svg", ".wasm", ".webmanifest")
 

@@ -6,7 +6,7 @@ in every engine (Chromium, Firefox, WebKit), each beside bare Pyodide in the sam
 Absolute times move by 30% or more between runs and machines, so the start-up goals are ratios to a reference
 measured alongside: bare Pyodide (Pyodide 0.29.5's own files and the same NumPy wheel, as they come, loaded on
 the main thread as Pyodide's documentation shows: loadPyodide(), loadPackage("numpy"), import numpy). Both are
-served as GitHub Pages serves (html, js, json, css, svg and wasm gzipped in transit; .gz, .zip, .whl as they
+served as GitHub Pages serves (html, js, json, css, svg and wasm gzipped in transit; .zst, .zip, .whl as they
 are), and the bytes each first visit sends are counted.
 
 Each run uses a fresh browser profile:

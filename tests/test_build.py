@@ -272,11 +272,13 @@ def test_numpy_is_trimmed_of_what_only_building_against_it_needs():
         assert archives.numpy_keeps(name)
 
 
-def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_gzipped():
+def test_the_built_dist_ships_bytecode_for_python_3_13_and_the_runtime_as_zstandard():
     dist = DIST
     if not (dist / "build.json").exists():
         pytest.skip("dist/ is not built (python build.py)")
-    assert gzip.decompress((dist / "pyodide" / "pyodide.asm.wasm.gz").read_bytes())[:4] == b"\0asm"
+    packed = (dist / "pyodide" / "pyodide.asm.wasm.zst").read_bytes()
+    assert subprocess.run(["zstd", "-d", "-c"], input=packed, capture_output=True, check=True).stdout[:4] == b"\0asm"
+    assert (dist / "fzstd.js").read_bytes() == pins.tarball_member(pins.fetch("fzstd"), "umd/index.js")
     assert not (dist / "pyodide" / "pyodide.asm.wasm").exists()
     numpy = dist / "pyodide" / pins.PINNED["numpy"].file
     with zipfile.ZipFile(numpy) as wheel:
@@ -451,7 +453,7 @@ def test_the_built_build_json_sizes_every_file_a_first_load_fetches():
     if not (dist / "build.json").exists():
         pytest.skip("dist/ is not built (python build.py)")
     listed = json.loads((dist / "build.json").read_text())["first_load"]
-    for path in ["pyodide/pyodide.asm.wasm.gz", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
+    for path in ["pyodide/pyodide.asm.wasm.zst", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
                  f"pyodide/{pins.PINNED['numpy'].file}", "weights/models.json"]:  # fmt: skip
         assert path in listed, path
     for path, entry in listed.items():
@@ -546,14 +548,14 @@ def test_the_slow_line_is_one_line_that_concurrent_downloads_share(tmp_path):
 
 
 def test_the_server_sends_the_types_browsers_insist_on(tmp_path):
-    for name in ("pyodide.asm.wasm.gz", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
+    for name in ("pyodide.asm.wasm.zst", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
         (tmp_path / name).write_bytes(b"x")
     httpd = server.make_server(tmp_path, quiet=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     host, port = httpd.server_address[:2]
     try:
         types = {}
-        for name in ("pyodide.asm.wasm.gz", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
+        for name in ("pyodide.asm.wasm.zst", "pyodide.js", "module.mjs", "manifest.webmanifest", "build.json"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/{name}") as response:
                 types[name] = response.headers["Content-Type"], response.headers["Content-Encoding"]
     finally:
@@ -561,7 +563,7 @@ def test_the_server_sends_the_types_browsers_insist_on(tmp_path):
         httpd.server_close()
     assert host == "127.0.0.1"  # loopback only
     assert types == {
-        "pyodide.asm.wasm.gz": ("application/gzip", None),  # unpacked by the page, not by the browser
+        "pyodide.asm.wasm.zst": ("application/zstd", None),  # unpacked by the page, not by the browser
         "pyodide.js": ("text/javascript", None),
         "module.mjs": ("text/javascript", None),
         "manifest.webmanifest": ("application/manifest+json", None),

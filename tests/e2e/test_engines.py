@@ -282,7 +282,7 @@ class HeldRuntime(QuietHandler):
     release = threading.Event()
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0].endswith("/pyodide/pyodide.asm.wasm.gz"):
+        if self.path.split("?")[0].endswith("/pyodide/pyodide.asm.wasm.zst"):
             self.release.wait(timeout=60)
         return super().do_GET()
 

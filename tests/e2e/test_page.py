@@ -191,7 +191,7 @@ def test_the_buttons_and_their_colour_key_are_made_from_models_json(context, ser
 
 def test_drawing_works_at_once_while_python_loads(context, server):
     held = []
-    context.route("**/pyodide/pyodide.asm.wasm.gz", lambda route: held.append(route))  # held until we have drawn
+    context.route("**/pyodide/pyodide.asm.wasm.zst", lambda route: held.append(route))  # held until we have drawn
     page = context.new_page()
     page.goto(server.url)
     assert result_of(page)["state"] == "loading"
@@ -304,17 +304,17 @@ def test_broken_weight_files_disable_only_their_networks(context, server, dist, 
     ("broken", "says"),
     [
         ("numpy wheel", r"NumPy did not load \(pyodide/numpy-[^ ]+\.whl could not be downloaded or does not match"),
-        ("runtime", r"the Python runtime did not start \(pyodide/pyodide\.asm\.wasm\.gz: HTTP 404\)"),
+        ("runtime", r"the Python runtime did not start \(pyodide/pyodide\.asm\.wasm\.zst: HTTP 404\)"),
         ("list of networks", r"could not download the list of networks \(weights/models\.json\): HTTP 404"),
         ("recognizer wheel", r"the recognizer package \(py/recognizer-.+\.whl\) did not install \(.+: HTTP 404\)"),
         ("WebAssembly", r"^This browser cannot run WebAssembly"),
-        ("damaged runtime", r"did not start \(pyodide/pyodide\.asm\.wasm\.gz is damaged or not the file of this"),
+        ("damaged runtime", r"did not start \(pyodide/pyodide\.asm\.wasm\.zst is damaged or not the file of this"),
         ("damaged library", r"did not start \(pyodide/python_stdlib\.zip is damaged or not the file of this version\)"),
     ],
 )
 def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server, dist, broken, says):
     if broken.startswith("damaged"):
-        file = "pyodide.asm.wasm.gz" if broken == "damaged runtime" else "python_stdlib.zip"
+        file = "pyodide.asm.wasm.zst" if broken == "damaged runtime" else "python_stdlib.zip"
         damaged = bytearray((dist / "pyodide" / file).read_bytes())
         middle = len(damaged) // 2
         damaged[middle : middle + 64] = bytes(byte ^ 0xFF for byte in damaged[middle : middle + 64])
@@ -322,7 +322,7 @@ def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server,
     elif broken == "numpy wheel":
         context.route("**/pyodide/numpy-*.whl", lambda route: route.fulfill(body=b"PK\x03\x04 not numpy"))
     elif broken == "runtime":
-        context.route("**/pyodide/pyodide.asm.wasm.gz", lambda route: route.fulfill(status=404, body="not found"))
+        context.route("**/pyodide/pyodide.asm.wasm.zst", lambda route: route.fulfill(status=404, body="not found"))
     elif broken == "recognizer wheel":
         context.route("**/py/recognizer-*.whl", lambda route: route.fulfill(status=404, body="not found"))
     elif broken == "list of networks":
