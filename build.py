@@ -37,7 +37,7 @@ from builder.runtime import hooked_runtime
 from builder.server import serve
 from builder.weights import copy_weights
 from builder.wheel import project_version_and_requirements, recognizer_wheel, wheel
-from builder.zstd import zstd
+from builder.zstd import zstd, zstd_decoder
 from files import DIST, DOWNLOADS, SITE
 
 SIZE_BUDGET = 16_000_000  # bytes: all of dist/ but the digits for training in the page, fetched only on request
@@ -83,8 +83,9 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
                 (out / "pyodide" / f"{name}.zst").write_bytes(zstd(data))
             else:
                 (out / "pyodide" / name).write_bytes(data)
-        package, member, decoder = DECODER
-        (out / decoder).write_bytes(tarball_member(fetch(package, downloads), member))
+        decoder = fetch("zstddec", downloads)
+        (out / "pyodide" / DECODER).write_bytes(zstd_decoder(decoder))
+        (out / "zstddec-LICENSE.txt").write_bytes(tarball_member(decoder, "LICENSE"))  # zstd's and the package's
         stdlib = trimmed_stdlib(tarball_member(pyodide, "python_stdlib.zip"))
 
         step("[3/9] NumPy's wheel, trimmed")

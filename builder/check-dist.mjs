@@ -42,7 +42,6 @@ async function learnedIn(pyodide, app, strokes) {
 }
 
 try {
-  runScript(`${dist}/fzstd.js`);
   runScript(`${dist}/unpack-wasm.js`);
   runScript(`${dist}/load-python.js`);
   runScript(`${dist}/snapshot.js`);

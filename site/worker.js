@@ -38,7 +38,7 @@ const sitePath = (url) => new URL(url, SITE).href.replace(SITE, "");
 // received of their total, each file counted as its body streams in, so that a slow line shows it moving.
 let listed = null; // build.json's first_load: path -> {bytes, sha256}
 const arrived = new Map(); // path -> bytes received so far (a file fetched again counts afresh)
-const RUNTIME = ["pyodide/pyodide.asm.wasm.zst", "pyodide/python_stdlib.zip"];
+const RUNTIME = ["pyodide/pyodide.asm.wasm.zst", "pyodide/zstddec.wasm", "pyodide/python_stdlib.zip"];
 const kept = new Map(); // a runtime file's chunks as received, until Python has started: to name a damaged one
 let step = 0; // of LOAD_STEPS, from 1
 let progressTimer = null;
@@ -149,7 +149,7 @@ const recordingFetch = async (resource, options = {}) => {
     throw error;
   }
 };
-plainImportScripts("fzstd.js", "unpack-wasm.js", "load-python.js", "snapshot.js"); // teaching's, once loaded (below)
+plainImportScripts("unpack-wasm.js", "load-python.js", "snapshot.js"); // teaching's, once loaded (below)
 const fetchUnpacking = fetchUnpackingWasm(recordingFetch);
 self.fetch = (resource, options) => {
   const runtime = String(resource.url || resource) === RUNTIME_WASM && runtimeResponse;

@@ -15,12 +15,12 @@ from train import pendigits
 pytestmark = pytest.mark.e2e
 
 
-class GzipEncodingHost(QuietHandler):
-    """A host that sends .gz files with "Content-Encoding: gzip": the browser unpacks them on the way."""
+class ZstdEncodingHost(QuietHandler):
+    """A host that sends .zst files with "Content-Encoding: zstd": the browser unpacks them on the way."""
 
     def end_headers(self) -> None:
-        if self.path.split("?")[0].endswith(".gz"):
-            self.send_header("Content-Encoding", "gzip")
+        if self.path.split("?")[0].endswith(".zst"):
+            self.send_header("Content-Encoding", "zstd")
         super().end_headers()
 
 
@@ -97,9 +97,9 @@ def test_the_snapshot_is_kept_packed_and_the_storage_line_counts_it(context, ser
     assert said and round((first_visit + kept) / 1e6, 1) <= float(said[1]) <= 25, offline_line(page)[1]
 
 
-def test_a_host_that_unpacks_gz_files_on_the_way_still_gets_an_offline_copy(context, host, seven):
+def test_a_host_that_unpacks_zst_files_on_the_way_still_gets_an_offline_copy(context, host, seven):
     page = context.new_page()
-    page.goto(host(GzipEncodingHost))
+    page.goto(host(ZstdEncodingHost))
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert offline_line(page)[0] == "ready", page.inner_text("#offline")
     wait_for_service_worker(page, seconds=10)
