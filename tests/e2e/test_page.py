@@ -310,11 +310,13 @@ def test_broken_weight_files_disable_only_their_networks(context, server, dist, 
         ("WebAssembly", r"^This browser cannot run WebAssembly"),
         ("damaged runtime", r"did not start \(pyodide/pyodide\.asm\.wasm\.zst is damaged or not the file of this"),
         ("damaged library", r"did not start \(pyodide/python_stdlib\.zip is damaged or not the file of this version\)"),
+        ("damaged decoder", r"did not start \(pyodide/zstddec\.wasm is damaged or not the file of this version\)"),
     ],
 )
 def test_a_failed_load_says_what_failed_and_drawing_still_works(context, server, dist, broken, says):
     if broken.startswith("damaged"):
-        file = "pyodide.asm.wasm.zst" if broken == "damaged runtime" else "python_stdlib.zip"
+        files = {"damaged runtime": "pyodide.asm.wasm.zst", "damaged decoder": "zstddec.wasm"}
+        file = files.get(broken, "python_stdlib.zip")
         damaged = bytearray((dist / "pyodide" / file).read_bytes())
         middle = len(damaged) // 2
         damaged[middle : middle + 64] = bytes(byte ^ 0xFF for byte in damaged[middle : middle + 64])
