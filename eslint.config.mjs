@@ -18,7 +18,7 @@ export default [
   {
     // The page's worker and the files it imports; it shares two with the build's Node programs (which run them in a
     // vm context, with Node's own fetch, Response and DecompressionStream).
-    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/snapshot.js", "site/gzip-worker.js", "site/keep.js", "site/teach.js", "site/yours.js"],
+    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/snapshot.js", "site/keep.js", "site/teach.js", "site/yours.js"],
     languageOptions: { globals: globals.worker },
   },
   {

@@ -10,7 +10,7 @@
 // files' bytes one after another, gzipped. Packed, a snapshot keeps about 12 MB in the browser where it would
 // keep 41 MB plain; leaving out the zero pages (a third of the memory) makes unpacking it a quarter faster.
 "use strict";
-/* exported takeSnapshot, startFromSnapshot, checkAnswer, CHECK_STROKES, gzipHere */
+/* exported takeSnapshot, startFromSnapshot, checkAnswer, CHECK_STROKES */
 
 const SNAPSHOT_MAGIC = 0x32505344; // "DSP2"
 const HEADER_BYTES = 16;
@@ -57,16 +57,15 @@ function filesUnder(FS, folder, found = []) {
   return found;
 }
 
-// `blob` gzipped ("pack") or gunzipped ("unpack"), on this thread: a promise of an ArrayBuffer. The page's worker
-// passes its own `gzip`, on a thread of its own (gzip-worker.js).
-function gzipHere(blob, direction) {
+// `blob` gzipped ("pack") or gunzipped ("unpack") by the browser's own gzip: a promise of an ArrayBuffer.
+function gzip(blob, direction) {
   const transform = direction === "pack" ? new CompressionStream("gzip") : new DecompressionStream("gzip");
   return new Response(blob.stream().pipeThrough(transform)).arrayBuffer();
 }
 
 // The bytes `blob` (gzip) packs, which must be `length` long, as a Uint8Array. Rejects naming `what` when the
 // packing is damaged.
-async function unpacked(blob, length, what, gzip) {
+async function unpacked(blob, length, what) {
   let bytes;
   try {
     bytes = new Uint8Array(await gzip(blob, "unpack"));
@@ -106,7 +105,7 @@ function withZeroPages(bytes, kept, length) {
 // The snapshot of `pyodide` (started with {_makeSnapshot: true}, everything loaded): a promise of a Blob; `about`
 // is kept with it and given back on restore. Python's memory and files are copied before this returns (nothing
 // may run in Python meanwhile); packing them follows, while Python goes on.
-function takeSnapshot(pyodide, about, gzip = gzipHere) {
+function takeSnapshot(pyodide, about) {
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   const dynlibs = pyodide._module.dynlibs.record();
   // Pyodide snapshots only an interpreter whose table of loaded packages is still empty, as it was at start.
@@ -159,15 +158,14 @@ async function snapshotParts(blob) {
 const sum = (numbers) => numbers.reduce((total, n) => total + n, 0);
 
 // Python started from `blob` (a snapshot takeSnapshot made with this very runtime, or a promise of one) by
-// `loadPyodide` with `options`, its parts unpacked by `gzip`; resolves to {pyodide, about}. Rejects, saying why,
-// when the snapshot is not one or not this runtime's. Its parts are asked to be unpacked before the runtime's
-// script loads (which holds this thread: the page's worker unpacks on another), and NumPy's libraries are
-// compiled as soon as their files are unpacked.
-async function startFromSnapshot(loadPyodide, options, blob, gzip = gzipHere) {
+// `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one
+// or not this runtime's. Its parts unpack while the runtime starts, and NumPy's libraries are compiled as soon
+// as their files are unpacked.
+async function startFromSnapshot(loadPyodide, options, blob) {
   const { description, memory: packedMemory, files: packedFiles } = await snapshotParts(await blob);
   const dynlibs = (async () => {
     const length = sum(description.files.map(([, size]) => size));
-    const bytes = await unpacked(packedFiles, length, "the snapshot's libraries", gzip);
+    const bytes = await unpacked(packedFiles, length, "the snapshot's libraries");
     let offset = 0;
     const files = description.files.map(([path, size]) => [path, bytes.subarray(offset, (offset += size))]);
     const where = new Map(files);
@@ -178,7 +176,7 @@ async function startFromSnapshot(loadPyodide, options, blob, gzip = gzipHere) {
   dynlibs.catch(() => {}); // reported through the memory, which Pyodide awaits first
   const memory = (async () => {
     const { length, kept } = description.memory;
-    const bytes = await unpacked(packedMemory, sum(kept.map(([start, end]) => end - start)), "the snapshot's memory", gzip);
+    const bytes = await unpacked(packedMemory, sum(kept.map(([start, end]) => end - start)), "the snapshot's memory");
     return withZeroPages(bytes, kept, length);
   })();
   memory.catch(() => {}); // Pyodide's to report

@@ -22,7 +22,7 @@
 "use strict";
 /* global fetchUnpackingWasm -- unpack-wasm.js */
 /* global LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn -- load-python.js */
-/* global checkAnswer, gzipHere, startFromSnapshot, takeSnapshot -- snapshot.js */
+/* global checkAnswer, startFromSnapshot, takeSnapshot -- snapshot.js */
 /* global makeTeacher -- teach.js */
 /* global makeTrainer -- yours.js */
 /* global loadPyodide -- pyodide/pyodide.js, imported once the load begins */
@@ -175,38 +175,6 @@ const snapshotKey = (version) => `${SITE}python-snapshot?version=${version}`;
 const refusedKey = (version) => `${SITE}python-snapshot-refused?version=${version}`;
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
-// gzip for the snapshots (snapshot.js), on a thread of its own (gzip-worker.js) started when first needed: packing
-// one takes a second or more, which would hold the answers to drawings back, and unpacking one can go on while
-// this worker loads the runtime's script. On this thread where a worker cannot start another, or it failed.
-const gzip = (() => {
-  let thread = null; // once started; false once it failed
-  const asked = new Map(); // id -> [blob, direction, resolve, reject]
-  let next = 0;
-  function start() {
-    thread = new Worker("gzip-worker.js");
-    thread.onmessage = ({ data: { id, bytes, error } }) => {
-      const [, , resolve, reject] = asked.get(id);
-      asked.delete(id);
-      if (error === undefined) resolve(bytes);
-      else reject(new Error(error));
-    };
-    thread.onerror = () => {
-      thread = false;
-      for (const [blob, direction, resolve, reject] of asked.values()) gzipHere(blob, direction).then(resolve, reject);
-      asked.clear();
-    };
-  }
-  return (blob, direction) => {
-    if (thread === false || typeof Worker !== "function") return gzipHere(blob, direction);
-    if (!thread) start();
-    return new Promise((resolve, reject) => {
-      next += 1;
-      asked.set(next, [blob, direction, resolve, reject]);
-      thread.postMessage({ id: next, blob, direction });
-    });
-  };
-})();
-
 // The snapshots' cache, opened once as the worker starts, for every use below (no cache storage in a private
 // window, or plain http beyond localhost: the promise rejects).
 const snapshotCache = (async () => caches.open(SNAPSHOTS))();
@@ -226,7 +194,7 @@ async function savedSnapshot(version) {
 // says, then saves it. Optional: a failure costs only the next visit's speed.
 async function saveSnapshot(pyodide, version, about) {
   try {
-    const snapshot = takeSnapshot(pyodide, about(), gzip); // a copy of all Python's memory: a small phone may refuse
+    const snapshot = takeSnapshot(pyodide, about()); // a copy of all Python's memory: a small phone may refuse
     const cache = await snapshotCache;
     await cache.put(snapshotKey(version), new Response(await snapshot));
     for (const request of await cache.keys()) {
@@ -273,7 +241,7 @@ async function restoredPython(version, indexURL) {
   const snapshot = await savedSnapshot(version);
   if (!snapshot) return null;
   try {
-    const started = startFromSnapshot(loadPyodide, { ...PYTHON_OPTIONS, indexURL }, snapshot.blob, gzip);
+    const started = startFromSnapshot(loadPyodide, { ...PYTHON_OPTIONS, indexURL }, snapshot.blob);
     const { pyodide, about } = await Promise.race([started, runtimeFailure()]);
     const { answer, app } = recognizerIn(pyodide);
     if (checkAnswer(answer) !== about.check) throw new Error("it answers otherwise");
