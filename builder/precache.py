@@ -3,7 +3,6 @@ version that changes whenever any file does, so that a visitor's offline copy is
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -28,15 +27,9 @@ def content_hashes(root: Path) -> dict[str, str]:
 
 
 def unpacked_hashes(root: Path) -> dict[str, str]:
-    """Every .gz and .zst file under root -> the content hash of what it unpacks to: a host that sends them with
-    "Content-Encoding: gzip" (or zstd) has the browser unpack them on the way, and the service worker then sees
-    those bytes."""
-    unpack = {".gz": gzip.decompress, ".zst": unzstd}
-    return {
-        p.relative_to(root).as_posix(): content_hash(unpack[p.suffix](p.read_bytes()))
-        for p in sorted(root.rglob("*"))
-        if p.suffix in unpack
-    }
+    """Every .zst file under root -> the content hash of what it unpacks to: a host that sends .zst files with
+    "Content-Encoding: zstd" has the browser unpack them on the way, and the service worker then sees those bytes."""
+    return {p.relative_to(root).as_posix(): content_hash(unzstd(p.read_bytes())) for p in sorted(root.rglob("*.zst"))}
 
 
 def build_version(hashes: dict[str, str], template: str) -> str:

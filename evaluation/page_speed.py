@@ -52,6 +52,11 @@ SLOW_LINE = (10.0, 0.040)  # a phone's slow line: 10 Mbit/s in all, 40 ms before
 # included); what the browser keeps once the snapshot is saved (navigator.storage.estimate, as the page says).
 GOALS = {"first ratio": 0.5, "repeat ratio": 0.31, "first MB": 5.0, "all MB": 7.0, "kept MB": 25.0, "slow ratio": 0.5}
 
+# Bytes the browser keeps for the page, as its storage line says; null where there is no estimate (WebKit).
+KEPT = "navigator.storage && navigator.storage.estimate ? navigator.storage.estimate().then((e) => e.usage) : null"
+NOT_TIMES = ("python", "kept MB")
+
+
 BARE_PAGE = """<!doctype html>
 <meta charset="utf-8"><title>Bare Pyodide and NumPy</title>
 <script src="pyodide.js"></script>
@@ -173,7 +178,7 @@ def one_run(playwright, executable: str, dist: Path) -> dict:
         # What the page itself fetched (all before it was ready), apart from what the service worker then kept.
         sent_for_offline_copy = server.bytes_for_offline_copy
         sent_until_ready = server.bytes_sent - sent_for_offline_copy
-        kept = page.evaluate("navigator.storage.estimate().then(({ usage }) => usage)")
+        kept = page.evaluate(KEPT)
         draw_a_one(page)
         page.wait_for_selector('#result[data-state="done"]')  # the live answer to the stroke
         votes = []
@@ -233,11 +238,6 @@ class PlaywrightTab(engines.Tab):
 
     def _quit(self) -> None:
         self.browser.close()
-
-
-# Bytes the browser keeps for the page, as its storage line says; null where there is no estimate (WebKit).
-KEPT = "navigator.storage && navigator.storage.estimate ? navigator.storage.estimate().then((e) => e.usage) : null"
-NOT_TIMES = ("python", "kept MB")
 
 
 def python_ready(tab) -> float:

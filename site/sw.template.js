@@ -1,6 +1,6 @@
 // Service worker: keeps every file of one build in a cache named after the build's version, so the site
 // works offline after the first visit. build.py writes dist/sw.js from this file, filling in VERSION,
-// PRECACHE (every file of dist/ -> the start of its sha256) and UNPACKED (each .gz or .zst file -> the same of what it
+// PRECACHE (every file of dist/ -> the start of its sha256) and UNPACKED (each .zst file -> the same of what it
 // unpacks to). A new deployment changes sw.js, the browser installs the new worker next to the old one, and the
 // old cache is deleted only once the new one is whole. It tells the page what it kept: {type: "offline", kept,
 // missing (files it could do without but could not keep), reason (when it kept nothing)}.

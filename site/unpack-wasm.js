@@ -14,18 +14,18 @@ async function zstdDecoder(response) {
   const { memory, malloc, free, ZSTD_findDecompressedSize, ZSTD_decompress, ZSTD_isError } = instance.exports;
   return (packed) => {
     const from = malloc(packed.length);
-    const to = [];
+    let to = 0; // freeing 0 does nothing
     try {
       new Uint8Array(memory.buffer).set(packed, from);
       const size = ZSTD_findDecompressedSize(from, packed.length); // a BigInt: -1 unknown, -2 not Zstandard
       if (size < 0n || size > 2n ** 30n) throw new Error("not Zstandard with its size");
-      to.push(malloc(Number(size)));
-      const written = ZSTD_decompress(to[0], Number(size), from, packed.length);
+      to = malloc(Number(size));
+      const written = ZSTD_decompress(to, Number(size), from, packed.length);
       if (ZSTD_isError(written) || written !== Number(size)) throw new Error("damaged Zstandard");
-      return new Uint8Array(memory.buffer).slice(to[0], to[0] + written);
+      return new Uint8Array(memory.buffer).slice(to, to + written);
     } finally {
       free(from);
-      to.forEach(free);
+      free(to);
     }
   };
 }
