@@ -2,7 +2,7 @@
 
     python build.py                build dist/
     python build.py --serve        build, then serve dist/ on http://127.0.0.1:8000
-    python build.py --check        build, then prove under Node that dist/ loads: Pyodide loads NumPy and
+    python build.py --prove        build, then prove under Node that dist/ loads: Pyodide loads NumPy and
                                    our wheel, every network answers a drawing, also
                                    after a restart from a snapshot of that Python
     python build.py --no-weights   build without site/weights/ (before the networks are trained)
@@ -25,7 +25,6 @@ from pathlib import Path
 
 from builder.archives import split_by_use, trimmed_numpy, trimmed_stdlib, with_bytecode
 from builder.bytecode import compiled_by_pyodide
-from builder.check import check
 from builder.digits import FOLDER as DIGITS
 from builder.digits import pack_digits
 from builder.errors import BuildError, step
@@ -33,6 +32,7 @@ from builder.first_load import first_load
 from builder.lock import made_entry, page_lock
 from builder.pins import DECODER, PACKED, PINNED, PYODIDE_FILES, PYODIDE_VERSION, fetch, tarball_member
 from builder.precache import SW_TEMPLATE, build_version, content_hash, content_hashes, service_worker, unpacked_hashes
+from builder.prove import prove
 from builder.runtime import hooked_runtime
 from builder.server import serve
 from builder.weights import copy_weights
@@ -154,19 +154,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--serve", action="store_true", help="serve dist/ on 127.0.0.1 after building")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
-    parser.add_argument("--check", action="store_true", help="after building, load dist/ under Node to prove it works")
-    parser.add_argument("--no-weights", action="store_true", help="build without site/weights/ (for checks only)")
+    parser.add_argument("--prove", action="store_true", help="after building, load dist/ under Node to prove it works")
+    parser.add_argument("--no-weights", action="store_true", help="build without site/weights/ (for proofs only)")
     args = parser.parse_args()
     started = time.perf_counter()
     try:
         build(DIST, DOWNLOADS, with_weights=not args.no_weights)
         print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
-        if args.check:
-            step("checking dist/ under Node: Pyodide, NumPy, our wheel, the networks, a snapshot")
-            result = check(DIST)
+        if args.prove:
+            step("proving dist/ under Node: Pyodide, NumPy, our wheel, the networks, a snapshot")
+            result = prove(DIST)
             answers = ", ".join(f"{name} {digit}" for name, digit in result["answers"].items()) or "no weights"
             step(
-                f"checked: Python started in {result['python']} s, NumPy and our wheel loaded by {result['numpy']} s, "
+                f"proved: Python started in {result['python']} s, NumPy and our wheel loaded by {result['numpy']} s, "
                 f"the networks by {result['total']} s; "
                 f"started again from a snapshot of it ({result['snapshot']} MB) in {result['restored']} s, "
                 f"then loaded what learning imports and learned a correction in {result['later']} s; "

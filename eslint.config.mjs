@@ -8,23 +8,25 @@ export default [
   { ignores: ["dist/", "downloads/", ".venv/", "data/", "checkpoints/"] },
   js.configs.recommended,
   {
+    // The page and its worker are ES modules; the service worker stays a classic script.
     files: ["site/**/*.js"],
-    languageOptions: { sourceType: "script" },
+    languageOptions: { sourceType: "module" },
   },
   {
-    files: ["site/app.js", "site/inside.js", "site/train.js"],
+    files: ["site/*.js"],
+    ignores: ["site/worker.js", "site/sw.template.js"],
     languageOptions: { globals: globals.browser },
   },
   {
-    // The page's worker and the files it imports; it shares two with the build's Node programs (which run them in a
-    // vm context, with Node's own fetch, Response and DecompressionStream).
-    files: ["site/worker.js", "site/unpack-wasm.js", "site/load-python.js", "site/snapshot.js", "site/keep.js", "site/teach.js", "site/yours.js"],
+    // The page's worker and its modules; the build's Node programs import three of them (with Node's own fetch,
+    // Response and DecompressionStream).
+    files: ["site/worker.js", "site/worker/*.js"],
     languageOptions: { globals: globals.worker },
   },
   {
     // __PRECACHE__ and __UNPACKED__ stand for lists the build writes in their place (builder/precache.py).
     files: ["site/sw.template.js"],
-    languageOptions: { globals: { ...globals.serviceworker, __PRECACHE__: "readonly", __UNPACKED__: "readonly" } },
+    languageOptions: { sourceType: "script", globals: { ...globals.serviceworker, __PRECACHE__: "readonly", __UNPACKED__: "readonly" } },
   },
   {
     // Put into Pyodide's pyodide.asm.js by the build, where its runtime's own names are in scope.

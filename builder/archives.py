@@ -15,7 +15,7 @@ DEFLATED = {"compress_type": zipfile.ZIP_DEFLATED, "compresslevel": 9}
 
 # Parts of Python's standard library a page computing with NumPy never imports: the REPL, debuggers, test
 # and profiling tools, mail and network protocols, processes, XML parsers, and all but the common text
-# encodings. Leaving them out of python_stdlib.zip saves about 1 MB; --check runs the page's Python on the
+# encodings. Leaving them out of python_stdlib.zip saves about 1 MB; --prove runs the page's Python on the
 # result. (asyncio, which Pyodide imports, importlib.metadata's email, and the zipfile and tarfile that unpack
 # wheels, all stay.)
 STDLIB_UNUSED = (

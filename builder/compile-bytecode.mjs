@@ -3,12 +3,11 @@
 // is ready; then compile_bytecode.py writes the bytecode of every module that was imported, and which those were
 // (see builder/bytecode.py).
 //   node compile-bytecode.mjs SITE_DIR RUNTIME_DIR WORK_DIR OUR_WHEEL CACHE_TAG [WEIGHTS_DIR]
-// SITE_DIR holds load-python.js and snapshot.js; RUNTIME_DIR Pyodide's files, its package lock and the wheels;
+// SITE_DIR holds worker/load-python.js and worker/snapshot.js; RUNTIME_DIR Pyodide's files, its package lock and the wheels;
 // WORK_DIR the archives to compile (our wheel among them), where each gets its "<archive>.pyc". On failure: one
 // line on stderr, exit code 1.
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import vm from "node:vm";
+import { pathToFileURL } from "node:url";
 
 const [site, runtime, work, ours, cacheTag, weightsDir] = process.argv.slice(2);
 
@@ -21,18 +20,16 @@ function weightsIn(folder) {
 }
 
 try {
-  for (const script of ["load-python.js", "snapshot.js"]) {
-    vm.runInThisContext(fs.readFileSync(`${site}/${script}`, "utf8"), { filename: script });
-  }
-  const [PYTHON_OPTIONS, CHECK_STROKES] = vm.runInThisContext("[PYTHON_OPTIONS, CHECK_STROKES]"); // scripts' consts
-  const { loadPyodide } = createRequire(import.meta.url)(`${runtime}/pyodide.js`);
+  const { PYTHON_OPTIONS, loadRecognizer } = await import(pathToFileURL(`${site}/worker/load-python.js`));
+  const { TEST_STROKES } = await import(pathToFileURL(`${site}/worker/snapshot.js`));
+  const { loadPyodide } = await import(pathToFileURL(`${runtime}/pyodide.mjs`));
   const pyodide = await loadPyodide({ ...PYTHON_OPTIONS, indexURL: `${runtime}/` });
   pyodide.FS.mkdir("/work");
   pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
   const weights = weightsDir ? weightsIn(weightsDir) : null;
-  const { status, answer } = await globalThis.loadRecognizer(pyodide, { wheel: { url: `${runtime}/${ours}`, name: ours }, weights });
+  const { status, answer } = await loadRecognizer(pyodide, { wheel: { url: `${runtime}/${ours}`, name: ours }, weights });
   for (const model of status ? [...status.models.filter((m) => m.ok).map((m) => m.name), "vote"] : []) {
-    answer(model, CHECK_STROKES);
+    answer(model, TEST_STROKES);
   }
   pyodide.runPython(fs.readFileSync(new URL("compile_bytecode.py", import.meta.url), "utf8"));
   pyodide.globals.get("compile_imported")("/work", cacheTag);

@@ -43,9 +43,9 @@ PINNED = {
                     "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed"),
 }  # fmt: skip
 
-# What loading needs from the pyodide package (checked by loading it: python build.py --check);
+# What loading needs from the pyodide package (checked by loading it: python build.py --prove);
 # python_stdlib.zip and pyodide-lock.json are written trimmed.
-PYODIDE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm")  # the worker imports pyodide.mjs
 # ... of which the WebAssembly is written as Zstandard at its highest level (8.6 MB -> 2.3 MB; gzip -9 made 2.8 MB);
 # site/unpack-wasm.js unpacks it on load with zstd's decoder (builder/zstd.py), written beside it.
 PACKED = ("pyodide.asm.wasm",)

@@ -1,4 +1,4 @@
-"""Serving a built site on loopback with the types browsers insist on: for build.py --serve, the Node check and
+"""Serving a built site on loopback with the types browsers insist on: for build.py --serve, the proof under Node and
 the browser tests alike; and, for the page-speed benchmark, as GitHub Pages serves it, counting the bytes sent,
 over a simulated slow line if asked."""
 

@@ -23,7 +23,7 @@ from files import DOCS, WEIGHTS
 from train import pendigits
 
 from .measure import chosen_digits, confusion_matrix, summary_of
-from .pictures import plot_misread
+from .pictures import plot_check_set, plot_misread
 
 SEED = 2024
 
@@ -42,18 +42,18 @@ def variations(count: int) -> list[dict]:
 
 
 def reading(answer: dict) -> dict:
-    """What a reading records of app.recognize's answer (or of the page's, which shows the same)."""
+    """What a reading records of recognizer.app's answer (or of the page's, which shows the same)."""
     return {"answers": answer["answers"], "digit_like": answer["digit_like_of"], "sure": answer["sure"]}
 
 
 def native_readings(drawings: list) -> tuple[list[dict], list[list[float]]]:
     """Every drawing's reading (anything with .strokes), and the vote's input image, computed natively."""
-    from recognizer import app
+    from recognizer.app import loaded
 
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     readings, inputs = [], []
     for drawing in drawings:
-        result = app.recognize("vote", [np.asarray(s).tolist() for s in drawing.strokes])
+        result = reader.recognize("vote", [np.asarray(s).tolist() for s in drawing.strokes])
         readings.append(reading(result))
         inputs.append(result["input"])
     return readings, inputs
@@ -62,7 +62,7 @@ def native_readings(drawings: list) -> tuple[list[dict], list[list[float]]]:
 def page_readings(drawings: list, pages: int = 2, dist: Path | None = None) -> list[dict]:
     """Every drawing's reading, drawn into the built page with the mouse. The drawings are dealt to `pages`
     browsers working at once (each draws its share in order); each keeps its own variation."""
-    from .browser import ensure_chromium
+    from harness.browser import ensure_chromium
 
     chromium = ensure_chromium()  # once, here: two installs at once would fight over apt's lock
     shares = [(drawings[i::pages], variations(len(drawings))[i::pages], dist, i, chromium) for i in range(pages)]
@@ -93,7 +93,7 @@ def draw_in_page(drawings: list, variations: list[dict], dist: Path | None, page
     whether each judged the drawing digit-like."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import DIST, FLAGS, Server, draw_with_mouse, fit_to_box, press, wait_until_loaded
+    from harness.browser import DIST, FLAGS, Server, draw_with_mouse, fit_to_box, press, wait_until_loaded
 
     server = Server(dist or DIST)
     answers = []
@@ -191,7 +191,7 @@ def benchmark(mode: str = "both", per_digit: int | None = None, pages: int = 2, 
     return results
 
 
-# --- drawings that are not digits: the check set (offdigits.py), drawn the same way ---------------------------
+# --- drawings that are not digits: the check set (harness/offdigits.py), drawn the same way -------------------
 
 
 def off_digit_summary(drawings: list, readings: list[dict]) -> dict:
@@ -213,8 +213,8 @@ def off_digit_summary(drawings: list, readings: list[dict]) -> dict:
 
 
 def off_digit_benchmark(mode: str = "both", pages: int = 2, dist: Path | None = None) -> dict:
-    """The check set of letters, shapes, marks and scribbles (offdigits.py), natively and drawn into the page."""
-    from .offdigits import check_drawings, plot_check_set
+    """The check set of letters, shapes, marks and scribbles (harness/offdigits.py), natively and in the page."""
+    from harness.offdigits import check_drawings
 
     drawings = check_drawings()
     print(f"{len(drawings)} drawings that are not digits ({len({d.name for d in drawings})} kinds)")

@@ -11,33 +11,24 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-
 from files import SITE, WEIGHTS, write_atomically
+from harness.strokes import in_box
 from train import pendigits
 
-from .browser import fit_to_box
-
 LABELS = (2, 4, 5, 7, 8)
-BOX = {"x": 0.0, "y": 0.0, "width": 280.0, "height": 280.0}  # the page's own units (app.js SIZE)
 PATH = SITE / "examples.json"
-
-
-def in_box(strokes: list[np.ndarray]) -> list[list[list[float]]]:
-    """Strokes as the page keeps them: [[x, y], ...] in the box's units, to a tenth."""
-    return [np.round(stroke, 1).tolist() for stroke in fit_to_box(strokes, BOX)]
 
 
 def make_examples(digits: list[pendigits.PenDigit], labels=LABELS) -> list[dict]:
     """For each label, the first of `digits` that the vote reads right and sure, as {label, writer, strokes}."""
-    from recognizer import app
+    from recognizer.app import loaded
 
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     examples = []
     for label in labels:
         for digit in (d for d in digits if d.label == label):
             strokes = in_box(digit.strokes)
-            answer = app.recognize("vote", strokes)
+            answer = reader.recognize("vote", strokes)
             if answer["state"] == "done" and answer["digit"] == label and answer["sure"]:
                 examples.append({"label": label, "writer": digit.writer, "strokes": strokes})
                 break

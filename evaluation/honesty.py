@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 
 from files import DOCS
-from recognizer.digitlike import Check
-from recognizer.models import load_check
+from harness.native import loaded_networks, native_inputs
+from harness.offdigits import check_drawings
+from recognizer.digitlike import Check, load_check
 from recognizer.network import vote
 from train import check as fitting
 from train import nondigits
 from train.data import as_inputs, load_mnist
 
-from .measure import chosen_digits, loaded_networks, native_inputs, percent
-from .offdigits import check_drawings
+from .measure import chosen_digits, percent
 from .pictures import plot_flagged_digits, plot_non_digits
 
 
@@ -184,7 +184,7 @@ def digit_like_section(weights_dir: Path, data_dir: Path) -> str:
         "",
         "Page: drawn into the built page in Chromium with the mouse (`python -m evaluation offdigits`, "
         "`python -m evaluation drawn`); native: the same strokes through the same Python. The check set "
-        "(`evaluation/offdigits.py`) is 70 hand-made templates of letters (all but O and I, which are the digits 0 "
+        "(`harness/offdigits.py`) is 70 hand-made templates of letters (all but O and I, which are the digits 0 "
         "and 1 by another name, and lowercase letters unlike any digit), shapes, marks and scribbles, each drawn "
         "8 times with the variations of a hand:",
         "",

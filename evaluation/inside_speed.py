@@ -18,10 +18,10 @@ import tempfile
 from pathlib import Path
 
 from files import DOCS, WEIGHTS, shown
-from recognizer import app
+from harness.browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, wait_for_service_worker
+from recognizer.app import loaded
 from train import pendigits
 
-from .browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, wait_for_service_worker
 from .page_speed import loaded_marks, visit
 
 PRESSES = 50
@@ -59,9 +59,9 @@ WATCH = """([model, open]) => {
 
 def a_held_out_seven() -> list:
     """The first held-out writer's 7 that the vote reads as 7."""
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     for digit in pendigits.held_out_digits(pendigits.read_digits()):
-        if digit.label == 7 and app.recognize("vote", [s.tolist() for s in digit.strokes])["digit"] == 7:
+        if digit.label == 7 and reader.recognize("vote", [s.tolist() for s in digit.strokes])["digit"] == 7:
             return digit.strokes
     raise RuntimeError("no held-out 7 that the vote reads as 7")
 

@@ -1,13 +1,11 @@
-"""What the measurements share: the held-out writers' digits and the page's own inputs for any drawing, the
-committed networks and their framed MNIST inputs, confusion matrices and their summaries."""
+"""What the measurements share: the held-out writers' digits, the networks' framed MNIST inputs, confusion
+matrices and their summaries. The committed networks and the page's own inputs for any drawing are
+harness/native.py's, which the tests use too."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from recognizer.models import load_models, read_manifest
 from recognizer.preprocess import frame_images
 from train import pendigits
 from train.data import as_inputs
@@ -19,19 +17,6 @@ def chosen_digits(per_digit: int | None, digits: list | None = None) -> list[pen
     if per_digit is None:
         return digits
     return [d for label in range(10) for d in [d for d in digits if d.label == label][:per_digit]]
-
-
-def native_inputs(drawings: list, framings: set[str]) -> dict[str, np.ndarray]:
-    """For each framing, the network inputs (n, 784) of every drawing (a list of strokes, each an array or list of
-    (x, y) points), made by the page's own preprocessing from the strokes as the page would send them."""
-    from recognizer.preprocess import to_network_input
-
-    return {
-        framing: np.stack(
-            [to_network_input([np.asarray(s).tolist() for s in strokes], framing) for strokes in drawings]
-        )
-        for framing in framings
-    }
 
 
 def confusion_matrix(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -48,14 +33,6 @@ def top_confusions(matrix: np.ndarray, how_many: int = 8) -> list[tuple[int, int
         for i, j in zip(*np.unravel_index(order, (10, 10)), strict=True)
         if off_diagonal[i, j] > 0
     ]
-
-
-def loaded_networks(weights_dir: Path) -> tuple[dict, dict[str, str]]:
-    """The committed networks, every one of which must load, and the framing each expects its inputs in."""
-    networks, failures = load_models(weights_dir)
-    if failures:
-        raise SystemExit("error: " + "; ".join(failures.values()))
-    return networks, {entry["name"]: entry["framing"] for entry in read_manifest(weights_dir)}
 
 
 def framed_inputs(images: np.ndarray, framing: dict[str, str]) -> dict[str, np.ndarray]:

@@ -23,7 +23,7 @@ Also: the time each loading step took, the bytes over the wire, the size of dist
 of this site and of bare Pyodide over a simulated slow line (SLOW_LINE, through the benchmark's own server:
 builder.server.SlowLine), in a fresh profile.
 
-Per engine (evaluation/engines.py for Firefox and WebKit), a fresh profile each run: the first visit as above;
+Per engine (harness/engines.py for Firefox and WebKit), a fresh profile each run: the first visit as above;
 the repeat visit with the server stopped, the same address opened again in the same browser (WebKit's
 automation profile lasts only as long as its browser, so every engine is measured the same way here), and how
 Python started on it ("snapshot" or "fresh"); bare Pyodide's first visit, and its address opened again with
@@ -41,9 +41,8 @@ from builder.digits import FOLDER as DIGITS
 from builder.lock import page_lock
 from builder.pins import PINNED, PYODIDE_FILES, fetch, tarball_member
 from builder.server import SlowLine
-
-from . import engines
-from .browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
+from harness import engines
+from harness.browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
 
 TARGETS = {"first": 4.0, "repeat": 2.0, "vote": 50.0, "size": 16.0}
 SLOW_LINE = (10.0, 0.040)  # a phone's slow line: 10 Mbit/s in all, 40 ms before each response
@@ -217,7 +216,7 @@ def steps(marks: dict[str, float]) -> str:
 
 
 class PlaywrightTab(engines.Tab):
-    """Chromium through Playwright, with the few calls the engines' tabs have (evaluation/engines.py)."""
+    """Chromium through Playwright, with the few calls the engines' tabs have (harness/engines.py)."""
 
     engine = "chromium"
 

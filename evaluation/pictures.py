@@ -1,5 +1,6 @@
 """Every picture the evaluation draws, with matplotlib: the vote's confusion matrix, the training curves,
-the drawn digits the vote misread, and digits beside their distorted copies (what training sees)."""
+the drawn digits the vote misread, digits beside their distorted copies (what training sees), and the check
+set of drawings that are not digits."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure  # no pyplot: figures drawn straight into files, no window, no global state
 
+from harness.offdigits import OffDigit
 from recognizer.augment import AugmentParams, augment
 
 
@@ -163,3 +165,23 @@ def plot_teaching(results: dict, errors: dict[str, tuple[float, float]], samples
     bars.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
+
+
+def plot_check_set(drawings: list[OffDigit], path, per_row: int = 16) -> None:
+    """The check set's contact sheet: one instance of each name (the first), as drawn, with its name above it."""
+    first: dict[str, OffDigit] = {}
+    for drawing in drawings:
+        first.setdefault(drawing.name, drawing)
+    rows = -(-len(first) // per_row)
+    fig = Figure(figsize=(per_row * 1.0, rows * 1.15))
+    axes = fig.subplots(rows, per_row, squeeze=False).ravel()
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, drawing in zip(axes, first.values(), strict=False):
+        for stroke in drawing.strokes:
+            ax.plot(stroke[:, 0], stroke[:, 1], "k-", linewidth=1.2, solid_capstyle="round")
+        ax.set_aspect("equal")
+        ax.invert_yaxis()  # y points down, as on the screen
+        ax.set_title(drawing.name, fontsize=6)
+    fig.tight_layout()
+    fig.savefig(Path(path), dpi=110)

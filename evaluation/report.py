@@ -13,24 +13,17 @@ from pathlib import Path
 import numpy as np
 
 from files import DATA, DOCS, WEIGHTS
-from recognizer import app
-from recognizer.app import training_details
+from harness.native import loaded_networks, native_inputs
+from recognizer.app import CANDIDATES, SURE
 from recognizer.models import read_manifest
 from recognizer.network import vote
+from recognizer.shipped import training_details
 from train.config import MODELS
 from train.data import load_mnist
 
 from . import calibration
 from .honesty import digit_like_section
-from .measure import (
-    chosen_digits,
-    confusion_matrix,
-    framed_inputs,
-    loaded_networks,
-    native_inputs,
-    percent,
-    summary_of,
-)
+from .measure import chosen_digits, confusion_matrix, framed_inputs, percent, summary_of
 from .pictures import plot_confusion, plot_training_curves
 
 
@@ -224,7 +217,7 @@ def calibration_section(weights_dir: Path, data_dir: Path) -> str:
         "",
         "### When the page says it is not sure",
         "",
-        f"Below `app.SURE` for its answer the page says it is not sure and shows the {app.CANDIDATES} likeliest "
+        f"Below `app.SURE` for its answer the page says it is not sure and shows the {CANDIDATES} likeliest "
         "digits. The rule, applied to the vote on the validation digits: the lowest of the candidate thresholds at "
         f"which at most {calibration.MOST_WRONG * 1000:g} in 1,000 answers called sure are wrong.",
         "",
@@ -236,14 +229,14 @@ def calibration_section(weights_dir: Path, data_dir: Path) -> str:
     chosen = calibration.lowest_sure_threshold(vote_validation, labels["validation"])
     lines += [
         "",
-        f"The rule gives {chosen:g}; `app.SURE` is {app.SURE:g}. At it, on data never used to choose it:",
+        f"The rule gives {chosen:g}; `app.SURE` is {SURE:g}. At it, on data never used to choose it:",
         "",
         "| network, data | not sure | sure answers right | not-sure answers right | mistakes flagged |",
         "|---|---|---|---|---|",
     ]
     for data_name, shown_name in (("test", "MNIST test"), ("drawn", "drawn digits")):
         for name, pair in pairs[data_name].items():
-            lines.append(threshold_row(f"{name}, {shown_name}", pair[1], labels[data_name], app.SURE))
+            lines.append(threshold_row(f"{name}, {shown_name}", pair[1], labels[data_name], SURE))
     return "\n".join([*lines, ""])
 
 

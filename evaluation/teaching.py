@@ -6,8 +6,8 @@ each person being one writer of the pen digits (train/pendigits.py), and nothing
 - writers: teach k drawings of each digit (k = 1, 2, 5: the first ones the writer drew), then read the rest
   of that writer's digits; the vote's error before and after, per digit and overall;
 - styles: ways real people write that the shipped networks misread, made from each writer's own strokes
-  (STYLES); a person corrects a misread drawing of the style, one after another, and after each correction
-  the personal vote reads the writer's other drawings of the style, and all their other digits;
+  (harness/styles.py); a person corrects a misread drawing of the style, one after another, and after each
+  correction the personal vote reads the writer's other drawings of the style, and all their other digits;
 - forgetting: MNIST's test accuracy of every personal copy after the most teaching above.
 By default on the held-out writers (measuring only); `--writers training` runs the same on the 20 training
 writers, which is what the settings in recognizer.learn.Teaching were chosen on.
@@ -17,65 +17,26 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import asdict
 
 import numpy as np
 
 from files import DATA, DOCS, REHEARSAL, WEIGHTS, shown
+from harness.native import loaded_networks, native_inputs, vote_answers
+from harness.strokes import as_strokes
+from harness.styles import STYLES
 from recognizer.learn import Personal, Teaching, rehearsal_from_bytes
-from recognizer.network import Network, vote
+from recognizer.network import Network
 from train import pendigits
 
-from .measure import framed_inputs, loaded_networks, native_inputs
+from .measure import framed_inputs
 from .pictures import plot_teaching
 
 KS = (1, 2, 5)  # drawings taught of each digit
 CORRECTIONS = 5  # a style's first drawings that may be corrected; the writer's others of the style are read
 
 
-# --- styles: strokes some people add, on each writer's own drawings (x right, y down) ---------------------
-
-
-def extent(strokes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    points = np.concatenate(strokes)
-    return points.min(axis=0), points.max(axis=0)
-
-
-def slashed_zero(strokes: list[np.ndarray]) -> list[np.ndarray]:
-    """A zero struck through from lower left to upper right, the stroke running past the ring, as programmers
-    and Scandinavians write it."""
-    low, high = extent(strokes)
-    past = 0.15 * (high[1] - low[1])
-    return [*strokes, np.array([[low[0] - past, high[1] + past], [high[0] + past, low[1] - past]])]
-
-
-def flagged_one(strokes: list[np.ndarray]) -> list[np.ndarray]:
-    """A one with a long flag, drawn first from halfway down on the left up to the top, as much of Europe
-    writes it."""
-    low, high = extent(strokes)
-    points = np.concatenate(strokes)
-    top = points[np.argmin(points[:, 1])]
-    height = high[1] - low[1]
-    return [np.array([top + [-0.8 * height, 0.5 * height], top]), *strokes]
-
-
-STYLES: dict[str, tuple[int, Callable]] = {
-    "slashed 0": (0, slashed_zero),
-    "1 with a long flag": (1, flagged_one),
-}
-
-
-# --- reading and teaching --------------------------------------------------------------------------------
-
-
-def as_strokes(strokes: list[np.ndarray]) -> list[list[list[float]]]:
-    return [s.tolist() for s in strokes]
-
-
-def vote_answers(networks: dict[str, Network], framings: dict[str, str], inputs: dict[str, np.ndarray]) -> np.ndarray:
-    """The vote's digit for each drawing (inputs by framing, from measure.native_inputs)."""
-    return vote([net.probabilities(inputs[framings[name]]) for name, net in networks.items()]).argmax(axis=1)
+# --- teaching --------------------------------------------------------------------------------
 
 
 def first_k(labels: np.ndarray, k: int) -> np.ndarray:
@@ -222,7 +183,7 @@ def page_speed(dist, corrections: int = 6) -> list[float]:
     `corrections` examples in turn (the first also fetches the rehearsal digits)."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import FLAGS, Server, ensure_chromium, wait_until_loaded
+    from harness.browser import FLAGS, Server, ensure_chromium, wait_until_loaded
 
     server = Server(dist)
     seconds = []

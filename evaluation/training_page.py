@@ -1,7 +1,7 @@
 """python -m evaluation training-speed --page: "Train your own" in the built page, with the defaults (B1's layers),
 beside the same training run natively; and how fast the page reads while it trains. Build the site first.
 
-- Natively: recognizer.yours's Session with the form's defaults, on the parts the build packed (dist/digits/),
+- Natively: recognizer.session's Session with the form's defaults, on the parts the build packed (dist/digits/),
   in slices as the worker runs it: its seconds and the test accuracy of the network as it is kept (int8).
 - In headless Chromium, the site served as GitHub Pages serves it: the section opened, every part arrived, then
   Start with the defaults; the seconds from the click until it is done, the test accuracy the page shows, its
@@ -22,10 +22,13 @@ import time
 from pathlib import Path
 
 from files import DOCS
-from recognizer import yours
+from harness.browser import FLAGS, Server, ensure_chromium, wait_until_loaded
+from recognizer.choice import choice_from
+from recognizer.digitfiles import KINDS, Digits
+from recognizer.session import Session
 from recognizer.training import accuracy
+from recognizer.yours import finished_network, network_of_file
 
-from .browser import FLAGS, Server, ensure_chromium, wait_until_loaded
 from .page_speed import WATCH_VOTE, draw_a_one
 
 READINGS = 20
@@ -33,16 +36,22 @@ SCREENSHOT = DOCS / "training.png"  # the section while it trains, for the READM
 GOALS = {"test accuracy": 0.97, "rate ratio": 0.8, "reading ratio": 2.0}
 
 
-def native_run(dist: Path) -> dict:
+def digits_of(dist: Path) -> Digits:
+    """Every part of the digits the build packed (dist/digits/), as the page's worker hands them to Python."""
+    digits = Digits()
+    for kind in KINDS:
+        digits.add(kind, (dist / "digits" / f"{kind}.npz").read_bytes())
+    return digits
+
+
+def native_run(digits: Digits) -> dict:
     """The defaults' session natively, in the worker's slices: its seconds and the kept network's accuracy."""
-    for kind in yours.KINDS:
-        yours.add_part(kind, (dist / "digits" / f"{kind}.npz").read_bytes())
-    session = yours.Session(yours.choice_from({}))
+    session = Session(choice_from({}), digits)
     began = time.perf_counter()
     while not session.finished:
         session.work(0.02)
     seconds = time.perf_counter() - began
-    kept = yours.finished_network(session.run.network, None)
+    kept = finished_network(session.run.network, None, digits)
     status = session.status()
     last = status["history"][-1]["test_accuracy"]
     return {"seconds": seconds, "test accuracy": last, "kept": kept.entry["test_accuracy"], **rates(status)}
@@ -112,20 +121,21 @@ def page_run(dist: Path, folder: Path) -> dict:
     }
 
 
-def exported_accuracy(data: bytes) -> float:
+def exported_accuracy(data: bytes, digits: Digits) -> float:
     """The exported file's accuracy on MNIST's 10,000 test digits, natively."""
-    x, labels = yours.needed("test")
-    return accuracy(yours.network_of_file(data), x, labels)
+    x, labels = digits.needed("test")
+    return accuracy(network_of_file(data), x, labels)
 
 
 def benchmark(dist: Path) -> None:
     print("natively: the form's defaults (B1's layers), in the worker's slices", flush=True)
-    native = native_run(dist)
+    digits = digits_of(dist)
+    native = native_run(digits)
     print(f"  {native['seconds']:.1f} s, {100 * native['kept']:.2f}% of the test digits", flush=True)
     print("in headless Chromium: the same defaults, pressed Start", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         page = page_run(dist, Path(folder))
-    from_file = exported_accuracy(page["exported"])
+    from_file = exported_accuracy(page["exported"], digits)
     rate_ratio = page["gflops"] / page["products gflops"]
     reading_ratio = page["training"] / page["idle"]
 

@@ -5,15 +5,14 @@
 // A neuron chosen here (pointer or keyboard) shows its incoming weights, and can be silenced: the page then sends
 // the silenced neurons with every reading, so the answers are the altered networks' until restored (a reload
 // forgets them).
-// app.js calls: Inside.connect({post, reread}) once, Inside.request(id) for each reading's extra fields,
-// Inside.show(answer) with each answer, Inside.clear() when there is none, Inside.arrived({id, inside}) with the
-// view of a reading (which the worker sends after its answer: the answer never waits for the view), and
-// Inside.neuron(reply) with the worker's reply to a neuron's question ({type: "neuron", id, network, neuron,
-// weights, scale, bias, from} or {error}).
-"use strict";
-/* exported Inside */
+// app.js calls: Inside.connect({call, reread}) once (call: its request to the worker, "neuron" here),
+// Inside.request(reading) for each reading's extra fields, Inside.show(answer) with each answer, Inside.clear() when
+// there is none, and Inside.arrived({reading, inside}) with the view of a reading (the worker's "inside" event,
+// after its answer: the answer never waits for the view).
+import { element } from "./dom.js";
+import { drawActivations, drawBars, drawDiverging, drawGrey, readColours } from "./pictures.js";
 
-const Inside = (() => {
+export const Inside = (() => {
   const toggle = document.getElementById("inside-toggle");
   const view = document.getElementById("inside");
   const status = document.getElementById("inside-status");
@@ -27,104 +26,13 @@ const Inside = (() => {
 
   const silenced = new Map(); // network -> Set of its silenced neurons ("layer:neuron"); a reload forgets them
   const parts = new Map(); // a network's name and layers -> its part (makePart), made once, drawn with each reading
-  let host = { post() {}, reread() {} };
+  let host = { call: async () => ({}), reread() {} };
   let shown = null; // the inside view of the answer on screen
   let chosen = null; // {network, neuron: "1:17"}
   let asked = 0; // the id of the newest question about a neuron
   let wanted = null; // the id of the reading whose view is wanted: any other's is for a drawing no longer shown
 
   const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
-
-  // --- drawing helpers ---------------------------------------------------------------------------------
-
-  function element(tag, attributes = {}, text = "") {
-    const made = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
-    if (text) made.textContent = text;
-    return made;
-  }
-
-  // Red where a value is positive, blue where negative, stronger with its size (values -1..1), over the page's
-  // colour, or over `base` (a grey level 0-255 per pixel: the input, faintly in the theme's ink).
-  const RED = [214, 39, 40];
-  const BLUE = [31, 119, 180];
-  function drawDiverging(canvas, values, base = null) {
-    const context = canvas.getContext("2d");
-    const image = context.createImageData(canvas.width, canvas.height);
-    const { page, inkRgb } = colours;
-    values.forEach((value, i) => {
-      const under = base ? page.map((c, k) => c + ((inkRgb[k] - c) * 0.45 * base[i]) / 255) : page;
-      const colour = value >= 0 ? RED : BLUE;
-      const strength = Math.min(1, Math.abs(value)) ** 0.7;
-      const pixel = colour.map((c, k) => under[k] + (c - under[k]) * strength);
-      image.data.set([...pixel, 255], 4 * i);
-    });
-    context.putImageData(image, 0, 0);
-  }
-
-  // A layer's activations, a pixel each, from the page's colour (0) to the neuron colour (the layer's largest);
-  // the square root makes weak activity visible too.
-  function drawActivations(canvas, activations) {
-    const context = canvas.getContext("2d");
-    const image = context.createImageData(canvas.width, canvas.height);
-    const most = Math.max(...activations) || 1;
-    const { page, neuron } = colours;
-    activations.forEach((a, j) => {
-      const v = Math.sqrt(Math.max(a, 0) / most);
-      image.data.set([...page.map((c, k) => c + (neuron[k] - c) * v), 255], 4 * j);
-    });
-    context.putImageData(image, 0, 0);
-  }
-
-  function drawGrey(canvas, values) {
-    const context = canvas.getContext("2d");
-    const image = context.createImageData(canvas.width, canvas.height);
-    values.forEach((value, i) => image.data.set([255 * value, 255 * value, 255 * value, 255], 4 * i));
-    context.putImageData(image, 0, 0);
-  }
-
-  // The theme's ink and blue, read once for each reading's pictures (reading a style makes the browser work it out).
-  let colours = { ink: "#222", inkRgb: [34, 34, 34], blue: "#2565a8", page: [255, 255, 255], neuron: [37, 101, 168] };
-  function readColours() {
-    const style = getComputedStyle(view);
-    const rgb = (text, otherwise) => {
-      const values = (text.match(/[0-9.]+/g) || []).slice(0, 3).map(Number);
-      return values.length === 3 ? values : otherwise;
-    };
-    colours = {
-      ink: style.color,
-      inkRgb: rgb(style.color, colours.inkRgb),
-      blue: style.getPropertyValue("--blue").trim() || colours.blue,
-      page: rgb(getComputedStyle(document.body).backgroundColor, colours.page),
-      neuron: rgb(style.getPropertyValue("--neuron"), colours.neuron),
-    };
-  }
-
-  // Ten bars for the digits 0-9 (signed values around a zero line), the answer's bar in the page's blue.
-  function drawBars(canvas, values, digit) {
-    const context = canvas.getContext("2d");
-    const { width, height } = canvas;
-    const { ink, blue } = colours;
-    context.clearRect(0, 0, width, height);
-    const top = Math.max(0, ...values);
-    const bottom = Math.min(0, ...values);
-    const span = top - bottom || 1;
-    const plot = height - 14; // room for the digits below
-    const zero = (top / span) * plot;
-    const slot = width / values.length;
-    context.font = "11px system-ui, sans-serif";
-    context.textAlign = "center";
-    values.forEach((value, d) => {
-      const length = (Math.abs(value) / span) * plot;
-      context.fillStyle = d === digit ? blue : ink;
-      context.globalAlpha = d === digit ? 1 : 0.45;
-      context.fillRect(d * slot + 2, value >= 0 ? zero - length : zero, slot - 4, Math.max(length, 1));
-      context.globalAlpha = 1;
-      context.fillStyle = ink;
-      context.fillText(String(d), d * slot + slot / 2, height - 2);
-    });
-    context.fillRect(0, zero, width, 1);
-  }
 
   const listed = (values, places) => values.map((value, d) => `${d}: ${value.toFixed(places)}`).join(", ");
 
@@ -290,7 +198,7 @@ const Inside = (() => {
   // --- the view -------------------------------------------------------------------------------------
 
   function showInside(inside) {
-    readColours();
+    readColours(view);
     shown = inside;
     const used = inside.networks.map((network) => {
       const part = partOf(network);
@@ -335,10 +243,14 @@ const Inside = (() => {
     for (const cell of cells) cell.tabIndex = cell.dataset.neuron === neuron ? 0 : -1;
     panel.hidden = false;
     showChosen();
-    host.post({ id: ++asked, neuron, network });
+    const id = ++asked;
+    host.call("neuron", { network, neuron }).then(
+      (reply) => showNeuron({ ...reply, id }),
+      (error) => showNeuron({ id, network, neuron, error: error.message }),
+    );
   }
 
-  function neuron(reply) {
+  function showNeuron(reply) {
     if (reply.id !== asked || !chosen) return;
     const canvas = document.getElementById("neuron-weights");
     const caption = document.getElementById("neuron-weights-caption");
@@ -458,8 +370,8 @@ const Inside = (() => {
       markAltered();
     },
 
-    arrived({ id, inside }) {
-      if (id !== wanted || !isOpen()) return;
+    arrived({ reading, inside }) {
+      if (reading !== wanted || !isOpen()) return;
       if (inside.error) {
         view.dataset.state = "error";
         status.textContent = `The inside view could not be shown: ${inside.error}.`;
@@ -481,7 +393,6 @@ const Inside = (() => {
       status.textContent = "Draw a digit: every layer of the network that reads it shows here.";
     },
 
-    neuron,
     markAltered,
   };
 })();

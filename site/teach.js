@@ -1,134 +1,114 @@
-// The worker's side of teaching: the person's examples are kept in this browser (keep.js) and learned by
-// Python's personal copies of the networks (recognizer.learn), one example per job, so that the page's other
-// requests are answered in between; after each, the copies are kept too, so that a reload need not learn again.
-// What the page hears: {type: "personal", examples, per_digit, learned, personal (the copies answer),
-// learning (examples wait to be learned), storage (why examples are not kept, or ""), problem (or "")}.
-"use strict";
-/* global openKept, download, plainWords */
-/* exported makeTeacher */
+// Teaching, the page's side: "It was: D" after an answer, "Your hand" (how many examples, per digit), and
+// Forget, Export and Import of the examples. The worker stores each drawing taught as an example and learns it
+// (worker/teach.js, recognizer/teach.py); the answer that comes back is the personal copies'.
+import { setState, showAnswer } from "./answer.js";
+import { element, plural } from "./dom.js";
+import { strokes } from "./pad.js";
 
-// pyodide: the started Python, with recognizer.app loaded (app: that module); site: the site's URL;
-// post(message): to the page; enqueue(job): runs job after those queued before it, returns its promise;
-// loadLearning(): loads the parts of Python that only learning imports (load-python.js's loadLater).
-function makeTeacher({ pyodide, app, site, post, enqueue, loadLearning }) {
-  let kept = null; // keep.js's store, or null when this browser keeps nothing
-  let storage = ""; // why examples cannot be kept in this browser, or ""
-  let rehearsal = null; // the promise of the rehearsal digits, loaded when first needed
+const teachButtons = document.querySelectorAll("[data-teach]");
+const personal = document.getElementById("personal");
+const result = document.getElementById("result");
+let askedToPersist = false;
+// app.js's: its request to the worker, a reading's args, forgetting the readings asked for, reading anew, and
+// whether a reading is still the newest.
+let host = { call: async () => ({}), readingArgs: () => ({}), forgetRequests() {}, read() {}, isNewest: () => false };
+export const connect = (given) => (host = given);
 
-  // A *_json function of recognizer.app; its {"error": line} is thrown.
-  function call(name, ...args) {
-    const out = JSON.parse(app[name](...args));
-    if (out && out.error) throw new Error(out.error);
-    return out;
+function note(text) {
+  document.getElementById("personal-note").textContent = text;
+}
+
+// The drawing on screen was `digit`: the answer that comes back is the personal copies', for the same drawing.
+function teach(digit) {
+  if (result.dataset.state !== "done") return;
+  host.forgetRequests(); // any answer still coming is for the drawing before the lesson
+  const args = { ...host.readingArgs(), digit };
+  setState("learning", { model: args.model }, `Learning that this is a ${digit}… (you can draw meanwhile)`);
+  note("");
+  host.call("teach", args).then(
+    (reply) => taught(args.reading, reply),
+    (error) => taught(args.reading, { error: `Not learned: ${error.message}.` }),
+  );
+}
+for (const button of teachButtons) button.addEventListener("click", () => teach(Number(button.dataset.teach)));
+
+// The personal copies' answer to the drawing taught; if the worker could not even answer, the drawing is read again.
+function taught(reading, { answer, error }) {
+  if (error) note(error);
+  if (!host.isNewest(reading)) return;
+  if (answer) showAnswer(answer);
+  else host.read();
+}
+
+// What the worker says about the examples: how many (per digit), and whether the personal copies answer yet.
+export function showPersonal({ examples, per_digit: perDigit, learned, personal: answering, learning, storage, problem }) {
+  const wasAnswering = personal.dataset.answering === "true";
+  Object.assign(personal.dataset, { examples, learning, answering });
+  let text;
+  if (!examples) text = "Not taught yet. When a reading is wrong, press “It was” and the digit you drew.";
+  else if (learning || learned < examples) text = `Learning your examples: ${learned} of ${examples}…`;
+  else text = `Taught by ${plural(examples, "example")} of your hand: your personal copies of the networks answer.`;
+  if (storage) text += ` Your examples are not kept: ${storage}.`;
+  document.getElementById("personal-status").textContent = text;
+  if (problem) note(problem);
+  const table = personal.querySelector(".per-digit");
+  table.hidden = !examples;
+  const names = document.getElementById("per-digit-names");
+  const counts = document.getElementById("per-digit-counts");
+  names.replaceChildren(names.firstElementChild, ...perDigit.map((_, digit) => element("th", {}, String(digit))));
+  counts.replaceChildren(
+    counts.firstElementChild,
+    ...perDigit.map((count) => element("td", count ? {} : { class: "none" }, String(count))),
+  );
+  document.getElementById("forget").disabled = document.getElementById("export").disabled = !examples;
+  // Ask the browser, once, not to clear the examples when it runs short of space (it may grant this silently).
+  if (examples && !askedToPersist && navigator.storage && navigator.storage.persist) {
+    askedToPersist = true;
+    navigator.storage.persist().catch(() => {});
   }
+  // The copies that answer changed (learned, or forgotten): the answer on screen is read again by them.
+  if (answering !== wasAnswering && result.dataset.state === "done" && strokes.length) host.read();
+}
 
-  function report(problem = "") {
-    const status = call("personal_status_json");
-    post({ type: "personal", ...status, learning: status.learned < status.examples, storage, problem });
-  }
+function forgetExamples() {
+  const count = Number(personal.dataset.examples);
+  if (!count) return;
+  const sure = confirm(`Forget all ${count} of your examples? The networks go back to how they were shipped.`);
+  if (!sure) return;
+  host.call("examples.forget").then(
+    () => note("Your examples are forgotten."),
+    (error) => note(`Your examples could not be forgotten: ${error.message}.`),
+  );
+}
+document.getElementById("forget").addEventListener("click", forgetExamples);
 
-  function keepingFailed(error) {
-    storage = `this browser did not keep them (${plainWords(error)}): export them to a file to keep them`;
-  }
+// Export: the examples as a file of JSON (strokes and digits), which another browser can import.
+document.getElementById("export").addEventListener("click", () => {
+  host.call("examples.export").then(exported, (error) => note(`The examples could not be exported: ${error.message}.`));
+});
 
-  // Learning needs the rehearsal digits (rehearsal.npz, about 0.2 MB) and NumPy's random numbers, which come
-  // after the page is ready (about 1.7 MB): fetched once, at the first need.
-  function ensureRehearsal() {
-    rehearsal ??= (async () => {
-      const [response] = await Promise.all([download(fetch, site, "rehearsal.npz", "the rehearsal digits"), loadLearning()]);
-      pyodide.FS.writeFile("/rehearsal.npz", new Uint8Array(await response.arrayBuffer()));
-      call("load_rehearsal_json", "/rehearsal.npz");
-    })();
-    rehearsal.catch(() => (rehearsal = null)); // tried again at the next need
-    return rehearsal;
-  }
+function exported({ text }) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  link.download = "digit-recognizer-examples.json";
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
 
-  // The copies, once they have learned every example. A failure costs only a re-learning at the next visit.
-  async function keepCopies() {
-    if (!kept) return;
-    try {
-      app.save_personal("/personal.npz");
-      await kept.keepCopies(pyodide.FS.readFile("/personal.npz"));
-    } catch (error) {
-      console.warn(`The personal copies were not kept; the next visit learns the examples again: ${plainWords(error)}`);
-    }
-  }
+const MOST_FILE_BYTES = 50e6; // far more than 10,000 examples need: a bigger file is not ours
+const chooser = document.getElementById("import-file");
+document.getElementById("import").addEventListener("click", () => chooser.click());
+chooser.addEventListener("change", async () => {
+  const [file] = chooser.files;
+  chooser.value = ""; // the same file can be chosen again
+  if (!file) return;
+  if (file.size > MOST_FILE_BYTES) return note(`${file.name} was not imported: it is too big to be a file of examples.`);
+  host.call("examples.import", { text: await file.text() }).then(imported, (error) => {
+    note(`The file was not imported: ${error.message}.`);
+  });
+});
 
-  // Learns the next example not learned yet; queues the one after, behind any request the page made meanwhile.
-  async function learnOne() {
-    const before = call("personal_status_json");
-    if (before.learned >= before.examples) return before;
-    await ensureRehearsal();
-    const after = call("learn_next_json");
-    if (after.learned < after.examples) learnInTurn();
-    else await keepCopies();
-    report();
-    return after;
-  }
-
-  function learnInTurn() {
-    enqueue(learnOne).catch((error) => report(`Your examples could not be learned: ${plainWords(error)}.`));
-  }
-
-  // Every example learned now, in this job: the answer that follows a correction is the personal copies'.
-  async function learnAll() {
-    report();
-    await ensureRehearsal();
-    let status;
-    do status = call("learn_next_json");
-    while (status.learned < status.examples);
-    report();
-    enqueue(keepCopies); // after the answer that follows
-  }
-
-  return {
-    // The kept examples and copies, when this browser has them; copies made for other networks are re-learned.
-    async start() {
-      try {
-        kept = await openKept(site);
-        const examples = await kept.examples();
-        for (const example of examples) {
-          try {
-            call("keep_json", JSON.stringify([example])); // each alone: one this version refuses stays kept, unused
-          } catch (error) {
-            console.warn(`A kept example was left out: ${plainWords(error)}`);
-          }
-        }
-        const copies = examples.length ? await kept.copies() : null;
-        if (copies) {
-          pyodide.FS.writeFile("/personal.npz", copies);
-          app.restore_personal("/personal.npz");
-        }
-      } catch (error) {
-        keepingFailed(error);
-      }
-      report();
-      learnInTurn();
-    },
-
-    // The drawing was `digit`: kept first (nothing the person made is lost if learning fails), then learned.
-    async teach(example) {
-      call("keep_json", JSON.stringify([example])); // a drawing that cannot be learned from is refused here
-      if (kept) await kept.add([example]).catch(keepingFailed);
-      await learnAll();
-    },
-
-    async forget() {
-      if (kept) await kept.forget();
-      call("forget_json");
-      report();
-    },
-
-    exportExamples: () => app.examples_file_json(),
-
-    // A file's examples that are not kept yet, all checked before any is kept; learned in turn.
-    async importExamples(text) {
-      const { examples, repeated } = call("new_examples_json", text);
-      if (kept) await kept.add(examples).catch(keepingFailed);
-      call("keep_json", JSON.stringify(examples));
-      report();
-      learnInTurn();
-      return { added: examples.length, repeated };
-    },
-  };
+function imported({ added, repeated }) {
+  const again = repeated ? ` (${repeated} already kept)` : "";
+  note(`Imported ${plural(added, "example")}${again}.`);
 }

@@ -1,259 +1,292 @@
-// The worker's side of "Train your own" (recognizer.yours, through recognizer.app's *_json functions). When the
-// page opens the section, MNIST's digits are fetched part by part (build.json's "digits": test, validation, then
-// the training parts), each checked against its sha256 and handed to Python as it arrives, so training can start
-// on the first. Each part is kept in a cache of its own (by its sha256, so a new version of the site with the same
-// digits fetches nothing), so the section works offline once it has been opened online. Python trains in slices of SLICE_MS; between two slices the worker answers whatever the page asked
-// meanwhile, so drawings are read while a network trains. The network trained (or imported) is kept in this
-// browser (keep.js) with its entry, so a reload restores it without any digits, offline too.
-// What the page hears: {type: "digits", received, total, arrived: [kinds], done (every part has arrived or
-// failed), problem} while the digits arrive |
-// {type: "grid", images, labels} once the test digits have | {type: "training", ...recognizer.yours's status,
-// state: idle|loading|training|paused|done|error, problem} | {type: "yours", yours: the button's description
-// or null, problem} | {type: "yours file", data, name} (an export).
-"use strict";
-/* global download, openKept, plainWords -- keep.js, load-python.js */
-/* global sha256 -- worker.js */
-/* exported makeTrainer */
+// "Train your own network": the form, the pictures of training as it goes, and the controls of the network trained.
+// The numbers are Python's (recognizer/yours.py, run by worker/yours.js); this file only shows them.
+// #train-status carries data-state (idle | loading | training | paused | done | error), data-epoch, data-loss,
+// data-test-accuracy (after each epoch, 0 to 1), data-images-per-second, data-gflops (training's rate of operations)
+// and data-products-gflops (NumPy's on the same matrix products alone, timed now and then as it trains).
+// app.js calls: Yours.connect({call, showYours}) once (call: its request to the worker, the "yours.*" ones here),
+// then hands it the worker's events: Yours.digits, .grid, .training and .yours (each as the worker sent it).
+import { MB } from "./dom.js";
 
-const SLICE_MS = 20; // Python trains this long at a time, then the worker answers what the page asked meanwhile
-const REPORT_MS = 100; // the page hears how training goes at most this often,
-const PICTURES_MS = 400; // and sees the first layer's weights at most this often
+export const Yours = (() => {
+  const $ = (id) => document.getElementById(id);
+  const toggle = $("train-toggle");
+  const section = $("train");
+  const status = $("train-status");
+  const FIELDS = ["layers", "epochs", "digits", "rate", "l2", "batch", "seed"];
+  const REMEMBERED = "digit-recognizer: train section open";
+  let host = { call: async () => ({}), showYours() {} };
+  let opened = false; // the worker was asked for the digits
+  let filled = false; // the form has Python's defaults and limits: Start waits for them
+  let grid = null; // the test digits of the grid: {images, labels}
+  let last = null; // the newest status of training
 
-// pyodide, app (recognizer.app), site (the site's URL), post (to the page), loadLearning (the parts of Python only
-// learning imports), digits (build.json's listing of the parts).
-function makeTrainer({ pyodide, app, site, post, loadLearning, digits }) {
-  let kept = null; // keep.js's store, or null where this browser keeps nothing
-  let fetching = null; // the promise of every part, once the section has been opened
-  let state = "idle";
-  let lastReport = 0;
-  let lastPictures = 0;
-  let looping = false;
+  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
 
-  // A *_json function of recognizer.app; its {"error": line} is thrown.
-  function call(name, ...args) {
-    const out = JSON.parse(app[name](...args));
-    if (out && out.error) throw new Error(out.error);
-    return out;
-  }
-
-  function showYours(out, problem = "") {
-    post({ type: "yours", yours: out.yours, problem });
-  }
-
-  // --- the digits -------------------------------------------------------------------------------------------
-
-  const parts = () => [["test", digits.test], ["validation", digits.validation], ...digits.train.map((p, i) => [`train-${i + 1}`, p])];
-
-  // Parts fetched before, kept by their content; the cache is opened once (none in a private window: then null).
-  const DIGITS = `digit-recognizer digits ${site}`;
-  const keyOf = ({ path, sha256: hash }) => `${site}${path}?sha256=${hash}`;
-  const partsCache = caches.open(DIGITS).catch(() => null);
-
-  // Only this version's parts stay kept.
-  async function forgetOtherParts() {
-    const cache = await partsCache;
-    if (!cache) return;
-    const wanted = new Set(parts().map(([, part]) => keyOf(part)));
-    for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
-  }
-
-  // One part, from the cache or fetched, its bytes counted as they arrive; an Error naming it when it cannot be had
-  // or is not this version's. A part fetched whole and right is kept.
-  async function fetchPart(part, counted) {
-    const { path, sha256: expected } = part;
-    const cache = await partsCache;
-    const kept = cache && (await cache.match(keyOf(part)));
-    if (kept) {
-      const bytes = new Uint8Array(await kept.arrayBuffer());
-      if ((await sha256(bytes)) === expected) {
-        counted(bytes.byteLength);
-        return bytes;
-      }
-      await cache.delete(keyOf(part)); // damaged in storage: fetched afresh
-    }
-    const response = await download(fetch, site, path, "a part of the digits");
-    const chunks = [];
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      counted(value.byteLength);
-    }
-    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
-    if ((await sha256(bytes)) !== expected) throw new Error(`${path} is damaged (not the file of this version)`);
-    if (cache) await cache.put(keyOf(part), new Response(bytes)).catch(() => {}); // kept, or fetched again next time
-    return bytes;
-  }
-
-  // Every part, one after another (the first training part arrives soonest); a part that fails costs only itself.
-  async function fetchDigits() {
-    await loadLearning();
-    forgetOtherParts().catch(() => {});
-    const total = parts().reduce((sum, [, part]) => sum + part.bytes, 0);
-    let received = 0;
-    const arrived = [];
-    const problems = [];
-    let lastProgress = 0;
-    const progress = (force = false, done = false) => {
-      if (!force && performance.now() - lastProgress < 100) return;
-      lastProgress = performance.now();
-      post({ type: "digits", received, total, arrived: [...arrived], done, problem: problems.join(" ") });
-    };
-    progress(true);
-    for (const [kind, part] of parts()) {
-      let got = 0;
-      try {
-        const bytes = await fetchPart(part, (count) => {
-          got += count;
-          received += count;
-          progress();
-        });
-        pyodide.FS.writeFile("/digits.npz", bytes);
-        call("add_part_json", kind, "/digits.npz");
-        arrived.push(kind);
-        if (kind === "test") post({ type: "grid", ...call("grid_json") });
-      } catch (error) {
-        received += part.bytes - got; // counted as done: the bar reaches its end
-        problems.push(`${plainWords(error)}: training goes on without it.`);
-      }
-      progress(true);
-    }
-    progress(true, true);
-  }
-
-  // --- training, in slices ------------------------------------------------------------------------------------
-
-  function report(out, problem = "") {
-    lastReport = performance.now();
-    post({ type: "training", ...out.training, state, problem });
-  }
-
-  // Your network as it is now (its file, its entry, whether it votes), for the next visit.
-  async function keepYours(out) {
-    if (!kept) return;
+  function open(on) {
+    toggle.setAttribute("aria-expanded", String(on));
+    section.hidden = !on;
     try {
-      const entry = app.export_yours("/yours.npz");
-      await kept.keepYours({ data: pyodide.FS.readFile("/yours.npz"), entry, inVote: out.yours.in_vote });
-    } catch (error) {
-      console.warn(`Your network was not kept in this browser: ${plainWords(error)}`);
+      localStorage.setItem(REMEMBERED, on ? "1" : "");
+    } catch {
+      // no storage: the section starts closed next time
+    }
+    if (on && !opened) {
+      opened = true;
+      host.call("yours.open").then(fill, failed);
     }
   }
+  toggle.addEventListener("click", () => open(!isOpen()));
 
-  // One slice, then the next one queued behind whatever the page has asked meanwhile.
-  async function slice() {
-    if (state !== "training" && state !== "loading") {
-      looping = false;
-      return;
+  // --- the form ---------------------------------------------------------------------------------------
+
+  function fill({ defaults, limits }) {
+    for (const name of FIELDS) {
+      const input = $(`train-${name}`);
+      if (input.value === "") input.value = defaults[name];
+      if (limits[name]) [input.min, input.max] = limits[name];
     }
-    const pictures = performance.now() - lastPictures >= PICTURES_MS;
-    if (pictures) lastPictures = performance.now();
-    let out;
-    try {
-      out = call("train_json", SLICE_MS / 1000, pictures);
-    } catch (error) {
-      state = "error";
-      looping = false;
-      report(call("train_json", 0, true), `Training stopped: ${plainWords(error)}.`);
-      return;
-    }
-    state = out.training.state; // loading (no training digits yet), training or done
-    if (state === "done") {
-      looping = false;
-      report(out);
-      showYours(out);
-      await keepYours(out);
-      return;
-    }
-    if (pictures || performance.now() - lastReport >= REPORT_MS) report(out);
-    setTimeout(slice, 0);
+    if (!filled) $("train-distort").checked = defaults.distort;
+    filled = true;
+    $("train-start").disabled = ["loading", "training", "paused"].includes(status.dataset.state);
   }
 
-  function loop() {
-    if (looping) return;
-    looping = true;
-    setTimeout(slice, 0);
+  function fields() {
+    const form = Object.fromEntries(FIELDS.map((name) => [name, $(`train-${name}`).value]));
+    return { ...form, distort: $("train-distort").checked };
   }
 
-  const actions = {
-    // The section opened: the digits start to arrive.
-    open() {
-      fetching ??= fetchDigits();
-      return call("training_defaults_json");
-    },
-    async start(form) {
-      actions.open();
-      await loadLearning();
-      const out = call("start_training_json", JSON.stringify(form));
-      state = out.training.state;
-      lastPictures = 0;
-      report(out);
-      loop();
-    },
-    pause() {
-      if (state !== "training" && state !== "loading") return;
-      state = "paused";
-      report(call("train_json", 0, true));
-    },
-    resume() {
-      if (state !== "paused") return;
-      state = "training";
-      loop();
-    },
-    async stop() {
-      if (!["training", "loading", "paused"].includes(state)) return;
-      const out = call("stop_training_json");
-      state = "done";
-      report(out);
-      showYours(out);
-      await keepYours(out);
-    },
-    async vote(on) {
-      const out = call("yours_in_vote_json", on);
-      showYours(out);
-      await keepYours(out);
-    },
-    async import(bytes) {
-      actions.open();
-      await fetching; // its accuracy and temperature are measured on the test and validation digits
-      pyodide.FS.writeFile("/import.npz", new Uint8Array(bytes));
-      const out = call("import_yours_json", "/import.npz");
-      showYours(out);
-      await keepYours(out);
-    },
-    export() {
-      app.export_yours("/yours.npz");
-      const data = pyodide.FS.readFile("/yours.npz");
-      post({ type: "yours file", data, name: "digit-recognizer-yours.npz" }, [data.buffer]);
-    },
-    async forget() {
-      if (kept) await kept.forgetYours();
-      showYours(call("forget_yours_json"));
-    },
+  $("train-start").addEventListener("click", () => {
+    setState("loading", "Starting…");
+    host.call("yours.start", { fields: fields() }).catch(failed);
+  });
+  $("train-pause").addEventListener("click", () => {
+    host.call(status.dataset.state === "paused" ? "yours.resume" : "yours.pause").catch(failed);
+  });
+  $("train-stop").addEventListener("click", () => host.call("yours.stop").catch(failed));
+
+  function setState(state, text) {
+    status.dataset.state = state;
+    status.textContent = text;
+    const running = ["loading", "training", "paused"].includes(state);
+    $("train-start").disabled = running || !filled;
+    $("train-pause").disabled = !running;
+    $("train-stop").disabled = !running;
+    $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
+    for (const name of FIELDS) $(`train-${name}`).disabled = running;
+    $("train-distort").disabled = running;
+  }
+
+  // --- what the worker says -----------------------------------------------------------------------------
+
+  function digits({ received, total, arrived, done, problem }) {
+    const bar = $("train-data-progress");
+    bar.max = total;
+    bar.value = received;
+    const parts = arrived.filter((kind) => kind.startsWith("train-")).length;
+    let text = done ? `MNIST's digits: ${(parts * 10_000).toLocaleString("en")} training digits and the test digits are here` : `Fetching MNIST's digits: ${MB(received)} of ${MB(total)} MB`;
+    if (done) text += arrived.includes("test") ? "." : ", without the test digits.";
+    else text += parts ? ` (${(parts * 10_000).toLocaleString("en")} training digits so far)…` : "…";
+    $("train-data").textContent = problem ? `${text} ${problem}` : text;
+    $("train-data").dataset.problem = problem || "";
+  }
+
+  function showGrid(data) {
+    grid = data;
+    drawGrid(null);
+  }
+
+  const seconds = (s) => (s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+
+  function training(data) {
+    last = data;
+    const { state, epoch, epochs, loss, history = [], problem } = data;
+    const latest = history[history.length - 1];
+    let text;
+    if (state === "idle") text = "Choose, then press Start.";
+    else if (state === "loading") text = "Waiting for the first training digits…";
+    else if (state === "error") text = problem || "Training stopped.";
+    else {
+      const speed = `${Math.round(data.images_per_second).toLocaleString("en")} images a second`;
+      const left = state === "training" && data.seconds_left != null ? `, about ${seconds(data.seconds_left)} left` : "";
+      const scored = latest ? `; after epoch ${latest.epoch}: ${(100 * latest.test_accuracy).toFixed(2)}% of the test digits right` : "";
+      const doing = data.scoring ? `scoring epoch ${data.scoring} on the test digits` : `epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+      const where = state === "done" ? `Done: ${epoch} of ${epochs} epochs` : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
+      text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
+      if (state === "done" && data.products_gflops) {
+        const share = (data.gflops / data.products_gflops).toFixed(2);
+        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what NumPy does here on the same matrix products alone (${data.products_gflops.toFixed(2)}).`;
+      }
+    }
+    setState(state, text);
+    Object.assign(status.dataset, {
+      epoch,
+      loss: loss == null ? "" : loss,
+      testAccuracy: latest ? latest.test_accuracy : "",
+      imagesPerSecond: data.images_per_second || 0,
+      gflops: data.gflops || 0,
+      productsGflops: data.products_gflops || 0,
+    });
+    if (data.curve) drawCurve(data);
+    if (data.grid) drawGrid(data.grid);
+    if (data.filters) drawFilters(data.filters);
+  }
+
+  // --- pictures -----------------------------------------------------------------------------------------
+
+  const colours = () => {
+    const style = getComputedStyle(section);
+    return { ink: style.color, muted: getComputedStyle(status).color };
   };
+
+  // The smoothed loss along every step (a line, on a scale from 0 to its largest), and the test accuracy after
+  // each epoch (dots, on a scale from 0 to 100%, at the epoch's last step).
+  function drawCurve({ curve, stride, steps, history = [] }) {
+    const canvas = $("train-curve");
+    const c = canvas.getContext("2d");
+    const { width, height } = canvas;
+    const pad = 24;
+    c.clearRect(0, 0, width, height);
+    const { ink } = colours();
+    c.strokeStyle = c.fillStyle = ink;
+    c.font = "11px sans-serif";
+    c.strokeRect(pad, 4, width - pad - 4, height - pad - 4);
+    const x = (step) => pad + ((width - pad - 4) * step) / Math.max(steps, 1);
+    const top = Math.max(...curve, 0.1);
+    c.fillText(top.toFixed(1), 2, 14);
+    c.fillText("0", 2, height - pad);
+    c.fillText("steps", width - 40, height - 6);
+    c.beginPath();
+    curve.forEach((value, i) => {
+      const y = 4 + (height - pad - 8) * (1 - value / top);
+      if (i) c.lineTo(x((i + 1) * stride), y);
+      else c.moveTo(x(stride), y);
+    });
+    c.strokeStyle = "#d9730d";
+    c.lineWidth = 2;
+    c.stroke();
+    c.lineWidth = 1;
+    c.fillStyle = "#24804b";
+    const perEpoch = steps / Math.max(last ? last.epochs : 1, 1);
+    for (const { epoch, test_accuracy: accuracy } of history) {
+      const y = 4 + (height - pad - 8) * (1 - accuracy);
+      c.beginPath();
+      c.arc(x(epoch * perEpoch), y, 3.5, 0, 2 * Math.PI);
+      c.fill();
+      c.fillText(`${(100 * accuracy).toFixed(1)}%`, Math.min(x(epoch * perEpoch) - 14, width - 40), y + 14);
+    }
+  }
+
+  // The grid's test digits, each with the network's answer under it, red where it is wrong.
+  function drawGrid(answers) {
+    if (!grid) return;
+    const canvas = $("train-grid");
+    const c = canvas.getContext("2d");
+    const columns = 12;
+    const cell = canvas.width / columns;
+    c.clearRect(0, 0, canvas.width, canvas.height);
+    c.font = "bold 12px sans-serif";
+    c.textAlign = "center";
+    const { ink } = colours();
+    grid.images.forEach((pixels, i) => {
+      const image = c.createImageData(28, 28);
+      pixels.forEach((value, k) => image.data.set([255 - value, 255 - value, 255 - value, 255], 4 * k));
+      const left = (i % columns) * cell;
+      const top = Math.floor(i / columns) * (cell + 22);
+      c.putImageData(image, left + (cell - 28) / 2, top + 2);
+      if (!answers) return;
+      const wrong = answers[i] !== grid.labels[i];
+      c.fillStyle = wrong ? "#b00020" : ink;
+      c.fillText(wrong ? `${answers[i]}✗` : String(answers[i]), left + cell / 2, top + 44);
+    });
+    canvas.dataset.wrong = answers ? answers.filter((a, i) => a !== grid.labels[i]).length : "";
+  }
+
+  // Each neuron's 784 incoming weights as a 28x28 picture: red where a pixel's ink raises its input, blue where it
+  // lowers it (values -127..127).
+  function drawFilters(filters) {
+    const canvas = $("train-filters");
+    const c = canvas.getContext("2d");
+    const size = 28;
+    const gap = 1;
+    c.clearRect(0, 0, canvas.width, canvas.height);
+    filters.forEach((weights, n) => {
+      const image = c.createImageData(size, size);
+      weights.forEach((w, k) => {
+        const s = Math.min(1, Math.abs(w) / 127);
+        const pixel = w >= 0 ? [255, 255 * (1 - s), 255 * (1 - s)] : [255 * (1 - s), 255 * (1 - s), 255];
+        image.data.set([...pixel, 255], 4 * k);
+      });
+      c.putImageData(image, (n % 4) * (size + gap), Math.floor(n / 4) * (size + gap));
+    });
+  }
+
+  // --- your network -------------------------------------------------------------------------------------
+
+  function note(text) {
+    $("yours-note").textContent = text;
+  }
+
+  function yours({ yours: model, problem }) {
+    const box = $("yours");
+    box.dataset.yours = model ? "kept" : "none";
+    $("yours-about").textContent = model
+      ? `Yours: layers ${model.layers}, ${model.accuracy} of MNIST's 10,000 test digits right. It reads drawings with its own button; tick the box to have it vote too.`
+      : "No network of yours yet: train one, or import one.";
+    $("yours-in-vote").disabled = $("yours-export").disabled = $("yours-forget").disabled = !model;
+    $("yours-in-vote").checked = Boolean(model && model.in_vote);
+    if (problem) note(problem);
+    host.showYours(model);
+  }
+
+  const didNotWork = (error) => note(`That did not work: ${error.message}.`);
+  $("yours-in-vote").addEventListener("change", () => {
+    host.call("yours.vote", { on: $("yours-in-vote").checked }).catch(didNotWork);
+  });
+  $("yours-export").addEventListener("click", () => host.call("yours.export").then(file, didNotWork));
+  $("yours-forget").addEventListener("click", () => {
+    if (!confirm("Forget your network? It cannot be brought back unless you exported it.")) return;
+    host.call("yours.forget").catch(didNotWork);
+  });
+  const MOST_FILE_BYTES = 20e6; // far more than a network of 4 hidden layers of 400 needs
+  $("yours-import").addEventListener("change", async () => {
+    const chooser = $("yours-import");
+    const [file] = chooser.files;
+    chooser.value = ""; // the same file can be chosen again
+    if (!file) return;
+    if (file.size > MOST_FILE_BYTES) return note(`${file.name} was not imported: it is too big to be a network.`);
+    note(`Importing ${file.name}: measuring it on the test digits…`);
+    host.call("yours.import", { data: await file.arrayBuffer() }).catch((error) => {
+      note(`The file was not imported: ${error.message}.`);
+    });
+  });
+
+  function file({ data, name }) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  }
+
+  // A request of training's that failed: its one line, in the status.
+  function failed(error) {
+    setState(last && last.state !== "idle" ? last.state : "error", `${error.message}.`);
+  }
 
   return {
-    // Your network, if this browser kept one: restored before the page hears it is there.
-    async start() {
+    connect(worker) {
+      host = worker;
+      let remembered = false;
       try {
-        kept = await openKept(site);
-        const saved = await kept.yours();
-        if (saved) {
-          pyodide.FS.writeFile("/yours.npz", saved.data);
-          call("restore_yours_json", "/yours.npz", saved.entry);
-          showYours(call("yours_in_vote_json", Boolean(saved.inVote)));
-        }
-      } catch (error) {
-        showYours({ yours: null }, plainWords(error));
+        remembered = localStorage.getItem(REMEMBERED) === "1";
+      } catch {
+        // no storage: closed
       }
+      if (remembered) open(true);
     },
-    // {train: "open" | "start" | "pause" | "resume" | "stop", fields} or {yours: "vote" | "import" | "export" |
-    // "forget", on, data}; a failure is one line for the page.
-    async handle(data) {
-      const action = data.train || data.yours;
-      if (!Object.hasOwn(actions, action)) throw new Error(`no such request: ${action}`);
-      const argument = data.train === "start" ? data.fields : data.yours === "vote" ? data.on : data.data;
-      return actions[action](argument);
-    },
+    digits,
+    grid: showGrid,
+    training,
+    yours,
   };
-}
+})();

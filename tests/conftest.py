@@ -17,9 +17,9 @@ def pen_digits() -> list[pendigits.PenDigit]:
 @pytest.fixture(scope="session")
 def check_margin():
     """margin(strokes): how far beyond the check's limit on distance a drawing is (negative: within it)."""
-    from evaluation.teaching import as_strokes
     from files import WEIGHTS
-    from recognizer.models import load_check
+    from harness.strokes import as_strokes
+    from recognizer.digitlike import load_check
     from recognizer.preprocess import to_network_input
 
     check = load_check(WEIGHTS)
@@ -30,13 +30,13 @@ def check_margin():
 def not_a_digit(check_margin) -> list[np.ndarray]:
     """A drawing of the check set that the vote reads at 95% or more, and that the check calls not a digit by the
     widest margin: only the rule that a drawing that is not a digit is never sure keeps it from being sure."""
-    from evaluation.offdigits import check_drawings
-    from evaluation.teaching import as_strokes
     from files import WEIGHTS
-    from recognizer import app
+    from harness.offdigits import check_drawings
+    from harness.strokes import as_strokes
+    from recognizer.app import loaded
 
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     confident = [
-        d.strokes for d in check_drawings() if max(app.recognize("vote", as_strokes(d.strokes))["probs"]) >= 0.95
+        d.strokes for d in check_drawings() if max(reader.recognize("vote", as_strokes(d.strokes))["probs"]) >= 0.95
     ]
     return max(confident, key=check_margin)

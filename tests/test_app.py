@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recognizer import app
+from recognizer import api
+from recognizer.app import CANDIDATES, SURE
 from recognizer.models import WeightsError, network_to_bytes, sha256_bytes
 from recognizer.network import Network
 from recognizer.preprocess import to_network_input
@@ -19,6 +20,14 @@ TRAINED_ON = {
     "augmentation": {"copies": 39, "kinds": ["affine", "elastic", "thickness"]},
     "images_per_epoch": 240000,
 }
+
+
+reader = api.reader  # the page's, which its calls (api.call) read with
+
+
+def call(name: str, **args) -> dict:
+    """api.call as the worker makes it: JSON in, JSON out."""
+    return json.loads(api.call(name, json.dumps(args)))
 
 
 def random_network(layers: list[int], seed: int) -> Network:
@@ -56,7 +65,7 @@ def weights(tmp_path_factory):
 
 @pytest.fixture
 def status(weights):
-    return app.load(weights)  # the app keeps what it loaded, as the worker does between messages
+    return reader.load(weights)  # the reader keeps what it loaded, as the worker does between messages
 
 
 def test_load_reports_each_network_ready_or_disabled_with_its_reason(status):
@@ -87,7 +96,7 @@ def test_the_colour_key_is_made_from_what_each_network_was_trained_on(status):
 def test_the_committed_networks_are_described_by_their_own_fields():
     from files import WEIGHTS
 
-    status = app.load(WEIGHTS)
+    status = reader.load(WEIGHTS)
     assert [(group["colour"], group["names"]) for group in status["key"]] == [
         ("blue", ["B1", "B2"]),
         ("green", ["B3", "B4"]),
@@ -100,11 +109,11 @@ def test_the_committed_networks_are_described_by_their_own_fields():
 
 def test_a_missing_manifest_is_one_clear_error(tmp_path):
     with pytest.raises(WeightsError, match="models.json: missing"):
-        app.load(tmp_path)
+        reader.load(tmp_path)
 
 
 def test_recognize_answers_with_every_loaded_networks_digit(status):
-    answer = app.recognize("B1", FOUR)
+    answer = reader.recognize("B1", FOUR)
     assert answer["state"] == "done" and answer["model"] == "B1" and answer["strokes"] == 2
     assert len(answer["probs"]) == 10 and math.isclose(sum(answer["probs"]), 1, abs_tol=1e-4)
     assert answer["digit"] == int(np.argmax(answer["probs"]))
@@ -117,31 +126,31 @@ def test_recognize_answers_with_every_loaded_networks_digit(status):
 
 
 def test_an_answer_says_whether_it_is_sure_and_lists_the_likeliest_digits(status):
-    answer = app.recognize("B4", FOUR)
+    answer = reader.recognize("B4", FOUR)
     probabilities = np.array(answer["probs"])
-    assert answer["sure"] == (probabilities.max() >= app.SURE)
-    order = np.argsort(-probabilities, kind="stable")[: app.CANDIDATES]
+    assert answer["sure"] == (probabilities.max() >= SURE)
+    order = np.argsort(-probabilities, kind="stable")[:CANDIDATES]
     assert [c["digit"] for c in answer["candidates"]] == order.tolist()
     assert answer["candidates"][0]["digit"] == answer["digit"]
     assert answer["candidates"][0]["confidence"] == answer["confidence"]  # one rounding rule: the chart's
-    assert app.recognize("vote", FOUR)["answers"] == answer["answers"]
+    assert reader.recognize("vote", FOUR)["answers"] == answer["answers"]
 
 
 def test_each_network_sees_its_own_framing(status):
-    mnist, emnist = app.recognize("B1", FOUR)["input"], app.recognize("B4", FOUR)["input"]
+    mnist, emnist = reader.recognize("B1", FOUR)["input"], reader.recognize("B4", FOUR)["input"]
     assert mnist != emnist
-    assert app.recognize("vote", FOUR)["input"] == mnist  # the vote shows the first network's input
+    assert reader.recognize("vote", FOUR)["input"] == mnist  # the vote shows the first network's input
     # B4 reads EMNIST's framing: its probabilities are its forward pass on that input, not on MNIST's
     framed = {framing: to_network_input(FOUR, framing) for framing in ("mnist", "emnist")}
     np.testing.assert_allclose(emnist, framed["emnist"], atol=5e-4)
-    b4 = app.recognize("B4", FOUR)["probs"]
-    np.testing.assert_allclose(b4, app._networks["B4"].probabilities(framed["emnist"]), atol=1e-6)
-    assert not np.allclose(b4, app._networks["B4"].probabilities(framed["mnist"]), atol=1e-4)
+    b4 = reader.recognize("B4", FOUR)["probs"]
+    np.testing.assert_allclose(b4, reader.networks["B4"].probabilities(framed["emnist"]), atol=1e-6)
+    assert not np.allclose(b4, reader.networks["B4"].probabilities(framed["mnist"]), atol=1e-4)
 
 
 def test_vote_is_the_average_of_the_networks_that_loaded(status):
-    probs = {name: np.array(app.recognize(name, FOUR)["probs"]) for name in ["B1", "B4"]}
-    vote = app.recognize("vote", FOUR)
+    probs = {name: np.array(reader.recognize(name, FOUR)["probs"]) for name in ["B1", "B4"]}
+    vote = reader.recognize("vote", FOUR)
     np.testing.assert_allclose(vote["probs"], (probs["B1"] + probs["B4"]) / 2, atol=2e-6)
     assert vote["digit"] == int(np.argmax(vote["probs"])) == vote["answers"]["vote"]
     assert "The vote reads" in vote["chart_svg"]
@@ -151,30 +160,30 @@ def test_the_answer_does_not_depend_on_where_or_how_big_the_digit_is_drawn(statu
     moved = [[(3 * x + 400, 3 * y + 250) for x, y in stroke] for stroke in FOUR]
     # MNIST's framing sees the same 28x28 image (EMNIST's, drawn 100 pixels tall first, nearly the same)
     np.testing.assert_allclose(to_network_input(moved, "mnist"), to_network_input(FOUR, "mnist"), atol=1e-6)
-    assert app.recognize("vote", moved)["probs"] == pytest.approx(app.recognize("vote", FOUR)["probs"], abs=2e-3)
+    assert reader.recognize("vote", moved)["probs"] == pytest.approx(reader.recognize("vote", FOUR)["probs"], abs=2e-3)
 
 
 def test_blank_drawings_are_idle(status):
-    assert app.recognize("vote", []) == {"state": "idle", "model": "vote", "strokes": 0}
-    assert app.recognize("B1", [[(3, 3)]])["state"] == "idle"  # a dot
-    assert app.recognize("B1", [[], []]) == {"state": "idle", "model": "B1", "strokes": 2}
+    assert reader.recognize("vote", []) == {"state": "idle", "model": "vote", "strokes": 0}
+    assert reader.recognize("B1", [[(3, 3)]])["state"] == "idle"  # a dot
+    assert reader.recognize("B1", [[], []]) == {"state": "idle", "model": "B1", "strokes": 2}
 
 
 def test_disabled_or_unknown_networks_are_refused_with_the_reason(status):
     with pytest.raises(ValueError, match="B2 is disabled: B2.npz: sha256 does not match"):
-        app.recognize("B2", FOUR)
+        reader.recognize("B2", FOUR)
     with pytest.raises(ValueError, match="B3 is disabled: B3.npz: missing"):
-        app.recognize("B3", FOUR)
+        reader.recognize("B3", FOUR)
     with pytest.raises(ValueError, match=r"B9: no such network \(known: B1, B2, B3, B4, vote\)"):
-        app.recognize("B9", FOUR)
+        reader.recognize("B9", FOUR)
 
 
 def test_with_no_network_loaded_even_the_vote_is_refused(tmp_path):
     write_weights(tmp_path, {"B1": ([784, 10], "mnist")})
     (tmp_path / "B1.npz").write_bytes(b"")
-    assert app.load(tmp_path)["ready"] == []
+    assert reader.load(tmp_path)["ready"] == []
     with pytest.raises(ValueError, match="no network is loaded"):
-        app.recognize("vote", FOUR)
+        reader.recognize("vote", FOUR)
 
 
 # Any drawing: random strokes, single points, strokes filling the whole box, huge or negative coordinates.
@@ -188,7 +197,7 @@ drawing = st.one_of(st.lists(stroke, max_size=6), box_filler, st.lists(st.lists(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawing, st.sampled_from(["B1", "B4", "vote"]))
 def test_any_drawing_gives_an_answer_or_idle_never_an_exception(status, strokes, model):
-    answer = app.recognize(model, strokes)
+    answer = reader.recognize(model, strokes)
     assert answer["state"] in ("done", "idle") and answer["strokes"] == len(strokes)
     if answer["state"] == "done":
         assert math.isclose(sum(answer["probs"]), 1, abs_tol=1e-4)
@@ -204,7 +213,7 @@ def test_a_bad_entry_is_listed_disabled_with_its_reason_and_the_others_load(tmp_
     unnamed = {k: v for k, v in b1.items() if k != "name"}
     manifest["models"] += [unnamed, {**b1, "name": 42}, {**b1, "name": "<b>B9</b>"}, {**b1, "name": "vote"}, b1]
     (tmp_path / "models.json").write_text(json.dumps(manifest))
-    status = app.load(tmp_path)
+    status = reader.load(tmp_path)
     assert status["ready"] == ["<b>B9</b>", "B1"]  # a name is text: the page shows it as text
     assert [(m["name"], m["ok"], m["reason"]) for m in status["models"]] == [
         ("B1", True, ""),
@@ -219,15 +228,15 @@ def test_a_bad_entry_is_listed_disabled_with_its_reason_and_the_others_load(tmp_
     for model in status["models"]:
         assert all(isinstance(model[field], str) for field in ("layers", "colour", "accuracy", "trained_on", "details"))
     assert status["models"][2]["accuracy"] == "untested" and status["models"][2]["layers"] == "784-10"
-    assert app.recognize("vote", FOUR)["answers"].keys() == {"B1", "<b>B9</b>", "vote"}
-    assert "&lt;b&gt;B9&lt;/b&gt; reads" in app.recognize("<b>B9</b>", FOUR)["chart_svg"]
+    assert reader.recognize("vote", FOUR)["answers"].keys() == {"B1", "<b>B9</b>", "vote"}
+    assert "&lt;b&gt;B9&lt;/b&gt; reads" in reader.recognize("<b>B9</b>", FOUR)["chart_svg"]
     with pytest.raises(ValueError, match="^B2 is disabled: models.json: framing 'emnist2' is not one of"):
-        app.recognize("B2", FOUR)
+        reader.recognize("B2", FOUR)
 
 
 def test_a_manifest_listing_no_networks_is_one_plain_error(tmp_path):
     (tmp_path / "models.json").write_text('{"models": []}')
-    assert json.loads(app.load_json(str(tmp_path))) == {"error": "models.json lists no networks"}
+    assert call("load", weights_dir=str(tmp_path)) == {"error": "models.json lists no networks"}
 
 
 @pytest.mark.parametrize(
@@ -246,7 +255,7 @@ def test_a_manifest_listing_no_networks_is_one_plain_error(tmp_path):
 )
 def test_a_drawing_that_is_not_strokes_of_points_is_refused_in_one_line(status, strokes, reason):
     with pytest.raises(ValueError) as error:
-        app.recognize("vote", strokes)
+        reader.recognize("vote", strokes)
     assert str(error.value) == reason
 
 
@@ -259,26 +268,26 @@ STAR = [[(50, 0), (80, 95), (0, 35), (100, 35), (20, 95), (50, 0)]]  # one strok
 def committed():
     from files import WEIGHTS
 
-    return app.load(WEIGHTS)
+    return reader.load(WEIGHTS)
 
 
 def test_a_drawing_that_is_not_a_digit_is_never_sure_however_sure_the_networks_are(committed, not_a_digit):
     assert committed["check"] == {"ok": True, "reason": ""}
     drawing = [stroke.tolist() for stroke in not_a_digit]
-    answer = app.recognize("vote", drawing)
+    answer = reader.recognize("vote", drawing)
     assert answer["state"] == "done" and answer["digit"] in range(10)  # the likeliest digit is still given
-    assert max(answer["probs"]) >= app.SURE  # the vote alone would call it sure...
+    assert max(answer["probs"]) >= SURE  # the vote alone would call it sure...
     assert answer["digit_like"] is False and answer["sure"] is False  # ...but it is not a digit
     assert answer["digit_like_of"] == dict.fromkeys(["B1", "B2", "B3", "B4", "vote"], False)
     assert "not a digit" in answer["chart_svg"] and "not a digit" not in answer["bars_svg"]
-    assert app.recognize("B2", STAR)["digit_like"] is False
+    assert reader.recognize("B2", STAR)["digit_like"] is False
 
 
 def test_a_held_out_writers_digit_is_digit_like(committed, pen_digits):
     from train import pendigits
 
     digit = pendigits.held_out_digits(pen_digits)[0]
-    answer = app.recognize("vote", [s.tolist() for s in digit.strokes])
+    answer = reader.recognize("vote", [s.tolist() for s in digit.strokes])
     assert answer["digit_like"] is True and "not a digit" not in answer["chart_svg"]
     assert answer["digit"] == digit.label and answer["sure"] is True  # a clear digit is read, and sure
 
@@ -290,24 +299,24 @@ def test_a_missing_check_costs_only_itself(tmp_path, not_a_digit):
 
     shutil.copytree(WEIGHTS, tmp_path / "weights")
     (tmp_path / "weights" / "check.npz").unlink()
-    status = app.load(tmp_path / "weights")
+    status = reader.load(tmp_path / "weights")
     assert status["check"] == {"ok": False, "reason": "check.npz: missing"}
     assert all(model["ok"] for model in status["models"])
-    answer = app.recognize("vote", STAR)  # every drawing counts as a digit, as before there was a check
+    answer = reader.recognize("vote", STAR)  # every drawing counts as a digit, as before there was a check
     assert answer["digit_like"] is True and answer["state"] == "done"
-    answer = app.recognize("vote", [stroke.tolist() for stroke in not_a_digit])
+    answer = reader.recognize("vote", [stroke.tolist() for stroke in not_a_digit])
     assert answer["digit_like"] is True and answer["sure"] is True  # sure, as the vote's probability says
 
 
 def test_teaching_a_style_the_check_refuses_makes_it_digit_like(committed):
     from files import REHEARSAL
 
-    assert app.recognize("vote", STAR)["digit_like"] is False
-    app.load_rehearsal(str(REHEARSAL))
+    assert reader.recognize("vote", STAR)["digit_like"] is False
+    reader.teacher.load_rehearsal(str(REHEARSAL))
     for size in (100, 90, 110):
-        app.keep([{"digit": 4, "strokes": [[(x * size / 100, y * size / 100) for x, y in STAR[0]]]}])
-        app.learn_next()
-    answer = app.recognize("vote", [[(x * 1.05, y) for x, y in STAR[0]]])
+        reader.teacher.add([{"digit": 4, "strokes": [[(x * size / 100, y * size / 100) for x, y in STAR[0]]]}])
+        reader.teacher.learn_next()
+    answer = reader.recognize("vote", [[(x * 1.05, y) for x, y in STAR[0]]])
     assert answer["personal"] and answer["digit_like"] is True and answer["digit"] == 4
     assert answer["shipped"]["digit_like"] is False  # the shipped check still refuses it
-    app.forget()
+    reader.teacher.forget()

@@ -1,23 +1,13 @@
-"""The helpers that draw into the page (evaluation/browser.py), checked without a browser."""
+"""The helpers that draw into the page (harness/browser.py), checked without a browser."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from evaluation import drawn
-from evaluation.browser import fit_to_box
-from files import shown
-from train import pendigits
+from harness.browser import fit_to_box, inside_box
 
 BOX = {"x": 40.0, "y": 100.0, "width": 300.0, "height": 300.0}
-
-
-def inside(strokes, box, margin=0.03) -> bool:
-    points = np.concatenate(strokes)
-    low = np.array([box["x"], box["y"]]) + margin * box["width"] - 1e-6
-    high = np.array([box["x"] + box["width"], box["y"] + box["height"]]) - margin * box["width"] + 1e-6
-    return bool((points >= low).all() and (points <= high).all())
 
 
 def test_a_digit_of_ordinary_shape_is_drawn_at_the_height_asked_and_where_asked():
@@ -35,19 +25,4 @@ def test_any_digit_stays_inside_the_box_whatever_its_shape_size_and_offset():
         aspect = rng.uniform(0.05, 6)  # from a thin 1 to a long flat stroke
         strokes = [rng.uniform(0, 1, (rng.integers(1, 20), 2)) * [aspect * 100, 100] for _ in range(rng.integers(1, 4))]
         fitted = fit_to_box(strokes, BOX, rng.uniform(0.45, 0.75), tuple(rng.uniform(-0.1, 0.1, 2)))
-        assert inside(fitted, BOX)
-
-
-def test_every_held_out_digit_with_its_benchmark_variation_stays_inside_the_box(pen_digits):
-    digits = pendigits.held_out_digits(pen_digits)
-    for digit, variation in zip(digits, drawn.variations(len(digits)), strict=True):
-        assert inside(fit_to_box(digit.strokes, BOX, variation["height"], variation["offset"]), BOX)
-
-
-def test_the_drawn_benchmark_refuses_a_folder_that_is_not_a_built_site(tmp_path, capsys):
-    from evaluation.__main__ import main
-
-    assert main(["drawn", "--mode", "page", "--dist", str(tmp_path)]) == 1
-    assert (
-        capsys.readouterr().err.strip() == f"error: {shown(tmp_path)} is not a built site: run `python3 build.py` first"
-    )
+        assert inside_box(fitted, BOX)

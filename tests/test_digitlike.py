@@ -13,8 +13,8 @@ import pytest
 
 from files import WEIGHTS
 from recognizer.backprop import initial_network
-from recognizer.digitlike import Check
-from recognizer.models import WeightsError, load_check
+from recognizer.digitlike import Check, load_check
+from recognizer.entries import WeightsError
 from recognizer.preprocess import to_network_input
 
 
@@ -106,7 +106,8 @@ def test_a_bad_check_entry_is_named(tmp_path, field, value, says):
 
 
 def test_a_check_file_with_other_arrays_is_refused(tmp_path):
-    from recognizer.models import check_from_bytes, read_check_entry, sha256_bytes
+    from recognizer.digitlike import check_from_bytes, read_check_entry
+    from recognizer.models import sha256_bytes
 
     entry = read_check_entry(WEIGHTS)
     with np.load(WEIGHTS / entry["file"]) as arrays:

@@ -7,23 +7,29 @@ import numpy as np
 import pytest
 
 from files import WEIGHTS
-from recognizer import app, inside
+from recognizer import api, inside
 from recognizer.backprop import initial_network, score_gradients
 from recognizer.network import Network, relu, softmax
 from recognizer.preprocess import to_network_input
 
 SEVEN = [[(30, 20), (200, 20), (110, 250)]]  # a 7 in the pad's 280x280 units
+reader = api.reader  # the page's, which its calls (api.call) read with
+
+
+def call(name: str, **args) -> dict:
+    """api.call as the worker makes it: JSON in, JSON out."""
+    return json.loads(api.call(name, json.dumps(args)))
 
 
 @pytest.fixture(scope="module")
 def committed():
-    app.load(WEIGHTS)
-    return app._networks
+    reader.load(WEIGHTS)
+    return reader.networks
 
 
 def answered(model: str, silenced: dict | None = None) -> dict:
     """recognize()'s answer to the seven, with inside_of()'s view of it (as the page gets both) under "inside"."""
-    return {**app.recognize(model, SEVEN, silenced), "inside": app.inside_of(model, SEVEN, silenced)}
+    return {**reader.recognize(model, SEVEN, silenced), "inside": reader.inside(model, SEVEN, silenced)}
 
 
 def layer_by_layer(network: Network, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -44,7 +50,7 @@ def test_every_number_shown_is_the_forward_pass(committed, model):
     assert [part["network"] for part in view["networks"]] == names
     for part in view["networks"]:
         network = committed[part["network"]]
-        x = to_network_input(SEVEN, app._entries[part["network"]]["framing"])  # its own framing
+        x = to_network_input(SEVEN, reader.shipped.framing_of(part["network"]))  # its own framing
         np.testing.assert_allclose(np.array(part["input"]) / 255, x, atol=0.5 / 255)
         activations, z = layer_by_layer(network, x)
         assert [layer["size"] for layer in part["layers"]] == network.layers[1:-1]
@@ -93,7 +99,7 @@ def test_the_score_gradients_are_derivatives():
 
 
 def test_the_heat_map_is_gradient_times_input(committed):
-    view = app.inside_of("B1", SEVEN)["networks"][0]
+    view = reader.inside("B1", SEVEN)["networks"][0]
     x = to_network_input(SEVEN, "mnist")
     _, gradients = score_gradients(committed["B1"], x, 7)
     why = np.array(view["why"]) / 100 * view["why_scale"]
@@ -102,8 +108,8 @@ def test_the_heat_map_is_gradient_times_input(committed):
 
 
 def test_the_paths_are_the_neurons_that_add_most_to_the_answer(committed):
-    part = app.inside_of("B3", SEVEN)["networks"][0]
-    x = to_network_input(SEVEN, app._entries["B3"]["framing"])
+    part = reader.inside("B3", SEVEN)["networks"][0]
+    x = to_network_input(SEVEN, reader.shipped.framing_of("B3"))
     a1 = layer_by_layer(committed["B3"], x)[0][0]
     adds = a1 * committed["B3"].weights[1][:, 7]  # the last hidden layer: activation times weight to the answer
     expected = np.argsort(-adds)[: inside.PATHS] + 1
@@ -126,7 +132,7 @@ def test_silencing_a_neuron_zeroes_exactly_its_activation_and_the_answers_follow
     assert quiet["layers"][0]["silenced"] == [strongest] and quiet["silenced"] == 1
     assert after["silenced"] == {"B2": 1} and before["silenced"] == {}
     # the answers follow: B2's probabilities are a forward pass with that activation forced to 0
-    x = to_network_input(SEVEN, app._entries["B2"]["framing"])
+    x = to_network_input(SEVEN, reader.shipped.framing_of("B2"))
     network = committed["B2"]
     a = relu(x @ network.weights[0] + network.biases[0])
     a[strongest - 1] = 0
@@ -141,7 +147,7 @@ def test_silencing_a_neuron_zeroes_exactly_its_activation_and_the_answers_follow
         after["probs"], np.mean([p["probs"] for p in after["inside"]["networks"]], axis=0), atol=2e-6
     )
     # restoring is asking without it; the shipped networks themselves never changed
-    assert app.recognize("vote", SEVEN, {})["probs"] == before["probs"]
+    assert reader.recognize("vote", SEVEN, {})["probs"] == before["probs"]
 
 
 def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
@@ -149,7 +155,7 @@ def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
     answer = answered("B1", {"B1": everyone})
     part = answer["inside"]["networks"][0]
     assert part["layers"][0]["active"] == 0 and answer["silenced"] == {"B1": 100}
-    blank = app.recognize("B1", [[(0, 0), (279, 279)], [(0, 279), (279, 0)]], {"B1": everyone})
+    blank = reader.recognize("B1", [[(0, 0), (279, 279)], [(0, 279), (279, 0)]], {"B1": everyone})
     assert blank["probs"] == answer["probs"]  # whatever the drawing: nothing reaches the second layer
 
 
@@ -166,34 +172,34 @@ def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
 )
 def test_a_bad_neuron_is_refused_in_one_line(committed, silenced, reason):
     with pytest.raises(ValueError, match=reason) as refused:
-        app.recognize("vote", SEVEN, silenced)
+        reader.recognize("vote", SEVEN, silenced)
     assert "\n" not in str(refused.value)
 
 
 def test_a_neuron_shows_its_incoming_weights(committed):
-    looks = json.loads(app.neuron_json("B2", "1:17"))
+    looks = call("neuron", network="B2", neuron="1:17")["result"]
     column = committed["B2"].weights[0][:, 16]
     assert len(looks["weights"]) == 784 and looks["from"] == "x" and looks["neuron"] == "1:17"
     np.testing.assert_allclose(np.array(looks["weights"]) * looks["scale"], column, atol=1e-3 * looks["scale"])
     assert looks["bias"] == pytest.approx(float(committed["B2"].biases[0][16]), abs=1e-4)
-    deeper = json.loads(app.neuron_json("B2", "2:5"))
+    deeper = call("neuron", network="B2", neuron="2:5")["result"]
     assert len(deeper["weights"]) == 150 and deeper["from"] == "a1"
-    assert json.loads(app.neuron_json("B2", "5:1"))["error"].startswith("there is no neuron 5:1")
-    assert json.loads(app.neuron_json("B7", "1:1")) == {"error": "no network B7 is loaded"}
+    assert call("neuron", network="B2", neuron="5:1")["error"].startswith("there is no neuron 5:1")
+    assert call("neuron", network="B7", neuron="1:1") == {"error": "no network B7 is loaded"}
 
 
 def test_the_view_is_its_own_request_and_a_reading_never_waits_for_it(committed):
-    assert "inside" not in app.recognize("vote", SEVEN)
-    assert "inside" not in json.loads(app.recognize_json("vote", json.dumps(SEVEN)))
-    view = json.loads(app.inside_json("vote", json.dumps(SEVEN), json.dumps({"B2": ["1:3"]})))
+    assert "inside" not in reader.recognize("vote", SEVEN)
+    assert "inside" not in call("recognize", model="vote", strokes=SEVEN)["result"]
+    view = call("inside", model="vote", strokes=SEVEN, silenced={"B2": ["1:3"]})["result"]
     assert (view["state"], view["model"], view["strokes"]) == ("done", "vote", 1)
     assert view["networks"][1]["silenced"] == 1
-    assert json.loads(app.inside_json("vote", json.dumps([[(5, 5)]]))) == {
+    assert call("inside", model="vote", strokes=[[(5, 5)]])["result"] == {
         "state": "idle",
         "model": "vote",
         "strokes": 1,
     }
-    assert json.loads(app.inside_json("B7", json.dumps(SEVEN)))["error"].startswith("B7: no such network")
+    assert call("inside", model="B7", strokes=SEVEN)["error"].startswith("B7: no such network")
 
 
 def test_each_network_shows_its_own_framing(tmp_path):
@@ -204,12 +210,12 @@ def test_each_network_shows_its_own_framing(tmp_path):
     manifest["models"][3]["framing"] = "emnist"  # B4 reads EMNIST's framing, the others MNIST's
     (tmp_path / "models.json").write_text(json.dumps(manifest))
     try:
-        app.load(tmp_path)
-        parts = {part["network"]: part for part in app.inside_of("vote", SEVEN)["networks"]}
+        reader.load(tmp_path)
+        parts = {part["network"]: part for part in reader.inside("vote", SEVEN)["networks"]}
         for name, framing in [("B1", "mnist"), ("B4", "emnist")]:
             x = to_network_input(SEVEN, framing)
             np.testing.assert_allclose(np.array(parts[name]["input"]) / 255, x, atol=0.5 / 255)
-            np.testing.assert_allclose(parts[name]["probs"], app._networks[name].probabilities(x), atol=1e-6)
+            np.testing.assert_allclose(parts[name]["probs"], reader.networks[name].probabilities(x), atol=1e-6)
         assert parts["B1"]["input"] != parts["B4"]["input"]
     finally:
-        app.load(WEIGHTS)
+        reader.load(WEIGHTS)

@@ -1,5 +1,5 @@
 """Teaching, natively through the shipped code: the anchored fine-tuning (learn.py), the examples and their
-file (kept.py), and the worker's API (app.py) on the committed networks and rehearsal digits."""
+file (examples.py), and the worker's API (api.py, teach.py) on the committed networks and rehearsal digits."""
 
 import io
 import json
@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from evaluation.measure import loaded_networks, native_inputs
-from evaluation.teaching import vote_answers
 from files import REHEARSAL, WEIGHTS
-from recognizer import app, kept
+from harness.native import loaded_networks, native_inputs, vote_answers
+from recognizer import api
+from recognizer import examples as ex
 from recognizer.backprop import cross_entropy, forward_keeping_activations, initial_network
 from recognizer.learn import Personal, Teaching, anchored_gradients, distorted_batches, rehearsal_from_bytes
 
@@ -135,7 +135,7 @@ def test_a_bad_rehearsal_file_is_refused_in_one_line(data, message):
 
 def test_examples_go_to_a_file_and_come_back_the_same():
     examples = [{"digit": 2, "strokes": TWO}, {"digit": 7, "strokes": SEVEN}]
-    assert kept.read_examples_file(kept.examples_file(examples)) == examples
+    assert ex.read_examples_file(ex.examples_file(examples)) == examples
 
 
 @pytest.mark.parametrize(
@@ -144,26 +144,32 @@ def test_examples_go_to_a_file_and_come_back_the_same():
         ("{not json", "not a file of examples: it is not JSON"),
         (json.dumps({"examples": []}), 'it does not say "kind"'),
         (json.dumps({"kind": "something else", "version": 1, "examples": []}), 'it does not say "kind"'),
-        (json.dumps({"kind": kept.KIND, "version": 2, "examples": []}), "version 2 of the format"),
-        (json.dumps({"kind": kept.KIND, "version": 1, "examples": {}}), "not a list"),
+        (json.dumps({"kind": ex.KIND, "version": 2, "examples": []}), "version 2 of the format"),
+        (json.dumps({"kind": ex.KIND, "version": 1, "examples": {}}), "not a list"),
         (
-            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 10, "strokes": TWO}]}),
+            json.dumps({"kind": ex.KIND, "version": 1, "examples": [{"digit": 10, "strokes": TWO}]}),
             "example 1: digit 10",
         ),
-        (json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": True, "strokes": TWO}]}), "digit True"),
         (
-            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": TWO}, {"digit": 1}]}),
+            json.dumps({"kind": ex.KIND, "version": 1, "examples": [{"digit": True, "strokes": TWO}]}),
+            "digit True",
+        ),
+        (
+            json.dumps({"kind": ex.KIND, "version": 1, "examples": [{"digit": 1, "strokes": TWO}, {"digit": 1}]}),
             "example 2: not an example",
         ),
-        (json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[1, "a"]]]}]}), "point 1"),
         (
-            json.dumps({"kind": kept.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[3, 3]]]}]}),
+            json.dumps({"kind": ex.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[1, "a"]]]}]}),
+            "point 1",
+        ),
+        (
+            json.dumps({"kind": ex.KIND, "version": 1, "examples": [{"digit": 1, "strokes": [[[3, 3]]]}]}),
             "little ink",
         ),
         (
             json.dumps(
                 {
-                    "kind": kept.KIND,
+                    "kind": ex.KIND,
                     "version": 1,
                     "examples": [{"digit": 1, "strokes": [[[0, i] for i in range(6000)]]}],
                 }
@@ -174,102 +180,116 @@ def test_examples_go_to_a_file_and_come_back_the_same():
 )
 def test_a_damaged_or_foreign_file_is_refused_in_one_line(text, message):
     with pytest.raises(ValueError, match=message) as refused:
-        kept.read_examples_file(text)
+        ex.read_examples_file(text)
     assert "\n" not in str(refused.value)
 
 
 # --- the worker's API ---------------------------------------------------------------------------------------
 
+reader = api.reader  # the page's, which its calls (api.call) read with
+teacher = reader.teacher
+
+
+def call(name: str, **args) -> dict:
+    """api.call as the worker makes it: JSON in, JSON out."""
+    return json.loads(api.call(name, json.dumps(args)))
+
 
 @pytest.fixture
 def loaded(tmp_path):
-    app.load(WEIGHTS)
+    reader.load(WEIGHTS)
     yield tmp_path
-    app.forget()
+    teacher.forget()
 
 
 def load_rehearsal():
-    assert "error" not in json.loads(app.load_rehearsal_json(str(REHEARSAL)))
+    assert "error" not in call("teach.load_rehearsal", path=str(REHEARSAL))
 
 
 def test_kept_examples_are_learned_then_the_personal_copies_answer_beside_the_shipped_answer(loaded):
-    assert app.recognize("vote", TWO)["personal"] is False
-    status = app.keep([{"digit": 3, "strokes": TWO}] * 2)
+    assert reader.recognize("vote", TWO)["personal"] is False
+    status = teacher.add([{"digit": 3, "strokes": TWO}] * 2)
     assert status == {"examples": 2, "per_digit": [0, 0, 0, 2, 0, 0, 0, 0, 0, 0], "learned": 0, "personal": False}
     load_rehearsal()
-    assert app.learn_next()["learned"] == 1
-    assert app.recognize("vote", TWO)["personal"] is False  # until every example is learned: the shipped answer
-    assert app.learn_next() == {**status, "learned": 2, "personal": True}
-    answer = app.recognize("vote", TWO)
+    assert teacher.learn_next()["learned"] == 1
+    assert reader.recognize("vote", TWO)["personal"] is False  # until every example is learned: the shipped answer
+    assert teacher.learn_next() == {**status, "learned": 2, "personal": True}
+    answer = reader.recognize("vote", TWO)
     assert answer["personal"] is True and answer["digit"] == 3
     assert answer["shipped"]["digit"] == 2
-    assert app.forget()["examples"] == 0
-    assert app.recognize("vote", TWO)["digit"] == 2
+    assert teacher.forget()["examples"] == 0
+    assert reader.recognize("vote", TWO)["digit"] == 2
 
 
 def test_learning_needs_the_rehearsal_digits(loaded):
-    app._rehearsal = None
-    app.keep([{"digit": 3, "strokes": TWO}])
-    assert "rehearsal digits are not loaded" in json.loads(app.learn_next_json())["error"]
+    teacher.rehearsal = None
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    assert "rehearsal digits are not loaded" in call("teach.learn_next")["error"]
 
 
 def test_a_bad_example_is_refused_and_none_of_its_batch_is_kept(loaded):
-    reply = json.loads(app.keep_json(json.dumps([{"digit": 3, "strokes": TWO}, {"digit": 3, "strokes": [[[1, 1]]]}])))
+    reply = call("teach.add", examples=[{"digit": 3, "strokes": TWO}, {"digit": 3, "strokes": [[[1, 1]]]}])
     assert reply == {"error": "example 2: too little ink to learn from"}
-    assert app.personal_status()["examples"] == 0
+    assert teacher.status()["examples"] == 0
 
 
 def test_saved_copies_are_used_again_only_for_the_same_networks_and_examples(loaded):
     load_rehearsal()
-    app.keep([{"digit": 3, "strokes": TWO}])
-    app.learn_next()
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    teacher.learn_next()
     saved = loaded / "personal.npz"
-    app.save_personal(str(saved))
-    reading = app.recognize("vote", TWO)["probs"]
+    teacher.save(str(saved))
+    reading = reader.recognize("vote", TWO)["probs"]
 
-    app.load(WEIGHTS)  # a new visit: the examples come back from storage, the copies from the file
-    app.keep([{"digit": 3, "strokes": TWO}])
-    assert app.restore_personal(str(saved)) is True
-    assert app.personal_status()["personal"] is True
-    assert app.recognize("vote", TWO)["probs"] == reading
+    reader.load(WEIGHTS)  # a new visit: the examples come back from storage, the copies from the file
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    assert teacher.restore(str(saved))["restored"] is True
+    assert teacher.status()["personal"] is True
+    assert reader.recognize("vote", TWO)["probs"] == reading
     load_rehearsal()  # fetched only when there is something to learn: after the copies were restored
-    app.keep([{"digit": 1, "strokes": SEVEN}])
-    app.learn_next()
-    assert app._learner.rehearsal is app._rehearsal  # the restored copies learn with the rehearsal digits too
+    teacher.add([{"digit": 1, "strokes": SEVEN}])
+    teacher.learn_next()
+    assert teacher.learner.rehearsal is teacher.rehearsal  # the restored copies learn with the rehearsal digits too
 
-    app.load(WEIGHTS)
-    app.keep([{"digit": 3, "strokes": TWO}] * 2)  # other examples than the copies learned
-    assert app.restore_personal(str(saved)) is False
+    reader.load(WEIGHTS)
+    teacher.add([{"digit": 3, "strokes": TWO}] * 2)  # other examples than the copies learned
+    assert teacher.restore(str(saved))["restored"] is False
 
-    app.load(WEIGHTS)
-    app._entries["B1"] = {**app._entries["B1"], "sha256": "0" * 64}  # other networks (a new version of the site)
-    app.keep([{"digit": 3, "strokes": TWO}])
-    assert app.restore_personal(str(saved)) is False
+    reader.load(WEIGHTS)
+    reader.shipped.entries["B1"] = {
+        **reader.shipped.entries["B1"],
+        "sha256": "0" * 64,
+    }  # other networks (a new version of the site)
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    assert teacher.restore(str(saved))["restored"] is False
 
     damaged = loaded / "damaged.npz"
     damaged.write_bytes(saved.read_bytes()[:1000])
-    app.load(WEIGHTS)
-    app.keep([{"digit": 3, "strokes": TWO}])
-    assert app.restore_personal(str(damaged)) is False
-    assert app.personal_status() == {**app.personal_status(), "learned": 0, "personal": False}
+    reader.load(WEIGHTS)
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    assert teacher.restore(str(damaged))["restored"] is False
+    assert teacher.status() == {**teacher.status(), "learned": 0, "personal": False}
 
 
 def test_an_imported_file_adds_only_the_examples_not_kept_yet(loaded):
-    app.keep([{"digit": 3, "strokes": TWO}])
-    text = kept.examples_file([{"digit": 3, "strokes": TWO}, {"digit": 7, "strokes": SEVEN}])
-    assert json.loads(app.new_examples_json(text)) == {"examples": [{"digit": 7, "strokes": SEVEN}], "repeated": 1}
-    assert json.loads(app.examples_file_json()) == {
-        "kind": kept.KIND,
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    text = ex.examples_file([{"digit": 3, "strokes": TWO}, {"digit": 7, "strokes": SEVEN}])
+    assert call("teach.new_examples", text=text)["result"] == {
+        "examples": [{"digit": 7, "strokes": SEVEN}],
+        "repeated": 1,
+    }
+    assert json.loads(call("teach.examples_file")["result"]["text"]) == {
+        "kind": ex.KIND,
         "version": 1,
         "examples": [{"digit": 3, "strokes": TWO}],
     }
-    assert "error" in json.loads(app.new_examples_json("[]"))
+    assert "error" in call("teach.new_examples", text="[]")
 
 
 def test_loading_the_networks_again_forgets_copies_made_from_the_old_ones(loaded):
     load_rehearsal()
-    app.keep([{"digit": 3, "strokes": TWO}])
-    app.learn_next()
-    app.load(WEIGHTS)
-    assert app.personal_status()["examples"] == 0
-    assert "rehearsal digits are not loaded" in json.loads(app.learn_next_json())["error"]  # made for the old ones
+    teacher.add([{"digit": 3, "strokes": TWO}])
+    teacher.learn_next()
+    reader.load(WEIGHTS)
+    assert teacher.status()["examples"] == 0
+    assert "rehearsal digits are not loaded" in call("teach.learn_next")["error"]  # made for the old ones

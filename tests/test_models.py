@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 from recognizer.backprop import initial_network
+from recognizer.entries import WeightsError, verify_entry
 from recognizer.models import (
     MOST_BYTES,
-    WeightsError,
-    check_entry,
     load_listed,
     load_models,
     network_from_bytes,
@@ -175,19 +174,19 @@ GOOD = {"name": "B1", "file": "B1.npz", "layers": [784, 12, 10], "activation": "
 def test_each_bad_field_of_an_entry_is_named_in_one_line(change, reason):
     entry = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
     with pytest.raises(WeightsError) as error:
-        check_entry(entry)
+        verify_entry(entry)
     assert str(error.value).startswith(reason) and "\n" not in str(error.value)
 
 
 def test_a_good_entry_passes_and_a_non_object_is_named():
-    check_entry({**GOOD, "test_accuracy": 1, "temperature": 1.3, "sha256": "0" * 64, "colour": "green"})
+    verify_entry({**GOOD, "test_accuracy": 1, "temperature": 1.3, "sha256": "0" * 64, "colour": "green"})
     with pytest.raises(WeightsError, match=r"^models.json: an entry is \['B1'\], not an object$"):
-        check_entry(["B1"])
+        verify_entry(["B1"])
 
 
 def test_a_long_value_is_quoted_short():
     with pytest.raises(WeightsError) as error:
-        check_entry({**GOOD, "framing": "x" * 1000})
+        verify_entry({**GOOD, "framing": "x" * 1000})
     assert str(error.value) == f"models.json: framing '{'x' * 36}... is not one of mnist, emnist"
 
 

@@ -1,9 +1,9 @@
-"""The check set of drawings that are not digits (evaluation/offdigits.py)."""
+"""The check set of drawings that are not digits (harness/offdigits.py)."""
 
 import numpy as np
 import pytest
 
-from evaluation import offdigits
+from harness import offdigits
 
 
 @pytest.fixture(scope="module")

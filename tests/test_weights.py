@@ -88,18 +88,6 @@ def test_the_recorded_temperatures_are_fitted_on_the_validation_digits(manifest)
         assert networks[entry["name"]].temperature == fitted
 
 
-def test_app_sure_is_what_the_rule_chooses_on_the_validation_digits():
-    from evaluation.calibration import before_and_after, lowest_sure_threshold
-    from recognizer import app
-
-    mnist = load_mnist()
-    networks, _ = load_models(WEIGHTS_DIR)
-    inputs = as_inputs(mnist.validation_images.reshape(-1, 784))
-    framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS_DIR)}
-    vote = before_and_after(networks, {name: frame_images(inputs, framing[name]) for name in networks})["Vote"][1]
-    assert app.SURE == lowest_sure_threshold(vote, mnist.validation_labels)
-
-
 def test_the_rehearsal_digits_are_what_python_m_train_rehearsal_writes(tmp_path):
     """site/rehearsal.npz: the first 100 of each digit of MNIST's training digits (never test digits)."""
     mnist = load_mnist()

@@ -9,10 +9,19 @@ import pytest
 from builder.digits import pack_digits
 from builder.pins import fetch
 from files import WEIGHTS
-from recognizer import app, yours
+from recognizer import api
+from recognizer.choice import PART, choice_from
+from recognizer.digitfiles import KINDS, Digits, digits_from_bytes
+from recognizer.session import FILTERS, GRID, Session
 from recognizer.training import Run
 
 SMALL = {"layers": "30", "epochs": 2, "digits": 2000, "batch": 64}
+reader, trainer = api.reader, api.trainer  # the page's, which its calls (api.call) act on
+
+
+def call(name: str, **args) -> dict:
+    """api.call as the worker makes it: JSON in, JSON out."""
+    return json.loads(api.call(name, json.dumps(args)))
 
 
 @pytest.fixture(scope="module")
@@ -28,30 +37,31 @@ def parts(tmp_path_factory) -> dict[str, bytes]:
 @pytest.fixture
 def arrived(parts):
     """Every part handed over, as the worker does once each has arrived; nothing of yours afterwards."""
-    for kind in yours.KINDS:
-        yours.add_part(kind, parts[kind])
+    trainer.digits = Digits()
+    for kind in KINDS:
+        trainer.digits.add(kind, parts[kind])
     yield parts
-    yours.forget()
+    trainer.forget()
 
 
 def same_weights(a, b) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a.weights + a.biases, b.weights + b.biases, strict=True))
 
 
-def trained(fields: dict, slice_seconds: float = 0.05) -> yours.Session:
-    session = yours.Session(yours.choice_from(fields))
+def trained(fields: dict, slice_seconds: float = 0.05) -> Session:
+    session = Session(choice_from(fields), trainer.digits)
     while not session.finished:
         session.work(slice_seconds)
     return session
 
 
 def test_the_parts_hold_mnist_as_training_splits_it(parts):
-    images, labels = yours.digits_from_bytes(parts["train-1"], "train-1", yours.PART)
+    images, labels = digits_from_bytes(parts["train-1"], "train-1", PART)
     assert images.shape == (10_000, 28, 28) and images.dtype == np.uint8
     assert labels[:8].tolist() == [5, 0, 4, 1, 9, 2, 1, 3]  # MNIST's first training digits
-    test_images, test_labels = yours.digits_from_bytes(parts["test"], "test", yours.PART)
+    test_images, test_labels = digits_from_bytes(parts["test"], "test", PART)
     assert len(test_labels) == 10_000 and test_labels[:5].tolist() == [7, 2, 1, 0, 4]
-    _, validation = yours.digits_from_bytes(parts["validation"], "validation", yours.PART)
+    _, validation = digits_from_bytes(parts["validation"], "validation", PART)
     assert len(validation) == 5_000
 
 
@@ -63,22 +73,22 @@ def test_the_parts_hold_mnist_as_training_splits_it(parts):
     ],
 )
 def test_a_damaged_part_is_refused_in_one_line_and_costs_only_itself(parts, damage, message):
-    yours._parts.clear()
-    yours.add_part("train-1", parts["train-1"])
+    digits = Digits()
+    digits.add("train-1", parts["train-1"])
     with pytest.raises(ValueError, match=message) as refused:
-        yours.add_part("train-2", damage(parts["train-2"]))
+        digits.add("train-2", damage(parts["train-2"]))
     assert "\n" not in str(refused.value)
-    yours.add_part("train-3", parts["train-3"])
-    assert yours.arrived_training_digits() == 10_000  # train-3 waits for the second part, which never came
-    yours.add_part("train-2", parts["train-2"])
-    assert yours.arrived_training_digits() == 30_000
+    digits.add("train-3", parts["train-3"])
+    assert digits.arrived() == 10_000  # train-3 waits for the second part, which never came
+    digits.add("train-2", parts["train-2"])
+    assert digits.arrived() == 30_000
 
 
 def test_a_foreign_file_is_not_a_part(parts):
     with pytest.raises(ValueError, match="does not hold up to 10,000 uint8 images"):
-        yours.add_part("test", (WEIGHTS / "B1.npz").read_bytes())
+        Digits().add("test", (WEIGHTS / "B1.npz").read_bytes())
     with pytest.raises(ValueError, match="not a part"):
-        yours.add_part("train-9", parts["train-1"])
+        Digits().add("train-9", parts["train-1"])
 
 
 @pytest.mark.parametrize(
@@ -96,11 +106,11 @@ def test_a_foreign_file_is_not_a_part(parts):
 )
 def test_a_field_not_allowed_is_named_in_one_line(fields, message):
     with pytest.raises(ValueError, match=message):
-        yours.choice_from(fields)
+        choice_from(fields)
 
 
 def test_the_defaults_are_b1s_layers_and_its_training():
-    choice = yours.choice_from({})
+    choice = choice_from({})
     assert choice.settings.layers == (784, 100, 10, 10)  # B1's
     assert (choice.settings.momentum, choice.settings.activation) == (0.9, "relu")
     assert choice.digits == 50_000 and not choice.distort
@@ -109,8 +119,8 @@ def test_the_defaults_are_b1s_layers_and_its_training():
 def test_training_in_slices_is_the_run_that_trains_b1_b4(arrived):
     """However the slices fall, the network is the one the shared Run gives, step for step."""
     session = trained(SMALL, slice_seconds=0.001)
-    run = Run(yours.choice_from(SMALL).settings, 2000)
-    x, labels = yours.training_digits(2000)
+    run = Run(choice_from(SMALL).settings, 2000)
+    x, labels = trainer.digits.training(2000)
     while not run.finished:
         _, rows = run.next_batch(2000)
         run.step(x[rows], labels[rows])
@@ -127,7 +137,7 @@ def test_training_shows_the_loss_falling_and_each_epochs_accuracy(arrived):
     assert status["history"][1]["loss"] < status["history"][0]["loss"]
     curve = status["curve"]
     assert len(curve) == status["steps"] // status["stride"] and curve[-1] < curve[0] / 2
-    assert len(status["grid"]) == yours.GRID and len(status["filters"]) == yours.FILTERS
+    assert len(status["grid"]) == GRID and len(status["filters"]) == FILTERS
     assert all(len(f) == 784 and max(map(abs, f)) == 127 for f in status["filters"])
     assert status["images_per_second"] > 0
 
@@ -139,11 +149,11 @@ def test_distortions_change_what_it_learns_from(arrived):
 
 
 def test_training_waits_for_the_first_part_and_starts_on_it(parts):
-    yours._parts.clear()
-    session = yours.Session(yours.choice_from({**SMALL, "digits": 20_000}))
+    digits = Digits()
+    session = Session(choice_from({**SMALL, "digits": 20_000}), digits)
     session.work(0.01)
     assert session.status()["waiting"] and session.run.batch == 0
-    yours.add_part("train-1", parts["train-1"])
+    digits.add("train-1", parts["train-1"])
     session.work(0.05)
     assert session.run.batch > 0
     _, images = session.run._samples
@@ -156,42 +166,42 @@ def test_the_defaults_reach_97_percent_on_the_test_digits(arrived):
 
 
 def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, not_a_digit):
-    app.load(WEIGHTS)
-    json.loads(app.start_training_json(json.dumps(SMALL)))
-    while json.loads(app.train_json(0.05, False))["training"]["state"] == "training":
+    reader.load(WEIGHTS)
+    call("yours.start", fields=SMALL)
+    while call("yours.train", seconds=0.05, pictures=False)["result"]["training"]["state"] == "training":
         pass
-    status = json.loads(app.yours_status_json())
+    status = call("yours.status")["result"]
     mine = status["yours"]
     assert mine["name"] == "yours" and mine["layers"] == "784-30-10" and not mine["in_vote"]
-    entry = yours.current().entry
+    entry = trainer.yours.entry
     assert 0 < entry["temperature"] and entry["test_accuracy"] > 0.8
     seven = [[[100, 60], [190, 60], [120, 220]]]
-    answer = app.recognize("yours", seven)
+    answer = reader.recognize("yours", seven)
     assert answer["model"] == "yours" and "yours" in answer["answers"]
-    own = yours.current().network.probabilities(np.asarray(answer["input"]))  # the input shown is rounded
+    own = trainer.yours.network.probabilities(np.asarray(answer["input"]))  # the input shown is rounded
     assert answer["probs"] == pytest.approx(own, abs=5e-3)
-    before = app.recognize("vote", seven)["probs"]
-    shipped = np.mean([app.recognize(name, seven)["probs"] for name in ("B1", "B2", "B3", "B4")], axis=0)
+    before = reader.recognize("vote", seven)["probs"]
+    shipped = np.mean([reader.recognize(name, seven)["probs"] for name in ("B1", "B2", "B3", "B4")], axis=0)
     assert before == pytest.approx(shipped, abs=1e-5)
-    app.yours_in_vote_json(True)
-    with_yours = np.mean([app.recognize(name, seven)["probs"] for name in ("B1", "B2", "B3", "B4", "yours")], axis=0)
-    assert app.recognize("vote", seven)["probs"] == pytest.approx(with_yours, abs=1e-5)
-    not_digit_like = app.recognize("yours", [stroke.tolist() for stroke in not_a_digit])
+    call("yours.vote", on=True)
+    with_yours = np.mean([reader.recognize(name, seven)["probs"] for name in ("B1", "B2", "B3", "B4", "yours")], axis=0)
+    assert reader.recognize("vote", seven)["probs"] == pytest.approx(with_yours, abs=1e-5)
+    not_digit_like = reader.recognize("yours", [stroke.tolist() for stroke in not_a_digit])
     assert not_digit_like["digit_like"] is False and not not_digit_like["sure"]  # the same check as the others
 
 
 def test_an_exported_network_imports_to_the_same_network_and_accuracy(arrived, tmp_path):
-    app.load(WEIGHTS)
-    app.start_training_json(json.dumps(SMALL))
-    json.loads(app.stop_training_json())  # stopped at once: the network as it is becomes yours
-    entry = json.loads(app.export_yours(str(tmp_path / "yours.npz")))
+    reader.load(WEIGHTS)
+    call("yours.start", fields=SMALL)
+    call("yours.stop")  # stopped at once: the network as it is becomes yours
+    entry = call("yours.export", path=str(tmp_path / "yours.npz"))["result"]["entry"]
     exported = (tmp_path / "yours.npz").read_bytes()
-    app.forget_yours_json()
-    assert json.loads(app.yours_status_json()) == {"yours": None}
-    imported = json.loads(app.import_yours_json(str(tmp_path / "yours.npz")))["yours"]
-    assert yours.current().data == exported
-    assert yours.current().entry["test_accuracy"] == entry["test_accuracy"]
-    assert yours.current().entry["temperature"] == entry["temperature"]
+    call("yours.forget")
+    assert call("yours.status")["result"]["yours"] is None
+    imported = call("yours.import", path=str(tmp_path / "yours.npz"))["result"]["yours"]
+    assert trainer.yours.data == exported
+    assert trainer.yours.entry["test_accuracy"] == entry["test_accuracy"]
+    assert trainer.yours.entry["temperature"] == entry["temperature"]
     assert imported["accuracy"] == f"{100 * entry['test_accuracy']:.2f}%"
 
 
@@ -204,30 +214,29 @@ def test_an_exported_network_imports_to_the_same_network_and_accuracy(arrived, t
     ],
 )
 def test_a_damaged_or_foreign_import_is_refused_and_changes_nothing(arrived, tmp_path, data, message):
-    app.load(WEIGHTS)
-    app.start_training_json(json.dumps(SMALL))
-    app.stop_training_json()
-    app.export_yours(str(tmp_path / "good.npz"))
-    before = yours.current()
+    reader.load(WEIGHTS)
+    call("yours.start", fields=SMALL)
+    call("yours.stop")
+    call("yours.export", path=str(tmp_path / "good.npz"))
+    before = trainer.yours
     (tmp_path / "bad.npz").write_bytes(data((tmp_path / "good.npz").read_bytes()))
-    out = json.loads(app.import_yours_json(str(tmp_path / "bad.npz")))
+    out = call("yours.import", path=str(tmp_path / "bad.npz"))
     assert message in out["error"] and "\n" not in out["error"]
-    assert yours.current() is before
+    assert trainer.yours is before
 
 
 def test_a_kept_network_comes_back_without_any_digits_and_a_tampered_one_does_not(arrived, tmp_path):
-    app.load(WEIGHTS)
-    app.start_training_json(json.dumps(SMALL))
-    app.stop_training_json()
-    entry = app.export_yours(str(tmp_path / "kept.npz"))
-    network = yours.current().network
-    app.forget_yours_json()
-    yours._parts.clear()
-    yours._scored.clear()
-    restored = json.loads(app.restore_yours_json(str(tmp_path / "kept.npz"), entry))["yours"]
+    reader.load(WEIGHTS)
+    call("yours.start", fields=SMALL)
+    call("yours.stop")
+    entry = call("yours.export", path=str(tmp_path / "kept.npz"))["result"]["entry"]
+    network = trainer.yours.network
+    call("yours.forget")
+    trainer.digits = Digits()  # a new visit: no digits have arrived
+    restored = call("yours.restore", path=str(tmp_path / "kept.npz"), entry=entry)["result"]["yours"]
     assert restored["layers"] == "784-30-10"
-    assert same_weights(yours.current().network, network)
-    app.forget_yours_json()
-    tampered = dict(json.loads(entry), sha256="0" * 64)
-    out = json.loads(app.restore_yours_json(str(tmp_path / "kept.npz"), json.dumps(tampered)))
-    assert "sha256 does not match" in out["error"] and yours.current() is None
+    assert same_weights(trainer.yours.network, network)
+    call("yours.forget")
+    tampered = dict(entry, sha256="0" * 64)
+    out = call("yours.restore", path=str(tmp_path / "kept.npz"), entry=tampered)
+    assert "sha256 does not match" in out["error"] and trainer.yours is None

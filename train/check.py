@@ -18,8 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from files import DATA, atomic_path
-from recognizer.digitlike import Check
-from recognizer.models import check_from_bytes
+from recognizer.digitlike import Check, check_from_bytes
 from recognizer.preprocess import to_network_input
 
 from . import data, nondigits, pendigits

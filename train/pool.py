@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from files import atomic_path
-from recognizer.augment import SIZE, AugmentParams, augment, check_shape, to_uint8
+from recognizer.augment import SIZE, AugmentParams, augment, require_shape, to_uint8
 
 POOL_IMAGES = 2_200_000  # images a pool may hold in all (about 1.7 GB as uint8)
 
@@ -60,7 +60,7 @@ def generate_pool(
     The result depends on (images, copies, seed, params, chunk_size) only, never on the number of processes.
     """
     images = np.ascontiguousarray(images)
-    check_shape(images)
+    require_shape(images)
     if images.dtype != np.uint8:
         raise ValueError(f"expected uint8 images (0..255), got {images.dtype}")
     n = len(images)

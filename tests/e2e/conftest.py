@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 
 from builder.server import make_server
-from evaluation import browser as helpers
-from evaluation.measure import loaded_networks, native_inputs
-from evaluation.teaching import STYLES, as_strokes, vote_answers
 from files import DIST as BUILT
 from files import REHEARSAL, WEIGHTS
-from recognizer import app
+from harness import browser as helpers
+from harness.native import loaded_networks, native_inputs, vote_answers
+from harness.strokes import as_strokes
+from harness.styles import STYLES
+from recognizer.app import loaded
 from recognizer.learn import Personal, rehearsal_from_bytes
 from train import pendigits
 
@@ -150,7 +151,7 @@ def slashed_zeros(pen_digits) -> list[list[np.ndarray]]:
 @pytest.fixture(scope="module")
 def a_digit(pen_digits, check_margin) -> list[np.ndarray]:
     """A held-out writer's 3, well within the check's limits, that the vote reads as 3."""
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     threes = [d.strokes for d in pendigits.held_out_digits(pen_digits) if d.label == 3][:20]
-    read = [s for s in threes if app.recognize("vote", as_strokes(s))["digit"] == 3]
+    read = [s for s in threes if reader.recognize("vote", as_strokes(s))["digit"] == 3]
     return min(read, key=check_margin)

@@ -1,4 +1,4 @@
-"""The built page in Firefox and WebKit, each Debian's own, driven over WebDriver (evaluation/engines.py): a
+"""The built page in Firefox and WebKit, each Debian's own, driven over WebDriver (harness/engines.py): a
 first visit that reads a drawn digit live, by mouse and by finger; a repeat visit with the server stopped that
 starts Python from the snapshot and answers offline; one correction taught and kept; a bad models.json entry
 that costs only its network; the fallbacks for what an engine lacks (WebKit: navigator.storage's estimate
@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from builder.server import QuietHandler
-from evaluation import engines
-from evaluation.browser import fit_to_box, on_loopback
-from files import ROOT, WEIGHTS
-from recognizer import app
+from files import ROOT
+from harness import engines
+from harness.browser import fit_to_box, on_loopback
+from recognizer.app import Reader
 from train import pendigits
 
 pytestmark = pytest.mark.e2e
@@ -175,10 +175,7 @@ def test_a_bad_models_json_entry_costs_only_its_network(tab, host, dist, digits,
     for weights in (dist / "weights").glob("*.npz"):
         shutil.copy(weights, tmp_path)
     (tmp_path / "models.json").write_text(json.dumps(spoiled_manifest(dist)))
-    try:
-        reasons = {model["name"]: model["reason"] for model in app.load(tmp_path)["models"] if not model["ok"]}
-    finally:
-        app.load(WEIGHTS)  # the module's networks, as the other tests expect them
+    reasons = {model["name"]: model["reason"] for model in Reader().load(tmp_path)["models"] if not model["ok"]}
     assert list(reasons) == ["B2"]
 
     open_page(tab, host(SpoiledModelsJson))

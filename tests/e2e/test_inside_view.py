@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_until_loaded
 from files import ROOT, WEIGHTS
+from harness.browser import draw_with_mouse, fit_to_box, wait_until_loaded
 from recognizer.models import load_listed
 from train import pendigits
 

@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_until_loaded
-from evaluation.offdigits import check_drawings
-from evaluation.teaching import as_strokes
 from files import REHEARSAL, WEIGHTS
-from recognizer import app
+from harness.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from harness.offdigits import check_drawings
+from harness.strokes import as_strokes
+from recognizer.app import loaded
 
 pytestmark = pytest.mark.e2e
 
@@ -71,21 +71,18 @@ def odd_fours() -> list[list[np.ndarray]]:
     """Triangles (a 4 drawn closed, as some people do) from the check set that the shipped check calls not a digit,
     four of them such that, taught natively through the same code, three as 4 make the fourth a digit-like 4."""
     triangles = [d.strokes for d in check_drawings(per_template=16) if d.name == "triangle"]
-    app.load(WEIGHTS)
-    refused = [t for t in triangles if not app.recognize("vote", as_strokes(t))["digit_like"]]
-    app.load_rehearsal(str(REHEARSAL))
-    try:
-        for start in range(len(refused) - 3):
-            app.forget()
-            chosen = refused[start : start + 4]
-            for triangle in chosen[:3]:
-                app.keep([{"digit": 4, "strokes": as_strokes(triangle)}])
-                app.learn_next()
-            answer = app.recognize("vote", as_strokes(chosen[3]))
-            if answer["digit_like"] and answer["digit"] == 4:
-                return chosen
-    finally:
-        app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
+    refused = [t for t in triangles if not reader.recognize("vote", as_strokes(t))["digit_like"]]
+    reader.teacher.load_rehearsal(str(REHEARSAL))
+    for start in range(len(refused) - 3):
+        reader.teacher.forget()
+        chosen = refused[start : start + 4]
+        for triangle in chosen[:3]:
+            reader.teacher.add([{"digit": 4, "strokes": as_strokes(triangle)}])
+            reader.teacher.learn_next()
+        answer = reader.recognize("vote", as_strokes(chosen[3]))
+        if answer["digit_like"] and answer["digit"] == 4:
+            return chosen
     pytest.fail("no four triangles the check refuses that three corrections teach as 4")
 
 

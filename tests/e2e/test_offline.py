@@ -9,7 +9,7 @@ import re
 import pytest
 
 from builder.server import QuietHandler
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 from train import pendigits
 
 pytestmark = pytest.mark.e2e

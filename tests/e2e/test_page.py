@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from builder.server import QuietHandler
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
-from evaluation.examples import in_box
 from files import ROOT, SITE, WEIGHTS
-from recognizer import app
+from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from harness.strokes import in_box
+from recognizer.app import Reader, loaded
 from recognizer.models import read_manifest
 from train import pendigits
 
@@ -32,13 +32,14 @@ EXAMPLES = json.loads((SITE / "examples.json").read_text())["examples"]
 
 # Test hooks, never part of the shipped page (added to a test's browser before the page loads):
 # - window.shown: every state #result takes, in order (its data attributes);
-# - window.posted: the network of each request the page posts to its worker;
+# - window.posted: the network of each reading the page asks its worker for;
 # - window.progress: each loading progress message, with the status line and byte figure the page then shows;
 # - window.holding = true holds the worker's answers back (a slow worker) until window.release(), which waits
 #   for at least one to be held, delivers them and resolves to how many it held.
 HOOKS = """(() => {
   Object.assign(window, { shown: [], posted: [], progress: [], holding: false });
   const held = [];
+  const readings = new Set(); // the ids of the page's "read" requests: their replies are the answers held
   window.release = async () => {
     while (!held.length) await new Promise((resolve) => setTimeout(resolve, 5));
     window.holding = false;
@@ -48,16 +49,19 @@ HOOKS = """(() => {
   };
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
-    if (message && message.recognize) window.posted.push(message.recognize);
+    if (message && message.call === "read") {
+      window.posted.push(message.args.model);
+      readings.add(message.id);
+    }
     return post.call(this, message, ...rest);
   };
   const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, "onmessage");
   Object.defineProperty(Worker.prototype, "onmessage", {
     set(handler) {
       onmessage.set.call(this, (event) => {
-        if (window.holding && event.data.type === "answer") return held.push(() => handler(event));
+        if (window.holding && readings.has(event.data.id)) return held.push(() => handler(event));
         handler(event);
-        if (event.data.type === "progress") {
+        if (event.data.event === "progress") {
           const shows = (id) => document.getElementById(id).textContent;
           window.progress.push({ ...event.data, status: shows("status"), figures: shows("received") });
         }
@@ -362,7 +366,7 @@ def python_start(page) -> str:
     return page.get_attribute("body", "data-python-start")
 
 
-# Damages the saved snapshot of Python (site/snapshot.js: a 16-byte header of magic and description length; the
+# Damages the saved snapshot of Python (site/worker/snapshot.js: a 16-byte header of magic and description length; the
 # description as JSON; Pyodide's memory snapshot, gzipped; the site-packages files, gzipped) in one of several ways.
 DAMAGE_SNAPSHOT = r"""async (damage) => {
   const through = async (bytes, transform) =>
@@ -399,9 +403,9 @@ DAMAGE_SNAPSHOT = r"""async (damage) => {
       }
       files = await through(plain, new CompressionStream("gzip"));
     } else if (damage === "answers otherwise") {
-      const check = description.about.check;
-      description.about.check = check.replace(/"probs":\[[^\]]*\]/, '"probs":[1,0,0,0,0,0,0,0,0,0]');
-      if (description.about.check === check) return false;
+      const selfTest = description.about.selfTest;
+      description.about.selfTest = selfTest.replace(/"probs":\[[^\]]*\]/, '"probs":[1,0,0,0,0,0,0,0,0,0]');
+      if (description.about.selfTest === selfTest) return false;
     } else {  // "another table layout": as if this browser laid out the function table otherwise than recorded
       const library = description.dynlibs.loads.find((load) => load.tableSize > 0);
       if (!library) return false;
@@ -414,7 +418,7 @@ DAMAGE_SNAPSHOT = r"""async (damage) => {
     bytes = new Uint8Array(await new Blob([header, rewritten, memory, files]).arrayBuffer());
   }
   await cache.put(request, new Response(bytes));
-  return description.about.check.length > 0;
+  return description.about.selfTest.length > 0;
 }"""
 
 
@@ -601,9 +605,9 @@ def test_quick_presses_collapse_into_the_newest(context, server):
 def unsure_digit(held_out, pen_digits) -> pendigits.PenDigit:
     """A held-out digit that the vote reads well below "sure" when drawn into the box, and that looks like a digit
     (checked natively)."""
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     for digit in pendigits.held_out_digits(pen_digits):
-        answer = app.recognize("vote", in_box(digit.strokes))
+        answer = reader.recognize("vote", in_box(digit.strokes))
         if answer["state"] == "done" and max(answer["probs"]) < 0.6 and answer["digit_like"]:
             return digit
     pytest.fail("every held-out digit is read with 60% or more")
@@ -662,10 +666,7 @@ def test_each_bad_models_json_entry_shows_its_own_reason_and_the_others_work(con
     for weights in (dist / "weights").glob("*.npz"):
         shutil.copy(weights, tmp_path)
     (tmp_path / "models.json").write_text(json.dumps(manifest))
-    try:
-        reasons = {model["name"]: model["reason"] for model in app.load(tmp_path)["models"] if not model["ok"]}
-    finally:
-        app.load(WEIGHTS)
+    reasons = {model["name"]: model["reason"] for model in Reader().load(tmp_path)["models"] if not model["ok"]}
     assert sorted(reasons) == ["B2", "B3", "B4"]
 
     page = open_page(context, server)

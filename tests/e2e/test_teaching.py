@@ -1,7 +1,7 @@
 """Teaching in the built page: "It was: D" after an answer, the personal copies that learn it, and the
 examples kept in the browser: across a reload, offline, forgotten, exported and imported.
 
-The drawings are a held-out writer's zeros struck through (evaluation/teaching.py's "slashed 0"), a style the
+The drawings are a held-out writer's zeros struck through (harness/styles.py's "slashed 0"), a style the
 shipped networks misread; the writer is one whose first three, taught natively through the same code, make
 the personal vote read their fourth.
 """
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 
 pytestmark = pytest.mark.e2e
 

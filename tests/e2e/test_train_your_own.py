@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from evaluation.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
 
 pytestmark = pytest.mark.e2e
 
@@ -164,3 +164,37 @@ def test_a_damaged_part_is_named_and_costs_only_itself(context, server):
     assert "digits/train-2.npz is damaged" in line and "training goes on without it" in line
     train(page, SMALL)  # on the first part
     assert status(page)["epoch"] == "1"
+
+
+# Holds the worker's reply to "yours.open" (the form's defaults and limits) until window.releaseOpen(): a slow
+# worker, as on a loaded machine.
+HOLD_OPEN = """(() => {
+  const asked = new Set();
+  const held = [];
+  window.releaseOpen = () => held.splice(0).forEach((deliver) => deliver());
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.call === "yours.open") asked.add(message.id);
+    return post.call(this, message, ...rest);
+  };
+  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, "onmessage");
+  Object.defineProperty(Worker.prototype, "onmessage", {
+    set(handler) {
+      const holding = (event) => (asked.has(event.data.id) ? held.push(() => handler(event)) : handler(event));
+      onmessage.set.call(this, holding);
+    },
+  });
+})()"""
+
+
+def test_start_waits_for_the_forms_defaults(context, server):
+    page = context.new_page()
+    page.add_init_script(HOLD_OPEN)
+    page.goto(server.url)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    page.click("#train-toggle")
+    page.wait_for_timeout(1500)  # far longer than the worker takes to answer: its answer is held
+    assert page.is_disabled("#train-start") and page.input_value("#train-rate") == ""
+    page.evaluate("window.releaseOpen()")
+    page.wait_for_selector("#train-start:enabled")
+    assert page.input_value("#train-rate") == "0.1" and page.input_value("#train-layers") == "100,10"

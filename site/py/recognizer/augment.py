@@ -186,7 +186,7 @@ def vary_stroke_thickness(images: np.ndarray, rng: np.random.Generator, params: 
     return out
 
 
-def check_shape(images: np.ndarray) -> None:
+def require_shape(images: np.ndarray) -> None:
     if images.ndim != 3 or images.shape[1:] != (SIZE, SIZE):
         raise ValueError(f"expected images of shape (n, {SIZE}, {SIZE}), got {images.shape}")
 
@@ -194,7 +194,7 @@ def check_shape(images: np.ndarray) -> None:
 def as_float_images(images: np.ndarray) -> np.ndarray:
     """(n, 28, 28) images as float32 in [0, 1]; uint8 input is divided by 255."""
     images = np.asarray(images)
-    check_shape(images)
+    require_shape(images)
     if images.dtype == np.uint8:
         return images.astype(np.float32) / np.float32(255)
     return images.astype(np.float32, copy=False)

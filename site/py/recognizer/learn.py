@@ -60,7 +60,7 @@ MOST_REHEARSAL = 10_000  # digits the file may hold
 def rehearsal_from_bytes(data: bytes, framings: set[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The rehearsal digits as each framing's inputs: {framing: (images (n, 784) float32, labels (n,))}.
 
-    The file (an .npz of uint8 `images` (n, 28, 28) and `labels` (n,)) is checked from its headers before any
+    The file (an .npz of uint8 `images` (n, 28, 28) and `labels` (n,)) is verified from its headers before any
     array is read; ValueError with one line when it is not such a file."""
     images, labels = digits_from_bytes(data, REHEARSAL_FILE, MOST_REHEARSAL)
     n = len(labels)
@@ -157,7 +157,7 @@ class Personal:
 
     def teach(self, strokes: Strokes, label: int) -> None:
         """Learn one more example: every personal copy takes settings.steps steps towards reading it as label."""
-        new = {framing: example_input(strokes, framing) for framing in self.inputs}  # all checked before any change
+        new = {framing: example_input(strokes, framing) for framing in self.inputs}  # all drawn before any change
         for framing, x in new.items():
             self.rendered(framing)
             self.inputs[framing].append(x)

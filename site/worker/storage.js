@@ -1,10 +1,9 @@
-// What a person taught the page, kept in this browser (IndexedDB) so that it survives a reload and works
+// What a person made in the page, stored in this browser (IndexedDB) so that it survives a reload and works
 // offline: their examples ({digit, strokes}, in the order taught) and the personal copies of the networks that
-// learned them (one .npz made by recognizer.app.save_personal, with the key of the networks it was made from);
-// and the network they trained themselves ({data: its weights file, entry: its models.json entry, inVote}: yours.js).
+// learned them (one .npz made by the "teach.save" call, recognizer/teach.py, with the key of the networks it was made from);
+// and the network they trained themselves ({data: its weights file, entry: its models.json entry as JSON text,
+// inVote}: yours.js).
 // Used by the worker only. Each site folder has its own database: several sites can share one origin.
-"use strict";
-/* exported openKept */
 
 function settled(request) {
   return new Promise((resolve, reject) => {
@@ -25,12 +24,12 @@ async function within(db, stores, mode, work) {
   return result;
 }
 
-// {examples(), add(examples), forget(), copies(), keepCopies(copies), yours(), keepYours(record), forgetYours()};
-// rejects when this browser keeps nothing (a private window may refuse IndexedDB).
-async function openKept(site) {
+// {examples(), add(examples), forget(), copies(), saveCopies(copies), yours(), saveYours(record), forgetYours()};
+// rejects when this browser stores nothing (a private window may refuse IndexedDB).
+export async function openStorage(site) {
   const request = indexedDB.open(`digit-recognizer ${site}`, 2);
   request.onupgradeneeded = () => {
-    // Version 1 had the examples and the copies; version 2 adds your network. What was kept stays.
+    // Version 1 had the examples and the copies; version 2 adds your network. What was stored stays.
     for (const [store, options] of [["examples", { autoIncrement: true }], ["copies", {}], ["yours", {}]]) {
       if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store, options);
     }
@@ -48,9 +47,9 @@ async function openKept(site) {
         t.objectStore("copies").clear();
       }),
     copies: () => within(db, "copies", "readonly", (t) => settled(t.objectStore("copies").get("personal"))),
-    keepCopies: (bytes) => within(db, "copies", "readwrite", (t) => t.objectStore("copies").put(bytes, "personal")),
+    saveCopies: (bytes) => within(db, "copies", "readwrite", (t) => t.objectStore("copies").put(bytes, "personal")),
     yours: () => within(db, "yours", "readonly", (t) => settled(t.objectStore("yours").get("yours"))),
-    keepYours: (record) => within(db, "yours", "readwrite", (t) => t.objectStore("yours").put(record, "yours")),
+    saveYours: (record) => within(db, "yours", "readwrite", (t) => t.objectStore("yours").put(record, "yours")),
     forgetYours: () => within(db, "yours", "readwrite", (t) => t.objectStore("yours").clear()),
   };
 }

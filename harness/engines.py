@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evaluation.browser import LOAD_TIMEOUT, ensure_debian_package
+from harness.browser import LOAD_TIMEOUT, ensure_debian_package
 
 FIREFOX = "/usr/bin/firefox-esr"
 WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"

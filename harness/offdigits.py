@@ -2,7 +2,8 @@
 
 It measures one thing: whether the recognizer says "that does not look like a digit" when it is shown
 something else. It is never used for fitting or training anything, so nothing is tuned on it; the letters in
-particular are what the check measures generalisation on.
+particular are what the check measures generalisation on. The browser tests draw it into the page, and
+`python -m evaluation offdigits` measures the networks on it.
 
 Every drawing kind is a hand-authored template of pen strokes in a unit box (x right, y down, in drawing
 order), written below with a few helpers (lines, arcs, smooth curves). Each instance is a randomly varied
@@ -15,10 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from matplotlib.figure import Figure  # no pyplot: figures drawn straight into files, no window, no global state
 
 KINDS = ("letter", "shape", "mark", "scribble")
 HEIGHT = 300.0  # every drawing's bounding box height, in the pen digits' tablet units (0..500)
@@ -431,26 +430,3 @@ def check_drawings(per_template: int = 8, seed: int = 7) -> list[OffDigit]:
             drawn = fresh_scribble(rng, name) if kind == "scribble" else strokes
             drawings.append(OffDigit(kind, name, rendition(rng, drawn)))
     return drawings
-
-
-# --- the contact sheet -------------------------------------------------------------------------------
-
-
-def plot_check_set(drawings: list[OffDigit], path, per_row: int = 16) -> None:
-    """One instance of each name (the first), as drawn, with its name above it."""
-    first: dict[str, OffDigit] = {}
-    for drawing in drawings:
-        first.setdefault(drawing.name, drawing)
-    rows = -(-len(first) // per_row)
-    fig = Figure(figsize=(per_row * 1.0, rows * 1.15))
-    axes = fig.subplots(rows, per_row, squeeze=False).ravel()
-    for ax in axes:
-        ax.set_axis_off()
-    for ax, drawing in zip(axes, first.values(), strict=False):
-        for stroke in drawing.strokes:
-            ax.plot(stroke[:, 0], stroke[:, 1], "k-", linewidth=1.2, solid_capstyle="round")
-        ax.set_aspect("equal")
-        ax.invert_yaxis()  # y points down, as on the screen
-        ax.set_title(drawing.name, fontsize=6)
-    fig.tight_layout()
-    fig.savefig(Path(path), dpi=110)

@@ -83,6 +83,15 @@ def wait_for_service_worker(page, seconds: float) -> None:
     raise RuntimeError(f"the service worker did not take control within {seconds} s")
 
 
+def inside_box(strokes, box, margin=0.03) -> bool:
+    """Whether every point of the strokes lies within the box (a bounding box), `margin` of its width in from
+    each side: as fit_to_box places a digit."""
+    points = np.concatenate(strokes)
+    low = np.array([box["x"], box["y"]]) + margin * box["width"] - 1e-6
+    high = np.array([box["x"] + box["width"], box["y"] + box["height"]]) - margin * box["width"] + 1e-6
+    return bool((points >= low).all() and (points <= high).all())
+
+
 def fit_to_box(
     strokes: list[np.ndarray], box: dict, height: float = 0.6, offset=(0.0, 0.0), margin: float = 0.03
 ) -> list[np.ndarray]:

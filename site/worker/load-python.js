@@ -1,19 +1,17 @@
-// The one sequence that loads our Python, shared by the page's worker (importScripts), the build's bytecode
-// step and its Node check (vm.runInThisContext): in a started Pyodide, NumPy and our recognizer wheel, then the
-// networks' weights. Starting the runtime (step 1) is each host's own.
-"use strict";
-/* exported LOAD_STEPS, PYTHON_OPTIONS, download, downloadWeights, loadLater, loadRecognizer, plainWords, recognizerIn */
+// The one sequence that loads our Python, shared by the page's worker, the build's bytecode step and its Node
+// check (each imports this module): in a started Pyodide, NumPy and our recognizer wheel, then the networks'
+// weights. Starting the runtime (step 1) is each host's own.
 
 // The steps of a load, in order, as the page lists them (the page draws its list from the worker's progress).
-const LOAD_STEPS = ["the Python runtime", "NumPy and the recognizer", "the networks' weights"];
+export const LOAD_STEPS = ["the Python runtime", "NumPy and the recognizer", "the networks' weights"];
 
 // loadPyodide's options for every host: Python runs as `python -OO` (no docstrings, no asserts), as the build
 // compiled its bytecode (builder/compile_bytecode.py): fewer bytes to download, and NumPy keeps no docstrings.
-const PYTHON_OPTIONS = { env: { PYTHONOPTIMIZE: "2" } };
+export const PYTHON_OPTIONS = { env: { PYTHONOPTIMIZE: "2" } };
 
 // The line of an error that says what went wrong: the last of a Python traceback, without the exception's
 // class name or a final full stop (a message adds its own).
-function plainWords(error) {
+export function plainWords(error) {
   const lines = String((error && error.message) || error).trim().split("\n");
   return lines[lines.length - 1].replace(/^([\w.]+(Error|Exception)): /, "").replace(/\.+$/, "");
 }
@@ -22,7 +20,7 @@ function plainWords(error) {
 const describedFailure = (what, error) => new Error(`${what} (${plainWords(error)})`, { cause: error });
 
 // The file at `path` of the site at `base`, fetched with `fetchFile`, or an error naming it.
-async function download(fetchFile, base, path, what) {
+export async function download(fetchFile, base, path, what) {
   let response;
   try {
     response = await fetchFile(new URL(path, base).href);
@@ -36,7 +34,7 @@ async function download(fetchFile, base, path, what) {
 // models.json and every weight file it lists, as loadRecognizer takes them. A file that cannot be downloaded
 // is left out: Python then disables that one network (or the check), saying the file is missing, and the others
 // still work.
-async function downloadWeights(fetchFile, base) {
+export async function downloadWeights(fetchFile, base) {
   const manifest = await (await download(fetchFile, base, "weights/models.json", "the list of networks")).text();
   let models;
   let check;
@@ -59,13 +57,19 @@ async function downloadWeights(fetchFile, base) {
   return { manifest, files };
 }
 
-// The recognizer in a Python that has imported it: {answer, app}, as loadRecognizer returns them.
-function recognizerIn(pyodide) {
-  const app = pyodide.pyimport("recognizer.app");
+// The recognizer in a Python that has imported it: {call, answer}, as loadRecognizer returns them. call(name,
+// args) is the one door into our Python (recognizer/api.py): JSON in, JSON out, no Python object crosses; it
+// gives the call's result, or throws its one line. answer(model, strokes, silenced) is the "recognize" call.
+export function recognizerIn(pyodide) {
+  const api = pyodide.pyimport("recognizer.api");
+  const call = (name, args = {}) => {
+    const out = JSON.parse(api.call(name, JSON.stringify(args)));
+    if ("error" in out) throw new Error(out.error);
+    return out.result;
+  };
   // silenced: neurons that send nothing, {network: ["layer:neuron", ...]} (recognizer/inside.py)
-  const answer = (model, strokes, silenced = {}) =>
-    JSON.parse(app.recognize_json(model, JSON.stringify(strokes), JSON.stringify(silenced)));
-  return { answer, app };
+  const answer = (model, strokes, silenced = {}) => call("recognize", { model, strokes, silenced });
+  return { call, answer };
 }
 
 // Steps 2 and 3 into `pyodide`, already started (step 1):
@@ -74,10 +78,8 @@ function recognizerIn(pyodide) {
 //     name, bytes, or null when it could not be downloaded: Python then disables that network], ...]}
 //   onStep(step): called as each step begins, `step` counting from 1 in LOAD_STEPS
 //   failure(what, error): the error to throw when a step fails; `what` says which, `error` is Pyodide's
-// Returns {status, answer, app}: status is recognizer.app.load's (null without weights); answer(model, strokes)
-// is recognizer.app.recognize's answer; app is the recognizer.app module, for its other *_json functions.
-// JSON in, JSON out: no Python object crosses into JavaScript.
-async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {}, failure = describedFailure }) {
+// Returns {status, call, answer} (recognizerIn's): status is the "load" call's (null without weights).
+export async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {}, failure = describedFailure }) {
   onStep(2);
   try {
     // Our wheel by its URL: Pyodide installs it as it does NumPy, both fetched at once.
@@ -88,7 +90,7 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
   // loadPackage does not reject when a wheel fails: importing proves each loaded.
   const imports = [
     ["numpy", "NumPy did not load"],
-    ["recognizer.app", `the recognizer package (${wheel.name}) did not install`],
+    ["recognizer.api", `the recognizer package (${wheel.name}) did not install`],
   ];
   for (const [module, what] of imports) {
     try {
@@ -97,17 +99,21 @@ async function loadRecognizer(pyodide, { wheel, weights = null, onStep = () => {
       throw failure(what, error);
     }
   }
-  const { answer, app } = recognizerIn(pyodide);
-  if (weights === null) return { status: null, answer, app };
+  const { call, answer } = recognizerIn(pyodide);
+  if (weights === null) return { status: null, call, answer };
 
   onStep(3);
   const { manifest, files } = await weights;
   pyodide.FS.mkdirTree("/weights");
   pyodide.FS.writeFile("/weights/models.json", manifest);
   for (const [file, bytes] of files) if (bytes) pyodide.FS.writeFile(`/weights/${file}`, bytes);
-  const status = JSON.parse(app.load_json("/weights"));
-  if (status.error) throw new Error(`the networks could not be loaded: ${status.error}`);
-  return { status, answer, app };
+  let status;
+  try {
+    status = call("load", { weights_dir: "/weights" });
+  } catch (error) {
+    throw new Error(`the networks could not be loaded: ${error.message}`, { cause: error });
+  }
+  return { status, call, answer };
 }
 
 // Packages that had been imported from the standard library's zip look for their modules among the later parts
@@ -130,7 +136,7 @@ del join_later
 // imports), which the build split off what a first answer needs: `packages` (build.json's "later", named in
 // pyodide-lock.json with their sha256), loaded into `pyodide` at teaching's first need. Loading them again is
 // nothing; a failure rejects, saying which did not load.
-async function loadLater(pyodide, packages) {
+export async function loadLater(pyodide, packages) {
   await pyodide.loadPackage(packages, { messageCallback: () => {} });
   const missing = packages.filter((name) => !(name in pyodide.loadedPackages));
   if (missing.length) throw new Error(`${missing.join(" and ")} did not load`);

@@ -2,23 +2,21 @@
 // so that a later visit starts ready to answer instead of loading them all again. Pyodide snapshots only its
 // memory; the build's hook in its runtime (builder/runtime-hook.js) records where NumPy's compiled libraries
 // were loaded, and this file keeps that record and the site-packages files (not in the memory) beside it.
-// Used by the page's worker and by the build's Node check (builder/check-dist.mjs).
+// Used by the page's worker and by the build's proof under Node (builder/prove-dist.mjs).
 //
 // A snapshot is one Blob: 16 bytes of header (magic, description length, 0, 0), the description (JSON: {about,
 // dynlibs, loadedPackages, memory: {length, kept: [[start, end], ...], packed}, files: [[path, length], ...],
 // packedFiles}), the pages of Pyodide's memory snapshot that are not all zeros (memory.kept) gzipped, then the
 // files' bytes one after another, gzipped. Packed, a snapshot keeps about 12 MB in the browser where it would
 // keep 41 MB plain; leaving out the zero pages (a third of the memory) makes unpacking it a quarter faster.
-"use strict";
-/* exported takeSnapshot, startFromSnapshot, checkAnswer, CHECK_STROKES */
 
 const SNAPSHOT_MAGIC = 0x32505344; // "DSP2"
 const HEADER_BYTES = 16;
 const PAGE_BYTES = 4096;
 
 // A rough 7 (strokes of (x, y) points, y down), which a restored Python must answer exactly as it did when its
-// snapshot was taken (checkAnswer): a snapshot damaged where no other check looks is caught here.
-const CHECK_STROKES = [
+// snapshot was taken (selfTest): a snapshot damaged where nothing else looks is caught here.
+export const TEST_STROKES = [
   [
     [20, 20],
     [120, 20],
@@ -41,9 +39,9 @@ if "numpy.random" in sys.modules:
     sys.modules["numpy.random"].seed()
 `;
 
-// The vote's answer to CHECK_STROKES, as text to compare, from `answer(model, strokes)` (load-python.js).
-function checkAnswer(answer) {
-  return JSON.stringify(answer("vote", CHECK_STROKES));
+// The vote's answer to TEST_STROKES, as text to compare, from `answer(model, strokes)` (load-python.js).
+export function selfTest(answer) {
+  return JSON.stringify(answer("vote", TEST_STROKES));
 }
 
 function filesUnder(FS, folder, found = []) {
@@ -105,7 +103,7 @@ function withZeroPages(bytes, kept, length) {
 // The snapshot of `pyodide` (started with {_makeSnapshot: true}, everything loaded): a promise of a Blob; `about`
 // is kept with it and given back on restore. Python's memory and files are copied before this returns (nothing
 // may run in Python meanwhile); packing them follows, while Python goes on.
-function takeSnapshot(pyodide, about) {
+export function takeSnapshot(pyodide, about) {
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   const dynlibs = pyodide._module.dynlibs.record();
   // Pyodide snapshots only an interpreter whose table of loaded packages is still empty, as it was at start.
@@ -161,7 +159,7 @@ const sum = (numbers) => numbers.reduce((total, n) => total + n, 0);
 // `loadPyodide` with `options`; resolves to {pyodide, about}. Rejects, saying why, when the snapshot is not one
 // or not this runtime's. Its parts unpack while the runtime starts, and NumPy's libraries are compiled as soon
 // as their files are unpacked.
-async function startFromSnapshot(loadPyodide, options, blob) {
+export async function startFromSnapshot(loadPyodide, options, blob) {
   const { description, memory: packedMemory, files: packedFiles } = await snapshotParts(await blob);
   const dynlibs = (async () => {
     const length = sum(description.files.map(([, size]) => size));

@@ -2,9 +2,7 @@
 // 8.6 MB (gzip made 2.8). fetchUnpackingWasm wraps fetch so that Pyodide's request for pyodide.asm.wasm is answered
 // with the unpacked bytes of pyodide.asm.wasm.zst, decoded once they have arrived by zstd's own decoder built to
 // WebAssembly (pyodide/zstddec.wasm, 54 KB, fetched beside it; 0.05 s for the 8.6 MB); every other request passes
-// through. Used by worker.js and by the Node check (builder/check-dist.mjs).
-"use strict";
-/* exported fetchUnpackingWasm */
+// through. Used by worker.js and by the build's proof under Node (builder/prove-dist.mjs).
 
 // zstd's decoder from its WebAssembly (a Response): a function from Zstandard's bytes to the plain ones, which
 // throws on bytes that are not one frame with its size.
@@ -30,7 +28,7 @@ async function zstdDecoder(response) {
   };
 }
 
-function fetchUnpackingWasm(fetch) {
+export function fetchUnpackingWasm(fetch) {
   let decoder = null; // once asked for
   return async (resource, options) => {
     const url = String(resource.url || resource);

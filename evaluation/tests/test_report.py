@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from evaluation import drawn, measure, report
+from evaluation import drawn, report
+from harness.native import native_inputs
 
 NAMES = ["B1", "B2", "B3", "B4", "vote"]
 
@@ -59,18 +60,18 @@ def test_the_calibration_figures_on_drawn_digits_are_the_pages_own_answers(pen_d
     answers for the same strokes, with the committed networks and their temperatures."""
     from evaluation.calibration import before_and_after
     from files import WEIGHTS
-    from recognizer import app
+    from recognizer.app import loaded
     from recognizer.models import load_models, read_manifest
     from train import pendigits
 
-    app.load(WEIGHTS)
+    reader = loaded(WEIGHTS)
     networks, _ = load_models(WEIGHTS)
     framing = {entry["name"]: entry["framing"] for entry in read_manifest(WEIGHTS)}
     digits = pendigits.held_out_digits(pen_digits)[::500]
-    inputs = measure.native_inputs([d.strokes for d in digits], set(framing.values()))
+    inputs = native_inputs([d.strokes for d in digits], set(framing.values()))
     pairs = before_and_after(networks, {name: inputs[framing[name]] for name in networks})
     for i, digit in enumerate(digits):
         strokes = [s.tolist() for s in digit.strokes]
         for name, shown in [*((n, n) for n in networks), ("Vote", "vote")]:
-            np.testing.assert_allclose(app.recognize(shown, strokes)["probs"], pairs[name][1][i], atol=2e-6)
+            np.testing.assert_allclose(reader.recognize(shown, strokes)["probs"], pairs[name][1][i], atol=2e-6)
     assert not np.allclose(pairs["B4"][0], pairs["B4"][1])  # before: without B4's temperature of 1.33

@@ -4,7 +4,7 @@ An example is {"digit": 0..9, "strokes": the drawing, as recognize takes it}. A 
 
     {"kind": "digit-recognizer examples", "version": 1, "examples": [example, ...]}
 
-Everything read from outside is checked whole before anything is kept: a damaged or foreign file is refused
+Everything read from outside is verified whole before anything is added: a damaged or foreign file is refused
 with one line saying what is wrong and where, and changes nothing.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .models import is_number, shown
+from .entries import is_number, shown
 from .preprocess import FRAMINGS, to_network_input
 
 KIND = "digit-recognizer examples"
@@ -52,8 +52,8 @@ def example_problem(example) -> str | None:
     return None
 
 
-def checked_examples(examples) -> list[dict]:
-    """The examples, each checked; ValueError naming the first bad one."""
+def valid_examples(examples) -> list[dict]:
+    """The examples, each verified; ValueError naming the first bad one."""
     if not isinstance(examples, list):
         raise ValueError(f"the examples are not a list but {shown(examples)}")
     if len(examples) > MOST_EXAMPLES:
@@ -71,7 +71,7 @@ def examples_file(examples: list[dict]) -> str:
 
 
 def read_examples_file(text: str) -> list[dict]:
-    """The examples a file carries, all checked; ValueError with one line if it is not such a file or is damaged."""
+    """The examples a file carries, all verified; ValueError with one line if it is not such a file or is damaged."""
     try:
         data = json.loads(text)
     except ValueError as e:
@@ -80,4 +80,4 @@ def read_examples_file(text: str) -> list[dict]:
         raise ValueError(f'not a file of examples: it does not say "kind": "{KIND}"')
     if data.get("version") != VERSION:
         raise ValueError(f"examples in version {shown(data.get('version'))} of the format, this page reads {VERSION}")
-    return checked_examples(data.get("examples"))
+    return valid_examples(data.get("examples"))

@@ -1,8 +1,9 @@
-"""The teaching benchmark's pieces (evaluation/teaching.py): its styles, who teaches what, and its counts."""
+"""The styles the browser tests and the teaching benchmark teach (harness/styles.py): each adds a stroke to the
+writer's own drawing, and the shipped vote misreads it."""
 
 import numpy as np
 
-from evaluation.teaching import STYLES, corrections_needed, error_by_digit, extent, first_k
+from harness.styles import STYLES, extent
 from recognizer.network import vote
 from recognizer.preprocess import to_network_input
 
@@ -21,8 +22,8 @@ def test_each_style_adds_a_stroke_to_the_writers_own(pen_digits):
 
 def test_the_styles_are_ones_the_shipped_vote_misreads(pen_digits):
     """Most of the training writers' drawings in each style are misread (else it teaches nothing)."""
-    from evaluation.measure import loaded_networks
     from files import WEIGHTS
+    from harness.native import loaded_networks
 
     networks, framings = loaded_networks(WEIGHTS)
     for label, restyle in STYLES.values():
@@ -30,20 +31,3 @@ def test_the_styles_are_ones_the_shipped_vote_misreads(pen_digits):
         inputs = np.stack([to_network_input([s.tolist() for s in restyle(d.strokes)], "mnist") for d in drawings])
         answers = vote([n.probabilities(inputs) for n in networks.values()]).argmax(axis=1)
         assert np.mean(answers == label) < 0.5, label  # most misread
-
-
-def test_first_k_takes_each_digits_first_drawings_in_order():
-    labels = np.array([3, 1, 3, 3, 1, 0])
-    assert first_k(labels, 2).tolist() == [True, True, True, False, True, True]
-
-
-def test_errors_are_counted_per_digit():
-    counts = error_by_digit(np.array([1, 1, 7, 7, 7]), np.array([1, 7, 7, 1, 7]))
-    assert (counts["wrong"], counts["read"]) == (2, 5)
-    assert counts["wrong_per_digit"][1] == 1 and counts["wrong_per_digit"][7] == 1
-    assert counts["read_per_digit"][1] == 2 and counts["read_per_digit"][7] == 3
-
-
-def test_corrections_needed_is_the_first_count_reaching_ninety_percent():
-    assert corrections_needed({"read_style": [0.2, 0.85, 0.9, 1.0]}) == 2
-    assert corrections_needed({"read_style": [0.2, 0.5]}) is None
