@@ -39,7 +39,7 @@ from pathlib import Path
 
 from builder.digits import FOLDER as DIGITS
 from builder.lock import page_lock
-from builder.pins import PINNED, PYODIDE_FILES, fetch, tarball_member
+from builder.pins import PINNED, fetch, tarball_member
 from builder.server import SlowLine
 from harness import engines
 from harness.browser import FLAGS, Server, ensure_chromium, wait_for_service_worker, wait_until_loaded
@@ -56,6 +56,7 @@ KEPT = "navigator.storage && navigator.storage.estimate ? navigator.storage.esti
 NOT_TIMES = ("python", "kept MB")
 
 
+BARE_FILES = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")  # as Pyodide's package has them
 BARE_PAGE = """<!doctype html>
 <meta charset="utf-8"><title>Bare Pyodide and NumPy</title>
 <script src="pyodide.js"></script>
@@ -119,7 +120,7 @@ def draw_a_one(page) -> None:
 def bare_pyodide(folder: Path) -> Path:
     """Pyodide's own files, the pinned NumPy wheel as it comes, and a page that loads them: the reference."""
     pyodide = fetch("pyodide")
-    for name in (*PYODIDE_FILES, "python_stdlib.zip"):
+    for name in BARE_FILES:
         (folder / name).write_bytes(tarball_member(pyodide, name))
     wheel = {PINNED["numpy"].file: fetch("numpy").read_bytes()}
     (folder / PINNED["numpy"].file).write_bytes(wheel[PINNED["numpy"].file])

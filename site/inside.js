@@ -1,14 +1,10 @@
 // The "Inside the network" view: every layer of the network that reads (for the vote, of each network, and how
 // their probabilities average), updated with each reading while the view is open. The numbers are Python's
-// (recognizer/inside.py): each hidden layer's activations, the output's scores and probabilities, the neurons that
-// carried the answer, and the heat map of which pixels pushed it up or down. This file only draws them.
-// A neuron chosen here (pointer or keyboard) shows its incoming weights, and can be silenced: the page then sends
-// the silenced neurons with every reading, so the answers are the altered networks' until restored (a reload
-// forgets them).
-// app.js calls: Inside.connect({call, reread}) once (call: its request to the worker, "neuron" here),
-// Inside.request(reading) for each reading's extra fields, Inside.show(answer) with each answer, Inside.clear() when
-// there is none, and Inside.arrived({reading, inside}) with the view of a reading (the worker's "inside" event,
-// after its answer: the answer never waits for the view).
+// (recognizer/inside.py): activations, scores, probabilities, the neurons that carried the answer, and the heat map
+// of which pixels pushed it up or down; this file only draws them. A neuron chosen here shows its incoming weights
+// and can be silenced: every reading then sends the silenced neurons (a reload forgets them). app.js calls
+// Inside.connect({call, reread}) once, Inside.request(reading) for each reading's extra fields, Inside.show(answer)
+// and Inside.clear(), and Inside.arrived({reading, inside}) with the worker's "inside" event (after its answer).
 import { element } from "./dom.js";
 import { drawActivations, drawBars, drawDiverging, drawGrey, readColours } from "./pictures.js";
 
@@ -22,7 +18,10 @@ export const Inside = (() => {
   const result = document.getElementById("result");
   const altered = document.getElementById("altered");
   const REMEMBERED = "digit-recognizer: inside view open";
-  const COLUMNS = 25; // neurons per row of a layer's grid: 300 neurons make 12 rows, on a phone too
+  // Neurons per row of a layer's grid (300 make 12 rows); on a touch or narrow screen 12, so that each is at least
+  // 24 px (WCAG 2.5.8).
+  const COLUMNS = 25;
+  const TOUCH = matchMedia("(pointer: coarse), (max-width: 40rem)");
 
   const silenced = new Map(); // network -> Set of its silenced neurons ("layer:neuron"); a reload forgets them
   const parts = new Map(); // a network's name and layers -> its part (makePart), made once, drawn with each reading
@@ -42,14 +41,16 @@ export const Inside = (() => {
   // transparent buttons, one per neuron, to choose it. Each reading repaints the picture only: the buttons stay.
   function layerGrid(network, layer, size) {
     const grid = element("div", { class: "neurons", role: "group" });
-    const rows = Math.ceil(size / COLUMNS);
+    const columns = TOUCH.matches ? 12 : COLUMNS;
+    const rows = Math.ceil(size / columns);
     grid.style.setProperty("--rows", rows);
-    const picture = element("canvas", { width: COLUMNS, height: rows, "aria-hidden": "true" });
+    grid.style.setProperty("--columns", columns);
+    const picture = element("canvas", { width: columns, height: rows, "aria-hidden": "true" });
     grid.append(picture);
     const cells = [];
     for (let j = 1; j <= size; j++) {
-      const cell = element("button", { type: "button", "data-neuron": `${layer}:${j}`, tabindex: "-1" });
-      cells.push(cell);
+      const name = `neuron ${j} of layer ${layer}`; // named from the start; its activation is added as it is focused
+      cells.push(element("button", { type: "button", "data-neuron": `${layer}:${j}`, tabindex: "-1", "aria-label": name }));
     }
     cells[0].tabIndex = 0; // one stop per grid for Tab; the arrow keys move within it
     grid.append(...cells);
@@ -57,16 +58,16 @@ export const Inside = (() => {
       const cell = event.target.closest("[data-neuron]");
       if (cell) choose(network, cell.dataset.neuron);
     });
-    grid.addEventListener("keydown", (event) => moveWithin(event, cells));
+    grid.addEventListener("keydown", (event) => moveWithin(event, cells, columns));
     grid.addEventListener("focusin", (event) => describe(network, event.target));
     return { grid, cells, picture };
   }
 
   // Arrow keys, Home and End move between a grid's neurons; Enter or Space chooses one (it is a button).
-  function moveWithin(event, cells) {
+  function moveWithin(event, cells, columns) {
     const at = cells.indexOf(document.activeElement);
     if (at < 0) return;
-    const steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -COLUMNS, ArrowDown: COLUMNS };
+    const steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns };
     let to = at + (steps[event.key] || 0);
     if (event.key === "Home") to = 0;
     if (event.key === "End") to = cells.length - 1;

@@ -11,9 +11,11 @@ import { selfTest } from "./worker/snapshot.js";
 import * as snapshots from "./worker/snapshot-store.js";
 
 const SITE = new URL("./", import.meta.url).href;
-// The build's description is asked for first of all, while this worker's own modules load.
+// The build's description and Pyodide's own module are asked for first of all, beside each other.
 const buildDescription = fetch(new URL("build.json", SITE));
 buildDescription.catch(() => {}); // reported where it is awaited
+const pyodideModule = import("./pyodide/pyodide.mjs");
+pyodideModule.catch(() => {});
 let startedFromSnapshot = null; // the version whose snapshot this load started from
 
 async function load() {
@@ -26,7 +28,7 @@ async function load() {
   downloads.progress(1);
   let loadPyodide;
   try {
-    ({ loadPyodide } = await import("./pyodide/pyodide.mjs"));
+    ({ loadPyodide } = await pyodideModule);
     downloads.countWhole("pyodide/pyodide.mjs");
   } catch (error) {
     throw new Error(`could not load the Python runtime (pyodide/pyodide.mjs): ${python.plainWords(error)}`, { cause: error });

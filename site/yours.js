@@ -14,6 +14,7 @@ export const Yours = (() => {
   const status = $("train-status");
   const FIELDS = ["layers", "epochs", "digits", "rate", "l2", "batch", "seed"];
   const REMEMBERED = "digit-recognizer: train section open";
+  const RUNNING = "digit-recognizer: a training run is going on"; // said on the next visit if it never ended
   let host = { call: async () => ({}), showYours() {} };
   let opened = false; // the worker was asked for the digits
   let filled = false; // the form has Python's defaults and limits: Start waits for them
@@ -25,11 +26,7 @@ export const Yours = (() => {
   function open(on) {
     toggle.setAttribute("aria-expanded", String(on));
     section.hidden = !on;
-    try {
-      localStorage.setItem(REMEMBERED, on ? "1" : "");
-    } catch {
-      // no storage: the section starts closed next time
-    }
+    remember(REMEMBERED, on); // without storage the section starts closed next time
     if (on && !opened) {
       opened = true;
       host.call("yours.open").then(fill, failed);
@@ -55,8 +52,16 @@ export const Yours = (() => {
     return { ...form, distort: $("train-distort").checked };
   }
 
+  // Yours is replaced only when the person says so: a new run, or an import, asks first when there is one.
+  function mayReplace(what) {
+    const mine = $("yours").dataset.yours === "kept" ? $("yours-about").dataset.summary : "";
+    return !mine || confirm(`${what} replaces your network (${mine}). Replace it? Cancel keeps it as it is.`);
+  }
+
   $("train-start").addEventListener("click", () => {
+    if (!mayReplace("A new network, once trained,")) return;
     setState("loading", "Starting…");
+    remember(RUNNING, true);
     host.call("yours.start", { fields: fields() }).catch(failed);
   });
   $("train-pause").addEventListener("click", () => {
@@ -100,9 +105,10 @@ export const Yours = (() => {
   function training(data) {
     last = data;
     const { state, epoch, epochs, loss, history = [], problem } = data;
+    if (!["loading", "training", "paused"].includes(state)) remember(RUNNING, false); // the run has ended
     const latest = history[history.length - 1];
     let text;
-    if (state === "idle") text = "Choose, then press Start.";
+    if (state === "idle") text = problem || "Choose, then press Start.";
     else if (state === "loading") text = "Waiting for the first training digits…";
     else if (state === "error") text = problem || "Training stopped.";
     else {
@@ -110,7 +116,8 @@ export const Yours = (() => {
       const left = state === "training" && data.seconds_left != null ? `, about ${seconds(data.seconds_left)} left` : "";
       const scored = latest ? `; after epoch ${latest.epoch}: ${(100 * latest.test_accuracy).toFixed(2)}% of the test digits right` : "";
       const doing = data.scoring ? `scoring epoch ${data.scoring} on the test digits` : `epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
-      const where = state === "done" ? `Done: ${epoch} of ${epochs} epochs` : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
+      const ended = data.stopped ? `Stopped after ${epoch} of ${epochs} epochs` : `Done: ${epoch} of ${epochs} epochs`;
+      const where = state === "done" ? ended : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
       text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
       if (state === "done" && data.products_gflops) {
         const share = (data.gflops / data.products_gflops).toFixed(2);
@@ -133,9 +140,10 @@ export const Yours = (() => {
 
   // --- pictures -----------------------------------------------------------------------------------------
 
+  // The theme's ink, muted ink and error colour (style.css: each at least 4.5:1 on its page, light or dark).
   const colours = () => {
     const style = getComputedStyle(section);
-    return { ink: style.color, muted: getComputedStyle(status).color };
+    return { ink: style.color, muted: getComputedStyle(status).color, error: style.getPropertyValue("--error").trim() };
   };
 
   // The smoothed loss along every step (a line, on a scale from 0 to its largest), and the test accuracy after
@@ -186,7 +194,7 @@ export const Yours = (() => {
     c.clearRect(0, 0, canvas.width, canvas.height);
     c.font = "bold 12px sans-serif";
     c.textAlign = "center";
-    const { ink } = colours();
+    const { ink, error } = colours();
     grid.images.forEach((pixels, i) => {
       const image = c.createImageData(28, 28);
       pixels.forEach((value, k) => image.data.set([255 - value, 255 - value, 255 - value, 255], 4 * k));
@@ -195,7 +203,7 @@ export const Yours = (() => {
       c.putImageData(image, left + (cell - 28) / 2, top + 2);
       if (!answers) return;
       const wrong = answers[i] !== grid.labels[i];
-      c.fillStyle = wrong ? "#b00020" : ink;
+      c.fillStyle = wrong ? error : ink;
       c.fillText(wrong ? `${answers[i]}✗` : String(answers[i]), left + cell / 2, top + 44);
     });
     canvas.dataset.wrong = answers ? answers.filter((a, i) => a !== grid.labels[i]).length : "";
@@ -232,6 +240,7 @@ export const Yours = (() => {
     $("yours-about").textContent = model
       ? `Yours: layers ${model.layers}, ${model.accuracy} of MNIST's 10,000 test digits right. It reads drawings with its own button; tick the box to have it vote too.`
       : "No network of yours yet: train one, or import one.";
+    $("yours-about").dataset.summary = model ? `${model.layers}, ${model.accuracy}` : "";
     $("yours-in-vote").disabled = $("yours-export").disabled = $("yours-forget").disabled = !model;
     $("yours-in-vote").checked = Boolean(model && model.in_vote);
     if (problem) note(problem);
@@ -254,10 +263,12 @@ export const Yours = (() => {
     chooser.value = ""; // the same file can be chosen again
     if (!file) return;
     if (file.size > MOST_FILE_BYTES) return note(`${file.name} was not imported: it is too big to be a network.`);
+    if (!mayReplace(`The network of ${file.name}`)) return;
     note(`Importing ${file.name}: measuring it on the test digits…`);
-    host.call("yours.import", { data: await file.arrayBuffer() }).catch((error) => {
-      note(`The file was not imported: ${error.message}.`);
-    });
+    host.call("yours.import", { data: await file.arrayBuffer() }).then(
+      () => note(`${file.name} is yours now.`),
+      (error) => note(`The file was not imported: ${error.message}.`),
+    );
   });
 
   function file({ data, name }) {
@@ -273,16 +284,30 @@ export const Yours = (() => {
     setState(last && last.state !== "idle" ? last.state : "error", `${error.message}.`);
   }
 
+  // A flag kept in this browser (none in a private window: then nothing is remembered).
+  function remember(key, on) {
+    try {
+      localStorage.setItem(key, on ? "1" : "");
+    } catch {
+      // no storage
+    }
+  }
+  const remembered = (key) => {
+    try {
+      return localStorage.getItem(key) === "1";
+    } catch {
+      return false;
+    }
+  };
+
   return {
     connect(worker) {
       host = worker;
-      let remembered = false;
-      try {
-        remembered = localStorage.getItem(REMEMBERED) === "1";
-      } catch {
-        // no storage: closed
+      if (remembered(RUNNING)) {
+        remember(RUNNING, false);
+        note("Your last training run was interrupted before it finished (the page was closed or reloaded): your network is as it was.");
       }
-      if (remembered) open(true);
+      if (remembered(REMEMBERED)) open(true);
     },
     digits,
     grid: showGrid,

@@ -40,3 +40,16 @@ def not_a_digit(check_margin) -> list[np.ndarray]:
         d.strokes for d in check_drawings() if max(reader.recognize("vote", as_strokes(d.strokes))["probs"]) >= 0.95
     ]
     return max(confident, key=check_margin)
+
+
+@pytest.fixture(scope="session")
+def oversized_network() -> bytes:
+    """A 784-16000-10 network of zeros in the shipped weights format: a few kilobytes compressed, 12.7 million
+    weights, far more than a network of yours may have."""
+    import io
+
+    buffer = io.BytesIO()
+    arrays = {"w0": np.zeros((784, 16000), np.int8), "s0": np.ones(16000, np.float32), "b0": np.zeros(16000, "<f2")}
+    arrays |= {"w1": np.zeros((16000, 10), np.int8), "s1": np.ones(10, np.float32), "b1": np.zeros(10, "<f2")}
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()

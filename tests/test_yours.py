@@ -2,6 +2,7 @@
 trains B1-B4, and the network trained reading drawings, voting when asked, exported and imported."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -94,17 +95,18 @@ def test_a_foreign_file_is_not_a_part(parts):
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"layers": "100,10,10,10,10"}, "layers must be 1 to 4"),
-        ({"layers": "5"}, "layers must be 1 to 4 sizes of 10 to 400"),
-        ({"layers": "100;10"}, "layers must be"),
-        ({"epochs": "0"}, "epochs must be a whole number from 1 to 100"),
-        ({"digits": "60000"}, "digits must be a whole number from 100 to 50000"),
-        ({"rate": "fast"}, "rate must be a number"),
-        ({"l2": "-1"}, "l2 must be a number from 0 to 0.01"),
-        ({"batch": "2.5"}, "batch must be a whole number"),
+        ({"layers": "100,10,10,10,10"}, "^Hidden layers must be 1 to 4"),
+        ({"layers": "5"}, "^Hidden layers must be 1 to 4 sizes of 10 to 400"),
+        ({"layers": "100;10"}, "^Hidden layers must be"),
+        ({"epochs": "0"}, "^Epochs must be a whole number from 1 to 100$"),
+        ({"digits": "60000"}, "^Training digits must be a whole number from 100 to 50000$"),
+        ({"rate": "fast"}, r"^Learning rate must be a number from 0\.0001 to 1$"),
+        ({"l2": "-1"}, r"^L2 must be a number from 0 to 0\.01$"),
+        ({"batch": "2.5"}, "^Batch size must be a whole number"),
+        ({"seed": "-1"}, "^Seed must be a whole number from 0 to 2147483647$"),
     ],
 )
-def test_a_field_not_allowed_is_named_in_one_line(fields, message):
+def test_a_field_not_allowed_is_named_by_its_label_with_plain_numbers(fields, message):
     with pytest.raises(ValueError, match=message):
         choice_from(fields)
 
@@ -153,9 +155,10 @@ def test_training_waits_for_the_first_part_and_starts_on_it(parts):
     session = Session(choice_from({**SMALL, "digits": 20_000}), digits)
     session.work(0.01)
     assert session.status()["waiting"] and session.run.batch == 0
+    digits.add("test", parts["test"])  # the page's digits arrive in this order: the test digits first
     digits.add("train-1", parts["train-1"])
-    session.work(0.05)
-    assert session.run.batch > 0
+    for _ in range(3):
+        assert session.step()  # it trains on the part that has arrived
     _, images = session.run._samples
     assert len(images) == 20_000 and images.max() < 10_000  # the first epoch draws from the part that had arrived
 
@@ -193,12 +196,20 @@ def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, not_a_digit):
 def test_an_exported_network_imports_to_the_same_network_and_accuracy(arrived, tmp_path):
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
-    call("yours.stop")  # stopped at once: the network as it is becomes yours
+    call("yours.train", seconds=0.05)  # a few steps
+    call("yours.stop")  # the network as it is becomes yours
     entry = call("yours.export", path=str(tmp_path / "yours.npz"))["result"]["entry"]
     exported = (tmp_path / "yours.npz").read_bytes()
     call("yours.forget")
     assert call("yours.status")["result"]["yours"] is None
-    imported = call("yours.import", path=str(tmp_path / "yours.npz"))["result"]["yours"]
+    out = call("yours.import", path=str(tmp_path / "yours.npz"))["result"]
+    slices = 0
+    while out["importing"]:  # scored a slice at a time, as the worker asks
+        assert out["importing"]["of"] == 15_000 and trainer.yours is None  # not yours until it is scored
+        out = call("yours.score", seconds=0.001)["result"]
+        slices += 1
+    assert slices > 1
+    imported = out["yours"]
     assert trainer.yours.data == exported
     assert trainer.yours.entry["test_accuracy"] == entry["test_accuracy"]
     assert trainer.yours.entry["temperature"] == entry["temperature"]
@@ -216,7 +227,8 @@ def test_an_exported_network_imports_to_the_same_network_and_accuracy(arrived, t
 def test_a_damaged_or_foreign_import_is_refused_and_changes_nothing(arrived, tmp_path, data, message):
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
-    call("yours.stop")
+    call("yours.train", seconds=0.05)  # a few steps
+    call("yours.stop")  # the network as it is becomes yours
     call("yours.export", path=str(tmp_path / "good.npz"))
     before = trainer.yours
     (tmp_path / "bad.npz").write_bytes(data((tmp_path / "good.npz").read_bytes()))
@@ -228,7 +240,8 @@ def test_a_damaged_or_foreign_import_is_refused_and_changes_nothing(arrived, tmp
 def test_a_kept_network_comes_back_without_any_digits_and_a_tampered_one_does_not(arrived, tmp_path):
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
-    call("yours.stop")
+    call("yours.train", seconds=0.05)  # a few steps
+    call("yours.stop")  # the network as it is becomes yours
     entry = call("yours.export", path=str(tmp_path / "kept.npz"))["result"]["entry"]
     network = trainer.yours.network
     call("yours.forget")
@@ -240,3 +253,42 @@ def test_a_kept_network_comes_back_without_any_digits_and_a_tampered_one_does_no
     tampered = dict(entry, sha256="0" * 64)
     out = call("yours.restore", path=str(tmp_path / "kept.npz"), entry=tampered)
     assert "sha256 does not match" in out["error"] and trainer.yours is None
+
+
+def test_a_network_larger_than_yours_may_be_is_refused_from_its_headers_and_changes_nothing(
+    arrived, tmp_path, oversized_network
+):
+    call("yours.start", fields=SMALL)
+    call("yours.train", seconds=0.05)  # a few steps
+    call("yours.stop")  # the network as it is becomes yours
+    before = trainer.yours
+    (tmp_path / "big.npz").write_bytes(oversized_network)
+    began = time.perf_counter()
+    out = call("yours.import", path=str(tmp_path / "big.npz"))
+    assert time.perf_counter() - began < 0.5  # refused from the headers: no array read, nothing scored
+    assert out["error"] == "a 784-16000-10 network cannot be yours: yours has 1 to 4 hidden layers of 10 to 400 neurons"
+    assert trainer.yours is before
+    entry = {**before.entry, "layers": [784, 16000, 10]}  # the same rule when a stored one comes back
+    (tmp_path / "stored.npz").write_bytes(before.data)
+    assert "could not be used" in call("yours.restore", path=str(tmp_path / "stored.npz"), entry=entry)["error"]
+
+
+def test_stop_before_the_first_step_leaves_everything_as_it_was(arrived):
+    call("yours.start", fields=SMALL)
+    call("yours.train", seconds=0.05)  # a few steps
+    call("yours.stop")  # the network as it is becomes yours
+    mine = trainer.yours
+    trainer.digits = Digits()  # the digits not arrived yet: the new run waits for them
+    assert call("yours.start", fields=SMALL)["result"]["training"]["state"] == "loading"
+    stopped = call("yours.stop")["result"]
+    assert stopped["training"] == {"state": "idle"} and trainer.yours is mine and trainer.session is None
+    assert "nothing is training" in call("yours.stop")["error"]
+
+
+def test_a_stopped_run_says_so(arrived):
+    call("yours.start", fields={**SMALL, "epochs": 30})
+    while call("yours.train", seconds=0.01)["result"]["training"]["epoch"] < 1:
+        pass
+    status = call("yours.stop")["result"]["training"]
+    assert status["state"] == "done" and status["stopped"] and 1 <= status["epoch"] < status["epochs"] == 30
+    assert trainer.yours is not None  # the network as it was when stopped

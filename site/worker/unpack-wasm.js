@@ -33,7 +33,10 @@ export function fetchUnpackingWasm(fetch) {
   return async (resource, options) => {
     const url = String(resource.url || resource);
     if (!url.endsWith("/pyodide.asm.wasm")) return fetch(resource, options);
-    decoder ??= fetch(url.replace(/pyodide\.asm\.wasm$/, "zstddec.wasm"), options).then(zstdDecoder);
+    if (!decoder) {
+      decoder = fetch(url.replace(/pyodide\.asm\.wasm$/, "zstddec.wasm"), options).then(zstdDecoder);
+      decoder.catch(() => {}); // reported where it is awaited, below: it may fail before then
+    }
     const packed = await fetch(`${url}.zst`, options);
     if (!packed.ok) return packed;
     const bytes = new Uint8Array(await packed.arrayBuffer());

@@ -191,10 +191,12 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
       state = "training";
       loop();
     },
+    // At any moment: before the first step (the digits still arriving) nothing changes, yours included.
     async stop() {
       if (!["training", "loading", "paused"].includes(state)) return;
       const out = call("yours.stop");
-      state = "done";
+      state = out.training.state; // done, or idle when no step was taken
+      if (state === "idle") return report(out, "Stopped before the first step: nothing changed.");
       report(out);
       showYours(out);
       await storeYours(out);
@@ -208,7 +210,11 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
       actions.open();
       await fetching; // its accuracy and temperature are measured on the test and validation digits
       pyodide.FS.writeFile("/import.npz", new Uint8Array(data));
-      const out = call("yours.import", { path: "/import.npz" });
+      let out = call("yours.import", { path: "/import.npz" }); // verified from its headers, then scored in slices
+      while (out.importing) {
+        await new Promise((resolve) => setTimeout(resolve, 0)); // the page's other requests are answered meanwhile
+        out = call("yours.score", { seconds: SLICE_MS / 1000 });
+      }
       showYours(out);
       await storeYours(out);
     },

@@ -90,9 +90,10 @@ def host(dist):
 
 @pytest.fixture
 def new_context(browser, server):
-    """Make fresh browser profiles (options as for browser.new_context) watched for escaping requests and CSP
-    violations, from the page, its worker and the service worker alike."""
-    contexts, escaped, violations = [], [], []
+    """Make fresh browser profiles (options as for browser.new_context) watched for escaping requests, CSP
+    violations and errors nothing handled (an exception, or a promise rejected with no one to hear it), from the
+    page, its worker and the service worker alike."""
+    contexts, escaped, violations, unhandled = [], [], [], []
 
     def guard(route):
         if helpers.on_loopback(route.request.url):
@@ -104,11 +105,14 @@ def new_context(browser, server):
     def watch(message):
         if "Content Security Policy" in message.text:
             violations.append(message.text)
+        elif message.type == "error" and "Uncaught" in message.text:
+            unhandled.append(message.text)
 
     def make(**options):
         context = browser.new_context(**options)
         context.route("**/*", guard)
         context.on("console", watch)
+        context.on("weberror", lambda error: unhandled.append(str(error.error)))
         contexts.append(context)
         return context
 
@@ -117,6 +121,7 @@ def new_context(browser, server):
         context.close()
     assert not escaped, f"requests left loopback: {escaped}"
     assert not violations, f"Content-Security-Policy violations: {violations}"
+    assert not unhandled, f"errors nothing handled: {unhandled}"
 
 
 @pytest.fixture

@@ -245,3 +245,18 @@ def test_the_view_fits_a_phone_and_follows_the_dark_theme(new_context, server, s
     page.locator("#inside").screenshot(path=SCREENSHOTS / f"inside-{layout}.png")
     ink = page.eval_on_selector("#inside", "e => getComputedStyle(e).color")
     assert (ink == "rgb(230, 230, 230)") == (layout == "dark")  # the theme's ink
+
+
+def test_every_neuron_has_a_name_from_the_start_and_is_24_px_on_a_phone(new_context, server):
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    page = open_page(new_context(**phone), server)
+    page.click("#inside-toggle")
+    page.click("#example")
+    page.wait_for_selector('#inside[data-state="done"]')
+    cells = page.eval_on_selector_all(
+        ".neurons button",
+        "cells => cells.map((c) => [c.getAttribute('aria-label'), c.getBoundingClientRect().height])",
+    )
+    assert len(cells) == sum(sum(model.entry["layers"][1:-1]) for model in LISTED.values())  # every network's
+    assert all(label and label.startswith("neuron ") and " of layer " in label for label, _ in cells)
+    assert min(height for _, height in cells) >= 24  # WCAG 2.5.8's target size on a touch screen

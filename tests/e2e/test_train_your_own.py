@@ -198,3 +198,65 @@ def test_start_waits_for_the_forms_defaults(context, server):
     page.evaluate("window.releaseOpen()")
     page.wait_for_selector("#train-start:enabled")
     assert page.input_value("#train-rate") == "0.1" and page.input_value("#train-layers") == "100,10"
+
+
+def yours_summary(page) -> str:
+    return page.inner_text('button[data-model="yours"]')
+
+
+def test_a_new_run_asks_before_it_replaces_yours(context, server):
+    page = open_section(context, server)
+    train(page, SMALL)
+    before = yours_summary(page)
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#train-start")
+    page.wait_for_timeout(500)
+    assert "replaces your network (784-30-10, " in asked[0] and status(page)["state"] == "done"  # nothing started
+    page.once("dialog", lambda dialog: dialog.accept())
+    train(page, {"layers": "20"})
+    page.wait_for_selector('button[data-model="yours"]:has-text("784-20-10")')
+    assert yours_summary(page) != before
+
+
+def test_stop_while_the_digits_arrive_leaves_the_section_as_it_was(context, server):
+    held = []  # the training parts, held back: the digits are still arriving
+    context.route("**/digits/train-*.npz", lambda route: held.append(route))
+    page = open_section(context, server)
+    train(page, SMALL, wait=False)
+    page.wait_for_selector('#train-status[data-state="loading"]')
+    for _ in range(100):  # until the first training part is asked for (after the test and validation digits)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held and status(page)["state"] == "loading"
+    page.click("#train-stop")
+    page.wait_for_selector('#train-status[data-state="idle"]')
+    assert status(page)["text"] == "Stopped before the first step: nothing changed."
+    assert page.is_enabled("#train-start") and page.locator('button[data-model="yours"]').count() == 0
+    for route in held:
+        route.continue_()
+    train(page, SMALL)  # and the section works on
+    assert status(page)["epoch"] == "1"
+
+
+def test_an_oversized_import_is_refused_at_once_and_yours_is_kept(context, server, tmp_path, oversized_network):
+    page = open_section(context, server)
+    train(page, SMALL)
+    before = yours_summary(page)
+    big = tmp_path / "big.npz"
+    big.write_bytes(oversized_network)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_input_files("#yours-import", str(big))
+    page.wait_for_selector("#yours-note:has-text('not imported')", timeout=2_000)
+    assert "a 784-16000-10 network cannot be yours" in page.inner_text("#yours-note")
+    assert yours_summary(page) == before
+
+
+def test_a_run_cut_short_by_a_reload_is_said_on_the_next_visit(context, server):
+    page = open_section(context, server)
+    train(page, {**SMALL, "epochs": "40", "digits": "2000"}, wait=False)
+    page.wait_for_selector('#train-status[data-state="training"]', timeout=30_000)
+    page.reload()
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    assert "last training run was interrupted" in page.inner_text("#yours-note")

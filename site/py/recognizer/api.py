@@ -44,7 +44,8 @@ CALLS = {
     "yours.stop": trainer.stop,
     "yours.status": trainer.status,
     "yours.vote": trainer.vote,  # on
-    "yours.import": trainer.import_file,  # path
+    "yours.import": trainer.import_file,  # path; then "yours.score" until it is yours
+    "yours.score": trainer.score,  # seconds
     "yours.restore": trainer.restore,  # path, entry
     "yours.export": trainer.export,  # path
     "yours.forget": trainer.forget,

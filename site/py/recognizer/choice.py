@@ -21,6 +21,9 @@ LIMITS = {
     "batch": (1, 1000),
     "seed": (0, 2**31 - 1),
 }
+# Each field's label, as the form shows it: what an error line names.
+LABELS = {"layers": "Hidden layers", "epochs": "Epochs", "digits": "Training digits", "rate": "Learning rate"}
+LABELS |= {"l2": "L2", "batch": "Batch size", "seed": "Seed"}
 HIDDEN = (1, 4)  # hidden layers
 NEURONS = (10, 400)  # in each
 DEFAULTS = {"layers": "100,10", "epochs": 5, "digits": 50_000, "rate": 0.1, "l2": 2e-5, "batch": 128}
@@ -43,13 +46,20 @@ def number(fields: dict, name: str, kind: type) -> float:
     except ValueError:
         parsed = None
     if parsed is None or not least <= parsed <= most:
-        raise ValueError(f"{name} must be {'a whole' if kind is int else 'a'} number from {least:g} to {most:g}")
+        whole = "a whole" if kind is int else "a"
+        raise ValueError(f"{LABELS[name]} must be {whole} number from {plain(least)} to {plain(most)}")
     return parsed
+
+
+def plain(number: float) -> str:
+    """A limit as a person writes it: 2147483647, 0.0001, 0.01 (never 2.14748e+09 or 1e-04)."""
+    return str(int(number)) if float(number).is_integer() else f"{number:f}".rstrip("0")
 
 
 def hidden_layers(text) -> tuple[int, ...]:
     """ "100,10" -> (100, 10); ValueError unless it is 1 to 4 layers of 10 to 400 neurons."""
-    problem = f"layers must be {HIDDEN[0]} to {HIDDEN[1]} sizes of {NEURONS[0]} to {NEURONS[1]} neurons, like 100,10"
+    allowed = f"{HIDDEN[0]} to {HIDDEN[1]} sizes of {NEURONS[0]} to {NEURONS[1]} neurons"
+    problem = f"{LABELS['layers']} must be {allowed}, like 100,10"
     try:
         sizes = tuple(int(size) for size in str(text).replace(" ", "").split(","))
     except ValueError:

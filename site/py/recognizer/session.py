@@ -119,6 +119,7 @@ class Session:
         left = (settings.epochs * self.run.epoch_size - self.images) / speed if speed else None
         out = {
             "state": "error" if self.failed else "done" if self.finished else "training",
+            "stopped": self.stopped and not self.failed,  # by the person, before its last epoch
             "epoch": self.run.epoch,
             "epochs": settings.epochs,
             "step": self.run.epoch * self.run.batches_per_epoch + self.run.batch,

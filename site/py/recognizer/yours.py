@@ -9,24 +9,26 @@ drawings beside B1-B4 (app.py). Every answer is JSON-able.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from .choice import PART, choice_from, defaults
+from .choice import HIDDEN, NEURONS, PART, choice_from, defaults
 from .digitfiles import Digits
 from .entries import WeightsError, verify_entry
 from .models import MOST_BYTES, array_headers, file_head, network_from_bytes, network_to_bytes, sha256_bytes
 from .network import Network
-from .session import GRID, Session
+from .session import CHUNK, GRID, Session
 from .shipped import describe
-from .temperature import temperature_of
-from .training import accuracy
+from .temperature import DECIMALS, fit_temperature
 
 NAME = "yours"  # its key among the networks, and the button's data-model
 COLOUR = "orange"  # its button's colour: neither the original's blue nor its green
 MOST_PART_BYTES = PART * 800 + 65_536  # a part's images and labels, with room for the zip's headers
 MOST_FILE_BYTES = MOST_BYTES  # a weights file, as models.py allows
+SCORED = ("validation", "test")  # the digits a network is scored on before it is yours
 
 
 @dataclass
@@ -37,27 +39,53 @@ class Yours:
     in_vote: bool = False
 
 
+class Finishing:
+    """A network on its way to being yours, kept as the shipped ones are: written in their format and read back,
+    then its outputs z computed on the 5,000 validation and 10,000 test digits a chunk at a time (work(seconds), so
+    that the worker answers drawings in between), its temperature fitted on the first and its accuracy counted on
+    the second. ValueError until those digits have arrived."""
+
+    def __init__(self, network: Network, trained_on: dict | None, digits: Digits):
+        self.scored = {kind: digits.needed(kind) for kind in SCORED}
+        self.data = network_to_bytes(network)
+        self.entry = {"name": "Yours", "file": "yours.npz", "layers": network.layers, "activation": "relu"}
+        self.entry |= {"framing": "mnist", "colour": COLOUR, **({"trained_on": trained_on} if trained_on else {})}
+        self.network = network_from_bytes(self.data, self.entry)
+        self.logits: dict[str, list[np.ndarray]] = {kind: [] for kind in SCORED}
+
+    def done(self, kind: str) -> int:
+        return sum(map(len, self.logits[kind]))
+
+    def progress(self) -> dict:
+        return {"scored": sum(map(self.done, SCORED)), "of": sum(len(labels) for _, labels in self.scored.values())}
+
+    def work(self, seconds: float) -> Yours | None:
+        """Score for about `seconds`: yours once every digit is scored, else None (call again)."""
+        deadline = time.perf_counter() + seconds
+        for kind in SCORED:
+            x, _ = self.scored[kind]
+            while self.done(kind) < len(x):
+                if time.perf_counter() > deadline:
+                    return None
+                self.logits[kind].append(self.network.logits(x[self.done(kind) : self.done(kind) + CHUNK]))
+        z = {kind: np.concatenate(self.logits[kind]) for kind in SCORED}
+        labels = {kind: self.scored[kind][1] for kind in SCORED}
+        self.network.temperature = round(fit_temperature(z["validation"], labels["validation"]), DECIMALS)
+        accuracy = float((z["test"].argmax(axis=1) == labels["test"]).mean())
+        self.entry |= {"temperature": self.network.temperature, "test_accuracy": round(accuracy, 4)}
+        self.entry["sha256"] = sha256_bytes(self.data)
+        return Yours(self.network, self.entry, self.data)
+
+
 def finished_network(network: Network, trained_on: dict | None, digits: Digits) -> Yours:
-    """Your network as the shipped ones are kept: written in their format and read back, then scored on the
-    10,000 test digits and its temperature fitted on the validation digits (ValueError until they arrive)."""
-    test_x, test_labels = digits.needed("test")
-    validation_x, validation_labels = digits.needed("validation")
-    data = network_to_bytes(network)
-    entry = {"name": "Yours", "file": "yours.npz", "layers": network.layers, "activation": "relu", "framing": "mnist"}
-    entry["colour"] = COLOUR
-    shipped = network_from_bytes(data, entry)
-    entry["temperature"] = temperature_of(shipped, validation_x, validation_labels)
-    entry["test_accuracy"] = round(accuracy(shipped, test_x, test_labels), 4)
-    entry["sha256"] = sha256_bytes(data)
-    if trained_on:
-        entry["trained_on"] = trained_on
-    shipped.temperature = entry["temperature"]
-    return Yours(shipped, entry, data)
+    """Your network, finished at once (at a training run's end)."""
+    return Finishing(network, trained_on, digits).work(math.inf)
 
 
 def network_of_file(data: bytes) -> Network:
-    """A network from a weights file (the shipped format: w_i, s_i, b_i), its layers read from the headers;
-    ValueError with one line when it is damaged, foreign, or not a digit network."""
+    """A network from a weights file (the shipped format: w_i, s_i, b_i), its layers read from the headers and
+    held to the rule of what yours may be (layers_problem) before any array is read; ValueError with one line when
+    it is damaged, foreign, not a digit network, or larger than yours may be."""
     try:
         headers = array_headers(data)
     except Exception as e:  # zipfile and the .npy header reader raise several kinds for a damaged file
@@ -71,10 +99,23 @@ def network_of_file(data: bytes) -> Network:
     layers = [layers[0][0], *(n_out for _, n_out in layers)] if layers else []
     if not layers or layers[0] != 784 or layers[-1] != 10:
         raise ValueError("not a digit network: its layers must go from 784 inputs to 10 outputs")
+    problem = layers_problem(layers)
+    if problem:
+        raise ValueError(problem)
     try:
         return network_from_bytes(data, {"name": "the file", "layers": layers, "activation": "relu"})
     except WeightsError as e:
         raise ValueError(str(e)) from None
+
+
+def layers_problem(layers: list[int]) -> str | None:
+    """What keeps a network of these layers from being yours, or None: the one rule for a network trained here, an
+    imported one and a stored one alike (what the form allows: choice.py)."""
+    hidden = layers[1:-1]
+    if HIDDEN[0] <= len(hidden) <= HIDDEN[1] and all(NEURONS[0] <= n <= NEURONS[1] for n in hidden):
+        return None
+    allowed = f"{HIDDEN[0]} to {HIDDEN[1]} hidden layers of {NEURONS[0]} to {NEURONS[1]} neurons"
+    return f"a {'-'.join(map(str, layers))} network cannot be yours: yours has {allowed}"
 
 
 class Trainer:
@@ -88,6 +129,7 @@ class Trainer:
         self.session: Session | None = None
         self.made: Session | None = None  # the session whose network is yours
         self.yours: Yours | None = None
+        self.importing: Finishing | None = None  # a network being scored before it becomes yours
 
     # --- the digits ---------------------------------------------------------------------------------------
 
@@ -124,9 +166,13 @@ class Trainer:
         return self.status(pictures)
 
     def stop(self) -> dict:
-        """Stop training where it is: the network as it is now becomes yours."""
+        """Stop training where it is: the network as it is now becomes yours. Stopped before its first step (the
+        digits still arriving), the session is dropped and yours stays as it was."""
         if self.session is None or self.session.failed:
             raise ValueError("nothing is training")
+        if self.session.images == 0:
+            self.session = None
+            return self.status()
         self.session.stopped = True
         if self.made is not self.session:
             self.make_yours(self.session)
@@ -168,16 +214,31 @@ class Trainer:
 
     def import_file(self, path: str) -> dict:
         """Your network from a weights file (as exported): verified whole, then scored and fitted as a trained one
-        is; ValueError with one line, and nothing changes, when the file is damaged or foreign."""
+        is, slice by slice (score); ValueError with one line, and nothing changes, when the file is damaged or
+        foreign."""
         network = network_of_file(file_head(path, MOST_FILE_BYTES))
-        self.make_current(finished_network(network, None, self.digits))
-        return self.button()
+        self.importing = Finishing(network, None, self.digits)
+        return {"importing": self.importing.progress()}
+
+    def score(self, seconds: float) -> dict:
+        """Score the network being imported for about `seconds`; once it is scored, it is yours."""
+        if self.importing is None:
+            raise ValueError("nothing is being imported")
+        mine = self.importing.work(seconds)
+        if mine is None:
+            return {"importing": self.importing.progress()}
+        self.importing = None
+        self.make_current(mine)
+        return {"importing": None, **self.button()}
 
     def restore(self, path: str, entry: dict) -> dict:
         """Your network as this browser stored it: its file and its entry (verified, the file by its sha256)."""
         data = file_head(path, MOST_FILE_BYTES)
         try:
             verify_entry(entry)
+            problem = layers_problem(entry["layers"])
+            if problem:
+                raise WeightsError(problem)
             network = network_from_bytes(data, entry)
         except WeightsError as e:
             raise ValueError(f"your stored network could not be used: {e}") from None
