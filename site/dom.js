@@ -1,4 +1,4 @@
-// The page's little helpers, once: making an element, and writing a size or a count.
+// The page's little helpers, once: making an element, writing a size or a count, and remembering a flag.
 
 // An element with attributes and text; text is never parsed as HTML, so any name is shown as it is.
 export function element(tag, attributes = {}, text = "") {
@@ -9,5 +9,22 @@ export function element(tag, attributes = {}, text = "") {
 }
 
 export const MB = (bytes) => (bytes / 1e6).toFixed(1); // "1.2" (MB)
+
+// A flag kept in this browser across visits; none in a private window, where nothing is remembered.
+export function remember(key, on) {
+  try {
+    localStorage.setItem(key, on ? "1" : "");
+  } catch {
+    // no storage
+  }
+}
+
+export function remembered(key) {
+  try {
+    return localStorage.getItem(key) === "1";
+  } catch {
+    return false;
+  }
+}
 
 export const plural = (count, word) => `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`;

@@ -5,7 +5,7 @@
 // and can be silenced: every reading then sends the silenced neurons (a reload forgets them). app.js calls
 // Inside.connect({call, reread}) once, Inside.request(reading) for each reading's extra fields, Inside.show(answer)
 // and Inside.clear(), and Inside.arrived({reading, inside}) with the worker's "inside" event (after its answer).
-import { element } from "./dom.js";
+import { element, remember, remembered } from "./dom.js";
 import { drawActivations, drawBars, drawDiverging, drawGrey, readColours } from "./pictures.js";
 
 export const Inside = (() => {
@@ -332,12 +332,7 @@ export const Inside = (() => {
   function open(opened) {
     toggle.setAttribute("aria-expanded", String(opened));
     view.hidden = !opened;
-    try {
-      if (opened) localStorage.setItem(REMEMBERED, "1");
-      else localStorage.removeItem(REMEMBERED);
-    } catch {
-      // no storage (a private window): the view is closed at the next visit
-    }
+    remember(REMEMBERED, opened); // without storage the view is closed at the next visit
     if (opened) host.reread(); // the answer on screen, read again with the inside view
   }
 
@@ -350,13 +345,7 @@ export const Inside = (() => {
   return {
     connect(given) {
       host = given;
-      let remembered = false;
-      try {
-        remembered = localStorage.getItem(REMEMBERED) === "1";
-      } catch {
-        // no storage
-      }
-      if (remembered) open(true);
+      if (remembered(REMEMBERED)) open(true);
     },
 
     // The extra fields of reading `id`: the silenced neurons always; the inside view while it is open.

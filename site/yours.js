@@ -5,7 +5,7 @@
 // and data-products-gflops (NumPy's on the same matrix products alone, timed now and then as it trains).
 // app.js calls: Yours.connect({call, showYours}) once (call: its request to the worker, the "yours.*" ones here),
 // then hands it the worker's events: Yours.digits, .grid, .training and .yours (each as the worker sent it).
-import { MB } from "./dom.js";
+import { MB, remember, remembered } from "./dom.js";
 
 export const Yours = (() => {
   const $ = (id) => document.getElementById(id);
@@ -283,22 +283,6 @@ export const Yours = (() => {
   function failed(error) {
     setState(last && last.state !== "idle" ? last.state : "error", `${error.message}.`);
   }
-
-  // A flag kept in this browser (none in a private window: then nothing is remembered).
-  function remember(key, on) {
-    try {
-      localStorage.setItem(key, on ? "1" : "");
-    } catch {
-      // no storage
-    }
-  }
-  const remembered = (key) => {
-    try {
-      return localStorage.getItem(key) === "1";
-    } catch {
-      return false;
-    }
-  };
 
   return {
     connect(worker) {

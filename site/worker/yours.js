@@ -120,12 +120,18 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
     post({ event: "training", ...out.training, state, problem });
   }
 
+  // Your network's file, written by Python, and its entry.
+  function yoursFile() {
+    const { entry } = call("yours.export", { path: "/yours.npz" });
+    return { data: pyodide.FS.readFile("/yours.npz"), entry };
+  }
+
   // Your network as it is now (its file, its entry, whether it votes), for the next visit.
   async function storeYours(out) {
     if (!stored) return;
     try {
-      const { entry } = call("yours.export", { path: "/yours.npz" });
-      await stored.saveYours({ data: pyodide.FS.readFile("/yours.npz"), entry: JSON.stringify(entry), inVote: out.yours.in_vote });
+      const { data, entry } = yoursFile();
+      await stored.saveYours({ data, entry: JSON.stringify(entry), inVote: out.yours.in_vote });
     } catch (error) {
       console.warn(`Your network was not stored in this browser: ${plainWords(error)}`);
     }
@@ -218,10 +224,7 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
       showYours(out);
       await storeYours(out);
     },
-    export() {
-      call("yours.export", { path: "/yours.npz" });
-      return { data: pyodide.FS.readFile("/yours.npz"), name: "digit-recognizer-yours.npz" };
-    },
+    export: () => ({ data: yoursFile().data, name: "digit-recognizer-yours.npz" }),
     async forget() {
       if (stored) await stored.forgetYours();
       showYours(call("yours.forget"));

@@ -56,6 +56,12 @@ def plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:f}".rstrip("0")
 
 
+def hidden_allowed(sizes) -> bool:
+    """Whether hidden layers of these sizes may be yours: 1 to 4 layers of 10 to 400 neurons (what the form allows,
+    and all a network of yours may have, however it came)."""
+    return HIDDEN[0] <= len(sizes) <= HIDDEN[1] and all(NEURONS[0] <= n <= NEURONS[1] for n in sizes)
+
+
 def hidden_layers(text) -> tuple[int, ...]:
     """ "100,10" -> (100, 10); ValueError unless it is 1 to 4 layers of 10 to 400 neurons."""
     allowed = f"{HIDDEN[0]} to {HIDDEN[1]} sizes of {NEURONS[0]} to {NEURONS[1]} neurons"
@@ -64,7 +70,7 @@ def hidden_layers(text) -> tuple[int, ...]:
         sizes = tuple(int(size) for size in str(text).replace(" ", "").split(","))
     except ValueError:
         raise ValueError(problem) from None
-    if not HIDDEN[0] <= len(sizes) <= HIDDEN[1] or not all(NEURONS[0] <= n <= NEURONS[1] for n in sizes):
+    if not hidden_allowed(sizes):
         raise ValueError(problem)
     return sizes
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .choice import HIDDEN, NEURONS, PART, choice_from, defaults
+from .choice import HIDDEN, NEURONS, PART, choice_from, defaults, hidden_allowed
 from .digitfiles import Digits
 from .entries import WeightsError, verify_entry
 from .models import MOST_BYTES, array_headers, file_head, network_from_bytes, network_to_bytes, sha256_bytes
@@ -64,10 +64,10 @@ class Finishing:
         deadline = time.perf_counter() + seconds
         for kind in SCORED:
             x, _ = self.scored[kind]
-            while self.done(kind) < len(x):
+            while (start := self.done(kind)) < len(x):
                 if time.perf_counter() > deadline:
                     return None
-                self.logits[kind].append(self.network.logits(x[self.done(kind) : self.done(kind) + CHUNK]))
+                self.logits[kind].append(self.network.logits(x[start : start + CHUNK]))
         z = {kind: np.concatenate(self.logits[kind]) for kind in SCORED}
         labels = {kind: self.scored[kind][1] for kind in SCORED}
         self.network.temperature = round(fit_temperature(z["validation"], labels["validation"]), DECIMALS)
@@ -111,8 +111,7 @@ def network_of_file(data: bytes) -> Network:
 def layers_problem(layers: list[int]) -> str | None:
     """What keeps a network of these layers from being yours, or None: the one rule for a network trained here, an
     imported one and a stored one alike (what the form allows: choice.py)."""
-    hidden = layers[1:-1]
-    if HIDDEN[0] <= len(hidden) <= HIDDEN[1] and all(NEURONS[0] <= n <= NEURONS[1] for n in hidden):
+    if hidden_allowed(layers[1:-1]):
         return None
     allowed = f"{HIDDEN[0]} to {HIDDEN[1]} hidden layers of {NEURONS[0]} to {NEURONS[1]} neurons"
     return f"a {'-'.join(map(str, layers))} network cannot be yours: yours has {allowed}"
