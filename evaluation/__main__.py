@@ -11,6 +11,8 @@ python -m evaluation augmentation     a picture of MNIST digits beside their dis
 python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
 python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out
                                       writers natively, and one correction's time in the built page (~5 minutes)
+python -m evaluation mutants [MODULE] docs/mutants.md: the share of small changes to each module of site/py/recognizer
+                                      that its unit tests catch (mutation testing with mutmut; ./dev mutants)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from recognizer.models import WeightsError
 from train.data import DataError
 
 COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "inside-speed", "augmentation"]
-COMMANDS += ["examples", "teaching"]
+COMMANDS += ["examples", "teaching", "mutants"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -36,6 +38,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         epilog=__doc__,
     )
     parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("modules", nargs="*", help="mutants: only these modules (default: every one measured)")
     parser.add_argument("--dist", type=Path, default=DIST, help="drawn, page-speed: the built site (default dist/)")
     parser.add_argument(
         "--mode",
@@ -113,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = Teaching(**args.settings) if args.settings else None
             benchmark(args.writers, settings, args.dist if args.writers == "held-out" else None)
+        elif args.command == "mutants":
+            from .mutants import main as mutants
+
+            return mutants(args.modules)
         elif args.command == "examples":
             from .examples import write_examples
 

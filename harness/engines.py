@@ -24,7 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from base64 import b64decode
+from base64 import b64decode, b64encode
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +89,7 @@ def as_json_of(expression: str) -> str:
 class Tab:
     """One fresh browser profile with one tab, as a test uses it, whatever the engine. A subclass supplies the
     transport: _evaluate (a JSON string), _navigate, _reload, _perform (pointer and key actions), _answer_dialog,
-    _screenshot (base64 PNG) and _quit. A dialog the page opens stays open until it is answered."""
+    _screenshot (base64 PNG) and _quit. A dialog the page opens stays open until it is answered (answer_dialog)."""
 
     engine = ""
     version = ""
@@ -173,7 +173,28 @@ class Tab:
     def click_and_answer(self, selector: str, accept: bool) -> None:
         """Click an element that opens a dialog (confirm), then accept or dismiss the dialog once it is open."""
         self._perform_opening_dialog(self._click_actions(selector))
-        deadline = time.monotonic() + 10
+        self.answer_dialog(accept)
+
+    def _perform_opening_dialog(self, actions: list[dict]) -> None:
+        self._perform(actions)
+
+    def choose_file(self, selector: str, path: Path) -> None:
+        """Put a file in an <input type="file">, as choosing it in the browser's dialog does (neither protocol has
+        one way for both engines: the file is sent as base64). Its change event fires just after this returns, so
+        that a dialog the page opens then can be answered (click_and_answer's retry)."""
+        data = json.dumps(b64encode(path.read_bytes()).decode())
+        script = f"""(() => {{ const input = document.querySelector({json.dumps(selector)});
+            const bytes = Uint8Array.from(atob({data}), (c) => c.charCodeAt(0));
+            const chosen = new DataTransfer();
+            chosen.items.add(new File([bytes], {json.dumps(path.name)}));
+            input.files = chosen.files;
+            setTimeout(() => input.dispatchEvent(new Event("change", {{ bubbles: true }})), 0);
+            return true; }})()"""
+        self.evaluate(script)
+
+    def answer_dialog(self, accept: bool, timeout: float = 10) -> None:
+        """Accept or dismiss the dialog (confirm) the page opens, once it is open."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 return self._answer_dialog(accept)
@@ -181,9 +202,6 @@ class Tab:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)  # not open yet
-
-    def _perform_opening_dialog(self, actions: list[dict]) -> None:
-        self._perform(actions)
 
     def screenshot(self, path: Path) -> None:
         """The viewport, as a PNG file."""

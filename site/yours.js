@@ -115,9 +115,11 @@ export const Yours = (() => {
       const speed = `${Math.round(data.images_per_second).toLocaleString("en")} images a second`;
       const left = state === "training" && data.seconds_left != null ? `, about ${seconds(data.seconds_left)} left` : "";
       const scored = latest ? `; after epoch ${latest.epoch}: ${(100 * latest.test_accuracy).toFixed(2)}% of the test digits right` : "";
-      const doing = data.scoring ? `scoring epoch ${data.scoring} on the test digits` : `epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
       const ended = data.stopped ? `Stopped after ${epoch} of ${epochs} epochs` : `Done: ${epoch} of ${epochs} epochs`;
-      const where = state === "done" ? ended : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
+      const doing = data.scoring ? `scoring epoch ${data.scoring} on the test digits` : `epoch ${Math.min(epoch + 1, epochs)} of ${epochs}`;
+      let where = state === "done" ? ended : `${state === "paused" ? "Paused" : "Training"}: ${doing}`;
+      // Trained: the network kept is measured before it is yours.
+      if (data.finishing) where = `${ended}; measuring the network kept: ${Math.round((100 * data.finishing.scored) / data.finishing.of)}%`;
       text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
       if (state === "done" && data.products_gflops) {
         const share = (data.gflops / data.products_gflops).toFixed(2);

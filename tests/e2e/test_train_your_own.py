@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from recognizer.models import network_to_bytes
+from recognizer.network import Network
 
 pytestmark = pytest.mark.e2e
 
@@ -171,7 +174,11 @@ def test_a_damaged_part_is_named_and_costs_only_itself(context, server):
 HOLD_OPEN = """(() => {
   const asked = new Set();
   const held = [];
-  window.releaseOpen = () => held.splice(0).forEach((deliver) => deliver());
+  let released = false; // then a reply that comes later is not held either
+  window.releaseOpen = () => {
+    released = true;
+    held.splice(0).forEach((deliver) => deliver());
+  };
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
     if (message && message.call === "yours.open") asked.add(message.id);
@@ -180,7 +187,8 @@ HOLD_OPEN = """(() => {
   const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, "onmessage");
   Object.defineProperty(Worker.prototype, "onmessage", {
     set(handler) {
-      const holding = (event) => (asked.has(event.data.id) ? held.push(() => handler(event)) : handler(event));
+      const hold = (event) => !released && asked.has(event.data.id);
+      const holding = (event) => (hold(event) ? held.push(() => handler(event)) : handler(event));
       onmessage.set.call(this, holding);
     },
   });
@@ -260,3 +268,39 @@ def test_a_run_cut_short_by_a_reload_is_said_on_the_next_visit(context, server):
     page.reload()
     assert wait_until_loaded(page) == "idle", page.inner_text("#status")
     assert "last training run was interrupted" in page.inner_text("#yours-note")
+
+
+# How long the page took to show a network's answer to the drawing once its button was pressed, in ms.
+TIME_A_READING = """async (name) => {
+  const result = document.getElementById("result");
+  const began = performance.now();
+  document.querySelector(`button[data-model="${name}"]`).click();
+  await new Promise((resolve) => {
+    const shown = () => result.dataset.state === "done" && result.dataset.model === name;
+    const watch = new MutationObserver(() => shown() && (watch.disconnect(), resolve()));
+    watch.observe(result, { attributes: true });
+  });
+  return performance.now() - began;
+}"""
+
+
+def test_drawings_are_read_at_once_while_an_import_is_measured(context, server, tmp_path, a_digit):
+    # A network of 784-400-10 random weights: measuring it on 15,000 digits takes seconds in the page.
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(0, 0.05, (784, 400)), rng.normal(0, 0.05, (400, 10))]
+    network = Network([w.astype(np.float32) for w in weights], [np.zeros(400, np.float32), np.zeros(10, np.float32)])
+    path = tmp_path / "wide.npz"
+    path.write_bytes(network_to_bytes(network))
+    page = open_section(context, server)
+    page.wait_for_selector("#train-data:has-text('are here')", timeout=60_000)  # an import waits for the digits
+    draw_and_read(page, a_digit)
+    alone = np.median([page.evaluate(TIME_A_READING, name) for name in ("B1", "B3") * 5])  # the reading itself
+    page.set_input_files("#yours-import", str(path))
+    page.wait_for_selector("#yours-note:has-text('measuring it')")
+    waits = []
+    while page.locator('button[data-model="yours"]').count() == 0:
+        waits += [page.evaluate(TIME_A_READING, name) for name in ("B1", "B3")]
+    assert len(waits) >= 6, f"the import was measured too soon to tell ({len(waits)} readings)"
+    blocked = max(waits) - alone
+    assert blocked < 200, f"a reading was held {blocked:.0f} ms while the import was measured: {sorted(waits)}"
+    assert page.inner_text("#yours-note") == "wide.npz is yours now."

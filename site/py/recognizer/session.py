@@ -17,13 +17,18 @@ from .digitfiles import Digits, as_inputs
 from .network import Network
 from .training import Run, accuracy, product_flops, product_operands, products_seconds, update_flops
 
-CHUNK = 500  # digits scored at once after an epoch: a chunk takes a few milliseconds
+CHUNK_PRODUCTS = 10_000_000  # multiply-adds scored at once: about 10 ms in the page, whatever the network
 TRAIN_SAMPLE = 1_000  # training digits scored after each epoch
 GRID = 48  # test digits shown with the network's current answers
 FILTERS = 16  # first-layer neurons whose weights are shown as pictures
 CURVE = 300  # most points of the loss curve
 SMOOTHING = 0.98  # of the loss shown: an average over about the last 50 steps
 SAMPLE = 10  # every SAMPLE-th step, the same matrix products alone are timed too: NumPy's own rate, measured here
+
+
+def chunk_rows(layers: list[int]) -> int:
+    """How many digits one chunk of scoring holds, for a network of these layers."""
+    return max(1, CHUNK_PRODUCTS // sum(n_in * n_out for n_in, n_out in zip(layers[:-1], layers[1:], strict=True)))
 
 
 class Session:
@@ -96,7 +101,7 @@ class Session:
         scoring = self.scoring
         x, labels = self.digits.needed("test")
         if scoring["test"] < len(labels):
-            rows = slice(scoring["test"], scoring["test"] + CHUNK)
+            rows = slice(scoring["test"], scoring["test"] + chunk_rows(self.run.network.layers))
             scoring["right"] += int((self.run.network.predict(x[rows]) == labels[rows]).sum())
             scoring["test"] += len(labels[rows])
             return

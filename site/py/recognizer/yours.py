@@ -20,7 +20,7 @@ from .digitfiles import Digits
 from .entries import WeightsError, verify_entry
 from .models import MOST_BYTES, array_headers, file_head, network_from_bytes, network_to_bytes, sha256_bytes
 from .network import Network
-from .session import CHUNK, GRID, Session
+from .session import GRID, Session, chunk_rows
 from .shipped import describe
 from .temperature import DECIMALS, fit_temperature
 
@@ -60,14 +60,16 @@ class Finishing:
         return {"scored": sum(map(self.done, SCORED)), "of": sum(len(labels) for _, labels in self.scored.values())}
 
     def work(self, seconds: float) -> Yours | None:
-        """Score for about `seconds`: yours once every digit is scored, else None (call again)."""
+        """Score for about `seconds` (a chunk at least): yours once every digit is scored, else None (call again)."""
         deadline = time.perf_counter() + seconds
+        worked = False
         for kind in SCORED:
             x, _ = self.scored[kind]
             while (start := self.done(kind)) < len(x):
-                if time.perf_counter() > deadline:
+                if worked and time.perf_counter() > deadline:
                     return None
-                self.logits[kind].append(self.network.logits(x[start : start + CHUNK]))
+                self.logits[kind].append(self.network.logits(x[start : start + chunk_rows(self.network.layers)]))
+                worked = True
         z = {kind: np.concatenate(self.logits[kind]) for kind in SCORED}
         labels = {kind: self.scored[kind][1] for kind in SCORED}
         self.network.temperature = round(fit_temperature(z["validation"], labels["validation"]), DECIMALS)
@@ -78,7 +80,7 @@ class Finishing:
 
 
 def finished_network(network: Network, trained_on: dict | None, digits: Digits) -> Yours:
-    """Your network, finished at once (at a training run's end)."""
+    """Your network, finished at once (where nothing waits on it: the training benchmark)."""
     return Finishing(network, trained_on, digits).work(math.inf)
 
 
@@ -128,7 +130,8 @@ class Trainer:
         self.session: Session | None = None
         self.made: Session | None = None  # the session whose network is yours
         self.yours: Yours | None = None
-        self.importing: Finishing | None = None  # a network being scored before it becomes yours
+        self.finishing: Finishing | None = None  # the session's network, being measured before it becomes yours
+        self.importing: Finishing | None = None  # an imported network, the same
 
     # --- the digits ---------------------------------------------------------------------------------------
 
@@ -153,34 +156,44 @@ class Trainer:
         return self.status()
 
     def train(self, seconds: float, pictures: bool = False) -> dict:
-        """Train for about `seconds`; once the session has finished, its network becomes yours."""
+        """Train for about `seconds`. Once the session has finished, its network is kept and measured (Finishing),
+        slice by slice as well, and then it is yours."""
         session = self.session
         if session is None:
             raise ValueError("nothing is training: press Start")
+        deadline = time.perf_counter() + seconds
         try:
             session.work(seconds)
         finally:
             if session.finished and not session.failed and self.made is not session:
-                self.make_yours(session)
+                self.finish(session)
+        if self.finishing is not None:
+            mine = self.finishing.work(deadline - time.perf_counter())
+            if mine is not None:
+                self.finishing = None
+                self.make_current(mine)
         return self.status(pictures)
 
     def stop(self) -> dict:
-        """Stop training where it is: the network as it is now becomes yours. Stopped before its first step (the
-        digits still arriving), the session is dropped and yours stays as it was."""
-        if self.session is None or self.session.failed:
+        """Stop training where it is: the network as it is now is measured (train goes on doing that), then it is
+        yours. Stopped before its first step (the digits still arriving), the session is dropped and yours stays
+        as it was."""
+        session = self.session
+        if session is None or session.failed:
             raise ValueError("nothing is training")
-        if self.session.images == 0:
+        if session.images == 0:
             self.session = None
             return self.status()
-        self.session.stopped = True
-        if self.made is not self.session:
-            self.make_yours(self.session)
+        if self.made is not session:  # not finished already
+            session.stopped = True
+            self.finish(session)
         return self.status()
 
-    def make_yours(self, session: Session) -> None:
+    def finish(self, session: Session) -> None:
+        """The session's network, on its way to being yours."""
         choice = session.choice
         trained_on = {"sets": [{"name": "MNIST", "images": choice.digits}], "images_per_epoch": choice.digits}
-        self.make_current(finished_network(session.run.network, trained_on, self.digits))
+        self.finishing = Finishing(session.run.network, trained_on, self.digits)
         self.made = session
 
     def status(self, pictures: bool = False) -> dict:
@@ -189,6 +202,8 @@ class Trainer:
         status = self.session.status(pictures)
         if status["waiting"] and status["state"] == "training":
             status["state"] = "loading"
+        if self.finishing is not None:  # trained, and being measured: not done until it is yours
+            status |= {"state": "training", "finishing": self.finishing.progress()}
         return {"training": status, **self.button()}
 
     # --- your network -------------------------------------------------------------------------------------
