@@ -5,6 +5,7 @@ import pytest
 
 from recognizer.backprop import (
     MomentumSGD,
+    activation_derivative,
     cross_entropy,
     forward_keeping_activations,
     gradients,
@@ -57,6 +58,13 @@ def test_initialisation_is_deterministic_and_scaled_by_fan_in():
     assert initial_network([784, 300, 10], "tanh", np.random.default_rng(5)).weights[0].std() == pytest.approx(
         np.sqrt(1 / 784), rel=0.02
     )
+
+
+def test_a_new_network_keeps_its_activation_and_float32_biases_of_zero_and_an_unknown_one_is_named():
+    network = initial_network([784, 30, 10], "tanh", np.random.default_rng(0))
+    assert network.activation == "tanh" and all(b.dtype == np.float32 and not b.any() for b in network.biases)
+    with pytest.raises(ValueError, match="^unknown activation 'swish'$"):
+        activation_derivative("swish", np.zeros(3))
 
 
 def test_sgd_learns_a_separable_problem():

@@ -31,6 +31,9 @@ def test_the_nll_is_the_mean_minus_log_probability_of_the_true_label():
     expected = -(np.log(softmax(logits[0] / 2)[0]) + np.log(1 / 3)) / 2
     assert negative_log_likelihood(logits, labels, 2.0) == pytest.approx(expected)
     assert np.isfinite(negative_log_likelihood(np.array([[1e4, -1e4]]), np.array([1]), 0.05))  # no overflow
+    # each row kept from underflow by its own largest score: rows far apart are each exact
+    far_apart = np.array([[1000.0, 999.0], [-1000.0, -1001.0]])
+    assert negative_log_likelihood(far_apart, np.array([0, 0]), 1.0) == pytest.approx(np.log1p(np.exp(-1.0)))
 
 
 def test_temperature_softens_the_probabilities_but_never_changes_the_answer():

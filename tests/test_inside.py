@@ -70,8 +70,35 @@ def test_the_equations_name_each_layers_shapes(committed):
         "a2 = ReLU(W2 a1 + b2)",
         "a3 = ReLU(W3 a2 + b3)",
     ]
-    assert rows[0]["shapes"] == "W1 is 150 × 784, b1 has 150"
+    assert [row["shapes"] for row in rows] == [
+        "W1 is 150 × 784, b1 has 150",
+        "W2 is 200 × 150, b2 has 200",
+        "W3 is 100 × 200, b3 has 100",
+        "W4 is 10 × 100, b4 has 10",
+    ]
     assert rows[3]["equation"].startswith("z = W4 a3 + b4;  p = softmax(z / T)")
+    part = reader.inside("B2", SEVEN)["networks"][0]
+    assert [layer["layer"] for layer in part["layers"]] == [1, 2, 3]
+    assert [{k: layer[k] for k in ("equation", "shapes")} for layer in part["layers"]] == rows[:3]
+    assert {k: part["out"][k] for k in ("equation", "shapes", "digit")} == {**rows[3], "digit": 7}
+
+
+def test_the_numbers_shown_are_rounded_as_the_page_draws_them(committed):
+    part = reader.inside("B1", SEVEN)["networks"][0]
+    x = to_network_input(SEVEN, "mnist")
+    first = relu(x @ committed["B1"].weights[0] + committed["B1"].biases[0]).astype(np.float64)
+    assert part["layers"][0]["activations"] == np.round(first, 3).tolist()
+    assert all(type(level) is int for level in part["input"] + part["why"])
+    looks = call("neuron", network="B1", neuron="1:5")["result"]
+    assert looks["bias"] == round(float(committed["B1"].biases[0][4]), 4)
+    assert inside.normalised(np.zeros(3)) == ([0.0, 0.0, 0.0], 0.0)  # a neuron with no weights: no division
+    assert inside.strongest(np.array([0.12345, 0.0, -1.0, 2.0, 0.0, 0.5])) == [
+        {"neuron": 4, "adds": 2.0},
+        {"neuron": 6, "adds": 0.5},
+        {"neuron": 1, "adds": 0.123},
+    ]  # only neurons that added, largest first
+    ties = inside.strongest(np.r_[np.ones(50), 2 * np.ones(3), np.ones(50)])
+    assert [path["neuron"] for path in ties] == [51, 52, 53, 1, 2]  # equal ones in the order of the layer
 
 
 def small_network(seed: int = 0) -> Network:
@@ -157,6 +184,10 @@ def test_silencing_every_first_layer_neuron_leaves_only_the_biases(committed):
     assert part["layers"][0]["active"] == 0 and answer["silenced"] == {"B1": 100}
     blank = reader.recognize("B1", [[(0, 0), (279, 279)], [(0, 279), (279, 0)]], {"B1": everyone})
     assert blank["probs"] == answer["probs"]  # whatever the drawing: nothing reaches the second layer
+
+
+def test_a_neuron_of_the_last_hidden_layer_can_be_silenced(committed):
+    assert answered("B2", {"B2": ["3:100"]})["silenced"] == {"B2": 1}
 
 
 def test_a_neuron_named_twice_is_silenced_once_and_shown_under_its_own_layer(committed):

@@ -12,6 +12,8 @@ from recognizer.backprop import initial_network
 from recognizer.entries import WeightsError, verify_entry
 from recognizer.models import (
     MOST_BYTES,
+    array_headers,
+    file_head,
     load_listed,
     load_models,
     network_from_bytes,
@@ -319,3 +321,70 @@ def test_an_unusable_manifest_is_one_error(tmp_path, text, reason):
     with pytest.raises(WeightsError) as error:
         load_models(tmp_path)
     assert str(error.value).endswith(reason)
+
+
+def test_a_missing_manifest_is_one_error(tmp_path):
+    with pytest.raises(WeightsError) as error:
+        load_models(tmp_path)
+    assert str(error.value).endswith("models.json: missing")
+
+
+def test_each_listed_network_keeps_its_entry_loaded_or_not(tmp_path):
+    publish(small_network(1), {"name": "A", "framing": "mnist"}, tmp_path)
+    publish(small_network(2), {"name": "B", "framing": "mnist"}, tmp_path)
+    (tmp_path / "B.npz").write_bytes(b"broken")
+    listed = load_listed(tmp_path)
+    assert [m.entry for m in listed] == json.loads((tmp_path / "models.json").read_text())["models"]
+    assert listed[0].network is not None and listed[1].network is None and listed[1].reason
+
+
+def test_an_entry_without_optional_fields_reads_as_relu_at_temperature_one_and_errors_name_it():
+    network = small_network()
+    data = network_to_bytes(network)
+    read = network_from_bytes(data, {"layers": [784, 12, 10]})
+    assert (read.activation, read.temperature) == ("relu", 1.0)
+    for entry, name in [({"name": "Mine"}, "Mine"), ({}, "?"), ({"file": "m.npz", "name": "Mine"}, "m.npz")]:
+        with pytest.raises(WeightsError) as refused:
+            network_from_bytes(b"not a zip", {"layers": [784, 12, 10], **entry})
+        assert str(refused.value) == f"{name}: not a readable .npz (BadZipFile)"
+
+
+def test_a_column_of_zeros_and_the_largest_bias_float16_holds_are_kept_and_beyond_them_is_named():
+    network = small_network()
+    network.weights[0][:, 3] = 0
+    network.biases[0][2] = np.finfo(np.float16).max
+    read = network_from_bytes(network_to_bytes(network), {"layers": [784, 12, 10]})
+    assert not read.weights[0][:, 3].any() and read.biases[0][2] == np.finfo(np.float16).max
+    network.biases[0][2] = 70_000.0
+    with pytest.raises(ValueError, match="^a bias is beyond float16's range or not a number$"):
+        network_to_bytes(network)
+    network.weights[1][0, 0] = np.nan
+    with pytest.raises(ValueError, match="^a weight is not a number$"):
+        network_to_bytes(network)
+
+
+def test_a_file_is_read_no_further_than_asked(tmp_path):
+    (tmp_path / "f").write_bytes(b"0123456789")
+    assert file_head(tmp_path / "f", 4) == b"0123" and file_head(str(tmp_path / "f"), 100) == b"0123456789"
+
+
+def test_npy_headers_of_both_versions_are_read_and_another_is_named():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for version in [(1, 0), (2, 0)]:
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.zeros((3, 4), np.int8), version=version)
+            archive.writestr(f"v{version[0]}.npy", member.getvalue())
+    assert {name: header[:2] for name, header in array_headers(buffer.getvalue()).items()} == {
+        "v1": ((3, 4), np.dtype(np.int8)),
+        "v2": ((3, 4), np.dtype(np.int8)),
+    }
+    odd = io.BytesIO()
+    np.lib.format.write_array(odd, np.zeros(2, np.int8), version=(1, 0))
+    member = bytearray(odd.getvalue())
+    member[6] = 3  # format version 3.0
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("w0.npy", bytes(member))
+    with pytest.raises(ValueError, match=r"^unsupported \.npy version \(3, 0\)$"):
+        array_headers(buffer.getvalue())

@@ -5,7 +5,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from recognizer.training import Run, epoch_samples, learning_rate_at
+from recognizer.training import (
+    Run,
+    epoch_samples,
+    learning_rate_at,
+    product_flops,
+    product_operands,
+    products_seconds,
+    update_flops,
+)
 from train import trainer
 from train.config import Settings
 from train.dataset import TrainingSet
@@ -145,3 +153,41 @@ def test_the_l2_penalty_changes_what_is_learned():
     run_through(plain, inputs, labels)
     run_through(penalised, inputs, labels)
     assert np.abs(penalised.network.weights[0]).sum() < np.abs(plain.network.weights[0]).sum()  # smaller weights
+
+
+def test_a_steps_products_and_update_are_counted_as_they_are_made():
+    layers, batch = [784, 30, 20, 10], 8
+    operands = product_operands(layers, batch, np.random.default_rng(0))
+    assert [(a.shape, b.shape) for a, b in operands] == [
+        ((8, 784), (784, 30)), ((784, 8), (8, 30)),  # the first layer: forward, weight gradient (no error sent back)
+        ((8, 30), (30, 20)), ((30, 8), (8, 20)), ((8, 20), (20, 30)),  # then each: forward, gradient, error back
+        ((8, 20), (20, 10)), ((20, 8), (8, 10)), ((8, 10), (10, 20)),
+    ]  # fmt: skip
+    assert all(a.dtype == b.dtype == np.float32 for a, b in operands)
+    assert product_flops(layers, batch) == sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in operands)
+    assert update_flops(layers) == 5 * (785 * 30 + 31 * 20 + 21 * 10)  # every weight and bias, five operations
+
+
+class CountedProduct:
+    """An operand whose products are counted, not computed."""
+
+    def __init__(self):
+        self.products = 0
+
+    def __matmul__(self, other):
+        self.products += 1
+
+
+def test_the_products_are_timed_once_a_step_unless_asked_for_more():
+    counted = CountedProduct()
+    seconds = products_seconds([(counted, None), (counted, None)])
+    assert counted.products == 2 and 0 <= seconds < 1
+    products_seconds([(counted, None)], steps=3)
+    assert counted.products == 5
+
+
+def test_a_run_in_the_page_has_one_copy_of_each_image_and_its_settings_as_a_dict():
+    run = small_run()
+    copies, _ = run.next_batch(100)
+    assert run.copies == 1 and not copies.any()
+    assert run.settings.as_dict() == {**vars(run.settings), "layers": (784, 8, 10)}

@@ -15,15 +15,16 @@ import builder.digits
 from builder.digits import pack_digits
 from builder.pins import fetch
 from files import ROOT, WEIGHTS
+from harness.offdigits import check_drawings
 from recognizer import api
-from recognizer.choice import LABELS, PART, choice_from
+from recognizer.choice import DEFAULTS, LABELS, LIMITS, PART, choice_from
 from recognizer.digitfiles import KINDS, Digits, digits_from_bytes
 from recognizer.models import network_from_bytes, network_to_bytes, sha256_bytes
-from recognizer.network import softmax
-from recognizer.session import FILTERS, GRID, Session, chunk_rows
+from recognizer.network import Network, softmax
+from recognizer.session import CURVE, FILTERS, GRID, SMOOTHING, Session, chunk_rows, first_layer_pictures
 from recognizer.temperature import DECIMALS, fit_temperature
-from recognizer.training import Run
-from recognizer.yours import Finishing
+from recognizer.training import Run, update_flops
+from recognizer.yours import Finishing, Trainer, finished_network, network_of_file
 
 SMALL = {"layers": "30", "epochs": 2, "digits": 2000, "batch": 64}
 reader, trainer = api.reader, api.trainer  # the page's, which its calls (api.call) act on
@@ -275,7 +276,13 @@ def test_yours_is_its_file_read_back_its_temperature_fitted_on_the_validation_di
     assert (entry["layers"], entry["trained_on"], entry["framing"]) == ([784, 30, 10], {"sets": []}, "mnist")
 
 
-def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, not_a_digit):
+@pytest.fixture(scope="module")
+def off_digit(check_margin) -> list[np.ndarray]:
+    """A drawing the digit check calls no digit: the first of its check set's that it does (found in a second)."""
+    return next(drawing.strokes for drawing in check_drawings() if check_margin(drawing.strokes) > 0)
+
+
+def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, off_digit):
     reader.load(WEIGHTS)
     call("yours.start", fields=SMALL)
     while call("yours.train", seconds=0.05, pictures=False)["result"]["training"]["state"] == "training":
@@ -296,7 +303,7 @@ def test_yours_reads_drawings_and_votes_only_when_ticked(arrived, not_a_digit):
     call("yours.vote", on=True)
     with_yours = np.mean([reader.recognize(name, seven)["probs"] for name in ("B1", "B2", "B3", "B4", "yours")], axis=0)
     assert reader.recognize("vote", seven)["probs"] == pytest.approx(with_yours, abs=1e-5)
-    not_digit_like = reader.recognize("yours", [stroke.tolist() for stroke in not_a_digit])
+    not_digit_like = reader.recognize("yours", [stroke.tolist() for stroke in off_digit])
     assert not_digit_like["digit_like"] is False and not not_digit_like["sure"]  # the same check as the others
 
 
@@ -429,3 +436,183 @@ def test_a_new_network_of_yours_keeps_the_place_in_the_vote_of_the_one_before(ar
     while out["importing"]:
         out = call("yours.score", seconds=0.05)["result"]
     assert out["yours"]["in_vote"] and trainer.yours.in_vote
+
+
+def weights_file(**arrays) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def layer(n_in: int, n_out: int, i: int) -> dict:
+    return {
+        f"w{i}": np.zeros((n_in, n_out), np.int8),
+        f"s{i}": np.ones(n_out, np.float32),
+        f"b{i}": np.zeros(n_out, "<f2"),
+    }
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"PK\x03\x04 not really a zip", "not a weights file: not a readable .npz (BadZipFile)"),
+        (weights_file(x=np.zeros(3)), "not a digit network: its layers must go from 784 inputs to 10 outputs"),
+        (weights_file(w0=np.zeros(784, np.int8)), "not a weights file: w0 has shape (784,)"),
+        (weights_file(**layer(784, 30, 0), **layer(29, 10, 1)), "not a weights file: w1 has shape (29, 10)"),
+        (weights_file(**layer(100, 30, 0), **layer(30, 10, 1)), "not a digit network: its layers must go from 784"),
+        (weights_file(**layer(784, 30, 0), **layer(30, 9, 1)), "not a digit network: its layers must go from 784"),
+        (weights_file(**layer(784, 30, 0), w1=np.zeros((30, 10), np.int8)), "the file: "),
+    ],
+)
+def test_a_file_that_is_no_network_of_yours_is_named_in_one_line(data, message):
+    with pytest.raises(ValueError) as refused:
+        network_of_file(data)
+    assert str(refused.value).startswith(message) and "\n" not in str(refused.value)
+
+
+def test_a_network_file_is_read_whole():
+    arrays = {**layer(784, 30, 0), **layer(30, 10, 1)}
+    arrays["w0"][3, 4], arrays["s0"][4] = 5, 0.5
+    network = network_of_file(weights_file(**arrays))
+    assert network.layers == [784, 30, 10] and network.activation == "relu" and network.weights[0][3, 4] == 2.5
+
+
+def test_a_fresh_trainer_has_nothing_and_says_so_in_one_line():
+    fresh = Trainer()
+    assert fresh.status() == {"training": {"state": "idle"}, "yours": None}
+    for ask, message in [
+        (fresh.stop, "nothing is training"),
+        (lambda: fresh.train(0.01), "nothing is training: press Start"),
+        (lambda: fresh.score(0.01), "nothing is being imported"),
+        (lambda: fresh.vote(True), "no network of yours to put in the vote"),
+        (lambda: fresh.export("/dev/null"), "no network of yours to export"),
+        (fresh.grid, "the test digits have not arrived"),
+    ]:
+        with pytest.raises(ValueError) as refused:
+            ask()
+        assert str(refused.value) == message
+
+
+def test_the_parts_arrive_through_files_and_the_grid_is_the_first_test_digits(parts, tmp_path):
+    fresh = Trainer()
+    (tmp_path / "part.npz").write_bytes(parts["test"])
+    assert fresh.add_part("test", str(tmp_path / "part.npz")) == {"parts": ["test"], "training_digits": 0}
+    (tmp_path / "part.npz").write_bytes(parts["train-1"])
+    assert fresh.add_part("train-1", str(tmp_path / "part.npz")) == {
+        "parts": ["train-1", "test"],
+        "training_digits": 10_000,
+    }
+    grid = fresh.grid()
+    images, labels = digits_from_bytes(parts["test"], "test", PART)
+    assert grid["images"] == images[:GRID].reshape(GRID, 784).astype(int).tolist()
+    assert grid["labels"] == labels[:GRID].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9] + grid["labels"][10:]
+
+
+def test_pictures_come_only_when_asked_for(arrived):
+    call("yours.start", fields=SMALL)
+    assert "filters" in call("yours.train", seconds=0.01, pictures=True)["result"]["training"]
+    assert "filters" not in call("yours.train", seconds=0.01, pictures=False)["result"]["training"]
+
+
+def test_an_import_is_scored_once_and_a_run_at_once_where_nothing_waits(arrived, tmp_path):
+    network = trained(SMALL).run.network
+    at_once = finished_network(network, {"sets": []}, trainer.digits)
+    finishing = Finishing(network, {"sets": []}, trainer.digits)
+    while (in_slices := finishing.work(0.0)) is None:
+        pass
+    assert at_once.entry == in_slices.entry and at_once.data == in_slices.data
+    (tmp_path / "mine.npz").write_bytes(at_once.data)
+    out = call("yours.import", path=str(tmp_path / "mine.npz"))["result"]
+    while out["importing"]:
+        out = call("yours.score", seconds=0.05)["result"]
+    assert call("yours.score", seconds=0.05)["error"] == "nothing is being imported"  # done: it is yours
+
+
+def test_a_stored_network_yours_may_not_be_is_refused_by_the_same_rule(arrived, tmp_path):
+    wide = weights_file(**layer(784, 500, 0), **layer(500, 10, 1))  # within what models.json allows
+    (tmp_path / "stored.npz").write_bytes(wide)
+    entry = {"name": "Yours", "file": "yours.npz", "layers": [784, 500, 10], "activation": "relu"}
+    entry |= {"framing": "mnist", "sha256": sha256_bytes(wide)}
+    out = call("yours.restore", path=str(tmp_path / "stored.npz"), entry=entry)
+    assert out["error"] == (
+        "your stored network could not be used: a 784-500-10 network cannot be yours: "
+        "yours has 1 to 4 hidden layers of 10 to 400 neurons"
+    )
+    assert trainer.yours is None
+
+
+def test_a_restored_network_exports_the_file_it_came_from(arrived, tmp_path):
+    call("yours.start", fields=SMALL)
+    call("yours.train", seconds=0.05)
+    stop()
+    entry = call("yours.export", path=str(tmp_path / "kept.npz"))["result"]["entry"]
+    call("yours.forget")
+    call("yours.restore", path=str(tmp_path / "kept.npz"), entry=entry)
+    call("yours.export", path=str(tmp_path / "again.npz"))
+    assert (tmp_path / "again.npz").read_bytes() == (tmp_path / "kept.npz").read_bytes()
+
+
+def test_the_form_hears_its_defaults_and_limits():
+    said = call("yours.defaults")["result"]
+    assert said["defaults"] == {**DEFAULTS, "layers": "100,10"}
+    assert said["limits"] == {
+        **{name: list(limit) for name, limit in LIMITS.items()},
+        "hidden": [1, 4],
+        "neurons": [10, 400],
+    }
+
+
+def test_a_first_layer_picture_is_whole_numbers_to_127_and_a_neuron_without_weights_is_blank():
+    network = Network([np.zeros((784, 20), np.float32), np.zeros((20, 10), np.float32)], [np.zeros(20), np.zeros(10)])
+    network.weights[0][5, 1], network.weights[0][6, 1] = -0.5, 0.25
+    pictures = first_layer_pictures(network)
+    assert len(pictures) == FILTERS and all(type(v) is int for picture in pictures for v in picture)
+    assert pictures[0] == [0] * 784  # no weights: a blank picture, not a division by zero
+    assert (pictures[1][5], pictures[1][6], max(map(abs, pictures[1]))) == (-127, 64, 127)
+
+
+def test_the_loss_shown_is_each_steps_cost_averaged_without_bias_and_the_curve_its_points(arrived):
+    session = Session(choice_from(SMALL), trainer.digits)
+    costs = []
+    take_step = session.run.step
+
+    def step_noting_its_cost(x, labels):
+        costs.append(take_step(x, labels))
+        return costs[-1]
+
+    session.run.step = step_noting_its_cost
+    for _ in range(12):
+        assert session.step()
+    losses, average = [], 0.0
+    for n, cost in enumerate(costs, 1):
+        average = SMOOTHING * average + (1 - SMOOTHING) * cost
+        losses.append(average / (1 - SMOOTHING**n))  # as if the average had started at the first cost
+    assert session.stride == 1 and session.curve == [round(loss, 4) for loss in losses]
+    assert session.loss == pytest.approx(losses[-1])
+    assert session.images == 12 * 64 and 0 < session.seconds
+    assert session.products[0] == 2 and session.products[1] > 0  # steps 1 and 11 timed their products alone
+    status = session.status()
+    assert status["step"] == 12 and status["images_per_second"] == round(12 * 64 / session.seconds)
+    assert session.step_flops == session.product_flops + update_flops([784, 30, 10])
+    long = Session(choice_from({**SMALL, "epochs": 100}), trainer.digits)
+    assert long.stride == 32 * 100 // CURVE  # at most CURVE points
+
+
+def test_a_loss_that_is_no_number_stops_the_run_and_says_which_epoch(arrived):
+    session = Session(choice_from(SMALL), trainer.digits)
+    session.run.step = lambda x, labels: float("nan")
+    with pytest.raises(ValueError) as refused:
+        session.step()
+    assert str(refused.value) == "the loss became nan in epoch 1: try a smaller learning rate"
+    assert session.failed is True and session.stopped is True and session.status()["state"] == "error"
+
+
+def test_training_waits_idle_for_its_digits_and_takes_many_steps_a_slice_once_they_are_here(arrived):
+    waiting = Session(choice_from(SMALL), Digits())
+    assert waiting.step() is False
+    began = time.perf_counter()
+    waiting.work(1.0)
+    assert time.perf_counter() - began < 0.5 and waiting.images == 0  # it returns at once, not busy until the end
+    session = Session(choice_from(SMALL), trainer.digits)
+    session.work(0.2)
+    assert session.images > 64  # more than one step a slice
