@@ -1,5 +1,5 @@
-// ESLint for the site's JavaScript and the build's Node programs: its recommended rules, and for each file the
-// globals of where it runs. Run: npm ci && npx eslint .
+// ESLint for the site's JavaScript, the build's Node programs and the peer benchmark's page: its recommended rules,
+// and for each file the globals of where it runs. Run: npm ci && npx eslint .
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -39,6 +39,11 @@ export default [
           .concat([["loadWebAssemblyModule", "writable"]]),
       ),
     },
+  },
+  {
+    // The peer benchmark's page (evaluation/peers.py): TensorFlow.js is the global its UMD bundles make.
+    files: ["evaluation/peers/*.js"],
+    languageOptions: { sourceType: "module", globals: { ...globals.browser, tf: "readonly" } },
   },
   {
     files: ["**/*.mjs"],

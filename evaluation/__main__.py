@@ -13,6 +13,8 @@ python -m evaluation teaching         docs/teaching.md: what correcting a few dr
                                       writers natively, and one correction's time in the built page (~5 minutes)
 python -m evaluation mutants [MODULE] docs/mutants.md: the share of small changes to each module of site/py/recognizer
                                       that its unit tests catch (mutation testing with mutmut; ./dev mutants)
+python -m evaluation peers            "Train your own" in the built page beside TensorFlow.js (wasm, cpu) training
+                                      the same network in the same Chromium, alternating (~2 minutes; npm ci first)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from recognizer.models import WeightsError
 from train.data import DataError
 
 COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "inside-speed", "augmentation"]
-COMMANDS += ["examples", "teaching", "mutants"]
+COMMANDS += ["examples", "teaching", "mutants", "peers"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -39,7 +41,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("modules", nargs="*", help="mutants: only these modules (default: every one measured)")
-    parser.add_argument("--dist", type=Path, default=DIST, help="drawn, page-speed: the built site (default dist/)")
+    parser.add_argument(
+        "--dist", type=Path, default=DIST, help="drawn, page-speed, peers: the built site (default dist/)"
+    )
     parser.add_argument(
         "--mode",
         choices=["both", "native", "page"],
@@ -55,6 +59,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--page", action="store_true", help="training-speed: train in the built page")
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
+    parser.add_argument("--rounds", type=int, default=2, help="peers: rounds of ours, wasm, cpu (default 2)")
     parser.add_argument("--data-dir", type=Path, default=DATA, help="report: MNIST's cache folder")
     parser.add_argument(
         "--writers",
@@ -71,7 +76,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
-        args.command in ("page-speed", "inside-speed")
+        args.command in ("page-speed", "inside-speed", "peers")
         or (args.command == "training-speed" and args.page)
         or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
@@ -116,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = Teaching(**args.settings) if args.settings else None
             benchmark(args.writers, settings, args.dist if args.writers == "held-out" else None)
+        elif args.command == "peers":
+            from .peers import benchmark
+
+            benchmark(args.dist, args.rounds)
         elif args.command == "mutants":
             from .mutants import main as mutants
 

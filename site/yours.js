@@ -2,7 +2,8 @@
 // The numbers are Python's (recognizer/yours.py, run by worker/yours.js); this file only shows them.
 // #train-status carries data-state (idle | loading | training | paused | done | error), data-epoch, data-loss,
 // data-test-accuracy (after each epoch, 0 to 1), data-images-per-second, data-gflops (training's rate of operations)
-// and data-products-gflops (NumPy's on the same matrix products alone, timed now and then as it trains).
+// data-products-gflops (the page's own matrix product on the same products alone, timed now and then as it trains)
+// and data-matmul-gflops (NumPy's matmul on them, timed beside it).
 // app.js calls: Yours.connect({call, showYours}) once (call: its request to the worker, the "yours.*" ones here),
 // then hands it the worker's events: Yours.digits, .grid, .training and .yours (each as the worker sent it).
 import { MB, remember, remembered } from "./dom.js";
@@ -123,7 +124,8 @@ export const Yours = (() => {
       text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
       if (state === "done" && data.products_gflops) {
         const share = (data.gflops / data.products_gflops).toFixed(2);
-        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what NumPy does here on the same matrix products alone (${data.products_gflops.toFixed(2)}).`;
+        const matmul = data.matmul_gflops ? `; NumPy's own matmul: ${data.matmul_gflops.toFixed(2)}` : "";
+        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what its matrix products reach here alone (${data.products_gflops.toFixed(2)}${matmul}).`;
       }
     }
     setState(state, text);
@@ -134,6 +136,7 @@ export const Yours = (() => {
       imagesPerSecond: data.images_per_second || 0,
       gflops: data.gflops || 0,
       productsGflops: data.products_gflops || 0,
+      matmulGflops: data.matmul_gflops || 0,
     });
     if (data.curve) drawCurve(data);
     if (data.grid) drawGrid(data.grid);

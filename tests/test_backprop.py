@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from recognizer import backprop
 from recognizer.backprop import (
     MomentumSGD,
     activation_derivative,
@@ -19,8 +20,9 @@ def cost(network: Network, x, labels, l2) -> float:
     return cross_entropy(forward_keeping_activations(network, x)[-1], labels) + l2_penalty(network, l2)
 
 
+@pytest.mark.parametrize("blank", [[], [1, 4], [0, 1, 2, 3, 4, 5]])  # pixels no row inks: none, some, all
 @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
-def test_gradients_match_finite_differences(activation):
+def test_gradients_match_finite_differences(activation, blank):
     rng = np.random.default_rng(0)
     network = initial_network([6, 5, 4, 3], activation, rng)
     # float64 copies: central differences need more precision than float32 gives
@@ -30,9 +32,11 @@ def test_gradients_match_finite_differences(activation):
         activation,
     )
     x = rng.random((7, 6))
+    x[:, blank] = 0
     labels = rng.integers(0, 3, 7)
     l2 = 0.01
     grad_w, grad_b, c = gradients(network, x, labels, l2)
+    np.testing.assert_array_equal(grad_w[0][blank], l2 * network.weights[0][blank])  # the L2 term alone
     assert c == pytest.approx(cost(network, x, labels, l2))
     eps = 1e-6
     for analytic, params in [(grad_w, network.weights), (grad_b, network.biases)]:
@@ -47,6 +51,24 @@ def test_gradients_match_finite_differences(activation):
                 p[index] = saved
                 numeric[index] = (up - down) / (2 * eps)
             np.testing.assert_allclose(g, numeric, rtol=1e-4, atol=1e-7)
+
+
+def test_the_first_layers_products_leave_out_the_pixels_no_digit_inked(monkeypatch):
+    shapes = []
+
+    def noted(a, b):
+        shapes.append((a.shape, b.shape))
+        return a @ b
+
+    monkeypatch.setattr(backprop, "product", noted)
+    network = initial_network([784, 30, 10], "relu", np.random.default_rng(0))
+    x = np.zeros((16, 784), dtype=np.float32)
+    x[:, 300:500] = 1.0  # 200 pixels inked by some digit
+    x[3, 600] = 0.5
+    gradients(network, x, np.arange(16) % 10, 1e-4)
+    assert shapes[0] == ((16, 201), (201, 30))  # forward
+    assert ((201, 16), (16, 30)) in shapes  # the first layer's weight gradient
+    assert all(784 not in a + b for a, b in shapes)
 
 
 def test_initialisation_is_deterministic_and_scaled_by_fan_in():

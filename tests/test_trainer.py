@@ -168,22 +168,19 @@ def test_a_steps_products_and_update_are_counted_as_they_are_made():
     assert update_flops(layers) == 5 * (785 * 30 + 31 * 20 + 21 * 10)  # every weight and bias, five operations
 
 
-class CountedProduct:
-    """An operand whose products are counted, not computed."""
-
-    def __init__(self):
-        self.products = 0
-
-    def __matmul__(self, other):
-        self.products += 1
-
-
 def test_the_products_are_timed_once_a_step_unless_asked_for_more():
-    counted = CountedProduct()
-    seconds = products_seconds([(counted, None), (counted, None)])
-    assert counted.products == 2 and 0 <= seconds < 1
-    products_seconds([(counted, None)], steps=3)
-    assert counted.products == 5
+    made = []
+    seconds = products_seconds([(1, 2), (3, 4)], multiply=lambda a, b: made.append((a, b)))
+    assert made == [(1, 2), (3, 4)] and 0 <= seconds < 1
+    products_seconds([(5, 6)], steps=3, multiply=lambda a, b: made.append((a, b)))
+    assert made[2:] == [(5, 6)] * 3
+
+
+def test_the_products_timed_are_the_trainings_own_unless_told():
+    operands = product_operands([784, 30, 10], 128, np.random.default_rng(0))
+    assert products_seconds(operands) > 0  # the page's linalg.product (natively NumPy's matmul)
+    with pytest.raises(ZeroDivisionError):
+        products_seconds(operands, multiply=lambda a, b: 1 / 0)
 
 
 def test_a_run_in_the_page_has_one_copy_of_each_image_and_its_settings_as_a_dict():

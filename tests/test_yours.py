@@ -581,7 +581,7 @@ def test_the_loss_shown_is_each_steps_cost_averaged_without_bias_and_the_curve_i
         return costs[-1]
 
     session.run.step = step_noting_its_cost
-    for _ in range(12):
+    for _ in range(22):
         assert session.step()
     losses, average = [], 0.0
     for n, cost in enumerate(costs, 1):
@@ -589,10 +589,14 @@ def test_the_loss_shown_is_each_steps_cost_averaged_without_bias_and_the_curve_i
         losses.append(average / (1 - SMOOTHING**n))  # as if the average had started at the first cost
     assert session.stride == 1 and session.curve == [round(loss, 4) for loss in losses]
     assert session.loss == pytest.approx(losses[-1])
-    assert session.images == 12 * 64 and 0 < session.seconds
-    assert session.products[0] == 2 and session.products[1] > 0  # steps 1 and 11 timed their products alone
+    assert session.images == 22 * 64 and 0 < session.seconds
+    steps, products, matmul = session.products  # steps 1 and 21 timed their products alone, and by matmul
+    assert steps == 2 and products > 0 and matmul > 0
     status = session.status()
-    assert status["step"] == 12 and status["images_per_second"] == round(12 * 64 / session.seconds)
+    assert status["step"] == 22 and status["images_per_second"] == round(22 * 64 / session.seconds)
+    flops = 2 * session.product_flops
+    assert status["products_gflops"] == round(flops / products / 1e9, 3)
+    assert status["matmul_gflops"] == round(flops / matmul / 1e9, 3)
     assert session.step_flops == session.product_flops + update_flops([784, 30, 10])
     long = Session(choice_from({**SMALL, "epochs": 100}), trainer.digits)
     assert long.stride == 32 * 100 // CURVE  # at most CURVE points

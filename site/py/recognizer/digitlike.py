@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .entries import FIELDS, MANIFEST, WeightsError, is_layers, is_number, shown
+from .linalg import product
 from .models import READABLE, file_bytes, verified_headers, verify_headers
 from .network import Network
 
@@ -43,7 +44,7 @@ def nearest(q: np.ndarray, points: np.ndarray) -> np.ndarray:
     """For each row of coordinates q, the distance to the nearest of `points` (infinite when there are none)."""
     if len(points) == 0:
         return np.full(len(q), np.inf, dtype=np.float32)
-    squared = (q * q).sum(axis=1)[:, None] - 2 * q @ points.T + (points * points).sum(axis=1)[None]
+    squared = (q * q).sum(axis=1)[:, None] - 2 * product(q, points.T) + (points * points).sum(axis=1)[None]
     return np.sqrt(np.maximum(squared.min(axis=1), 0))
 
 
@@ -60,8 +61,8 @@ class Check:
     def coordinates(self, x: np.ndarray) -> np.ndarray:
         """(c, r) of each row of x (n, 784): its principal components and the length of the rest."""
         centred = np.atleast_2d(np.asarray(x, dtype=np.float32)) - self.mean
-        c = centred @ self.basis.T
-        rest = centred - c @ self.basis
+        c = product(centred, self.basis.T)
+        rest = centred - product(c, self.basis)
         return np.hstack([c, np.sqrt((rest * rest).sum(axis=1, keepdims=True))])
 
     def distance(self, x: np.ndarray) -> np.ndarray:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .linalg import product
+
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     # Written with tanh so large |z| never overflows exp.
@@ -54,8 +56,8 @@ class Network:
         hidden = ACTIVATIONS[self.activation]
         a = np.asarray(x, dtype=np.float32)
         for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            a = hidden(a @ w + b)
-        return a @ self.weights[-1] + self.biases[-1]
+            a = hidden(product(a, w) + b)
+        return product(a, self.weights[-1]) + self.biases[-1]
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """The ten calibrated probabilities softmax(z / T) for each input."""

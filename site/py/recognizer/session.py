@@ -23,7 +23,7 @@ GRID = 48  # test digits shown with the network's current answers
 FILTERS = 16  # first-layer neurons whose weights are shown as pictures
 CURVE = 300  # most points of the loss curve
 SMOOTHING = 0.98  # of the loss shown: an average over about the last 50 steps
-SAMPLE = 10  # every SAMPLE-th step, the same matrix products alone are timed too: NumPy's own rate, measured here
+SAMPLE = 20  # every SAMPLE-th step, the same matrix products alone are timed too, and by NumPy's own matmul
 
 
 def chunk_rows(layers: list[int]) -> int:
@@ -51,7 +51,9 @@ class Session:
         self.product_flops = product_flops(layers, batch)  # of a whole minibatch's matrix products,
         self.step_flops = self.product_flops + update_flops(layers)  # and of its whole step
         self.operands = product_operands(layers, batch, np.random.default_rng(0))
-        self.products = [0, 0.0]  # the matrix products timed alone: how many steps' worth, in how many seconds
+        # The matrix products timed alone: how many steps' worth, in how many seconds by the page's product
+        # (linalg.product) and by NumPy's matmul.
+        self.products = [0, 0.0, 0.0]
         self.stopped = False
         self.failed = False  # the loss became infinite or not a number: nothing to keep
 
@@ -91,6 +93,7 @@ class Session:
         if steps % SAMPLE == 1 and len(labels) == self.choice.settings.batch_size:
             self.products[0] += 1
             self.products[1] += products_seconds(self.operands)
+            self.products[2] += products_seconds(self.operands, multiply=np.matmul)
         if self.run.epoch != epoch:
             self.curve.append(round(self.loss, 4))
             self.scoring = {"epoch": epoch + 1, "loss": round(self.loss, 4), "test": 0, "right": 0}
@@ -120,7 +123,7 @@ class Session:
         """What the page shows now; with pictures, the first layer's weights too (about 40 KB of JSON)."""
         settings = self.choice.settings
         speed = self.images / self.seconds if self.seconds else 0.0
-        steps, products_time = self.products
+        steps, products_time, matmul_time = self.products
         left = (settings.epochs * self.run.epoch_size - self.images) / speed if speed else None
         out = {
             "state": "error" if self.failed else "done" if self.finished else "training",
@@ -136,7 +139,8 @@ class Session:
             "images_per_second": round(speed),
             # Training's rate, counting each step's products and update, beside the products' rate alone.
             "gflops": round(speed / settings.batch_size * self.step_flops / 1e9, 3),
-            "products_gflops": round(steps * self.product_flops / products_time / 1e9, 3) if products_time else None,
+            "products_gflops": gflops(steps * self.product_flops, products_time),
+            "matmul_gflops": gflops(steps * self.product_flops, matmul_time),
             "seconds_left": None if left is None or self.finished else round(max(left, 0.0), 1),
             "waiting": self.digits.arrived() == 0,
             "scoring": self.scoring["epoch"] if self.scoring else None,  # the epoch being scored, if one is
@@ -146,6 +150,10 @@ class Session:
         if pictures:
             out["filters"] = first_layer_pictures(self.run.network)
         return out
+
+
+def gflops(flops: int, seconds: float) -> float | None:
+    return round(flops / seconds / 1e9, 3) if seconds else None
 
 
 def batch_inputs(digits: Digits, rows: np.ndarray, run: Run, choice: Choice) -> tuple[np.ndarray, np.ndarray]:

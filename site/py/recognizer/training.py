@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .backprop import MomentumSGD, gradients, initial_network
+from .linalg import product
 from .network import Network
 
 
@@ -65,22 +66,25 @@ def update_flops(layers: list[int]) -> int:
 
 
 def product_operands(layers: list[int], batch: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Random float32 operands of a step's matrix products, shaped as product_flops counts them."""
-    shapes = []
+    """Random float32 operands of a step's matrix products, shaped as product_flops counts them and laid out in
+    memory as backpropagation hands them over (a^T and W^T are transposed views)."""
+    operands = []
     for i, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:], strict=True)):
-        shapes.append(((batch, n_in), (n_in, n_out)))  # forward
-        shapes.append(((n_in, batch), (batch, n_out)))  # weight gradient
+        a, w = rng.random((batch, n_in), dtype=np.float32), rng.random((n_in, n_out), dtype=np.float32)
+        delta = rng.random((batch, n_out), dtype=np.float32)
+        operands += [(a, w), (a.T, delta)]  # forward, weight gradient
         if i > 0:
-            shapes.append(((batch, n_out), (n_out, n_in)))  # error sent back
-    return [(rng.random(a, dtype=np.float32), rng.random(b, dtype=np.float32)) for a, b in shapes]
+            operands.append((delta, w.T))  # error sent back
+    return operands
 
 
-def products_seconds(operands: list[tuple[np.ndarray, np.ndarray]], steps: int = 1) -> float:
-    """Time of `steps` steps' matrix products alone: what NumPy reaches without anything else of training."""
+def products_seconds(operands: list[tuple[np.ndarray, np.ndarray]], steps: int = 1, multiply=product) -> float:
+    """Time of `steps` steps' matrix products alone, by `multiply`: the rate training could reach if it did
+    nothing else (with np.matmul: what NumPy's own product reaches on the same shapes)."""
     began = time.perf_counter()
     for _ in range(steps):
         for a, b in operands:
-            a @ b
+            multiply(a, b)
     return time.perf_counter() - began
 
 
