@@ -93,3 +93,42 @@ def test_a_drawing_filling_the_whole_box_still_gives_an_answer(points, seed):
     rng = np.random.default_rng(seed)
     scribble = [rng.uniform(0, 400, size=(points, 2)).tolist()]  # zig-zags over the whole box
     assert pp.to_network_input(scribble) is not None
+
+
+def every_pair_ink(starts, ends, radius, shape):
+    """draw_segments' ink the slow way: every pixel measured against every segment."""
+    height, width = shape
+    ys, xs = np.mgrid[0:height, 0:width]
+    pixels = np.stack([xs.ravel() + 0.5, ys.ravel() + 0.5], axis=1).astype(np.float32)[:, None, :]
+    a, ab = starts.astype(np.float32)[None], (ends - starts).astype(np.float32)[None]
+    length2 = np.maximum((ab * ab).sum(axis=2), 1e-12)
+    t = np.clip(((pixels - a) * ab).sum(axis=2) / length2, 0, 1)
+    offset = pixels - a - t[:, :, None] * ab
+    nearest = np.sqrt((offset * offset).sum(axis=2).min(axis=1))
+    return np.clip(radius + 0.5 - nearest, 0, 1).reshape(height, width)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_drawing_tile_by_tile_gives_exactly_the_ink_of_measuring_every_pixel_against_every_segment(seed):
+    rng = np.random.default_rng(seed)
+    n, height, width = int(rng.integers(1, 300)), int(rng.integers(1, 90)), int(rng.integers(1, 90))
+    points = np.cumsum(rng.normal(0, 3, (n + 1, 2)), axis=0) + [width / 2, height / 2]
+    starts, ends = points[:-1], (points[:-1] if seed % 5 == 0 else points[1:])  # every fifth: dots only
+    radius = float(rng.uniform(0.3, 6))
+    ink = pp.draw_segments(starts, ends, radius, (height, width))
+    assert ink.dtype == np.float32 and ink.shape == (height, width)
+    np.testing.assert_array_equal(ink, every_pair_ink(starts, ends, radius, (height, width)))
+
+
+def test_a_long_scribble_is_measured_in_several_batches_of_pairs_the_same():
+    rng = np.random.default_rng(7)
+    points = np.cumsum(rng.normal(0, 1.5, (3000, 2)), axis=0) % 60  # thousands of segments crossing every tile
+    ink = pp.draw_segments(points[:-1], points[1:], 2.0, (60, 60))
+    np.testing.assert_array_equal(ink, every_pair_ink(points[:-1], points[1:], 2.0, (60, 60)))
+
+
+def test_thinning_keeps_points_a_spacing_apart_and_the_last():
+    points = np.array([[0, 0], [0.3, 0], [1, 0], [1.2, 0], [2.5, 0], [2.6, 0]], dtype=float)
+    np.testing.assert_array_equal(pp.thin_out(points, 1.0), points[[0, 2, 4, 5]])
+    np.testing.assert_array_equal(pp.thin_out(points[:1], 1.0), points[:1])
+    np.testing.assert_array_equal(pp.thin_out(points[[0, 0, 0]], 1.0), points[[0]])  # a dot
