@@ -29,7 +29,7 @@ from recognizer.session import Session
 from recognizer.training import accuracy
 from recognizer.yours import finished_network, network_of_file
 
-from .page_speed import WATCH_VOTE, draw_a_one
+from .page_speed import draw_a_one, vote_times
 
 READINGS = 20
 SCREENSHOT = DOCS / "training.png"  # the section while it trains, for the README
@@ -63,15 +63,6 @@ def rates(status: dict) -> dict:
         "gflops": status["gflops"],
         "products gflops": status["products_gflops"],
     }
-
-
-def vote_times(page, count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        page.evaluate(WATCH_VOTE)
-        page.click("#vote")
-        times.append(page.evaluate("window.voteTime"))
-    return times
 
 
 def page_run(dist: Path, folder: Path) -> dict:
