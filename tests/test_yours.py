@@ -620,3 +620,31 @@ def test_training_waits_idle_for_its_digits_and_takes_many_steps_a_slice_once_th
     session = Session(choice_from(SMALL), trainer.digits)
     session.work(0.2)
     assert session.images > 64  # more than one step a slice
+
+
+def test_each_epoch_is_scored_on_every_test_digit_once_and_on_the_first_training_digits(arrived):
+    """The history's accuracies are the network's own: every one of the 10,000 test digits counted once, chunk by
+    chunk, and the first 1,000 training digits it learned from; the speed figures follow from the counts."""
+    session = trained(SMALL)
+    test_x, test_labels = trainer.digits.needed("test")
+    train_x, train_labels = trainer.digits.training(1000)
+    last = session.history[-1]
+    right = int((session.run.network.predict(test_x) == test_labels).sum())
+    assert last["test_accuracy"] == round(right / 10_000, 4)
+    assert last["train_accuracy"] == round(float((session.run.network.predict(train_x) == train_labels).mean()), 4)
+    status = session.status()
+    speed = session.images / session.seconds
+    assert status["gflops"] == round(speed / 64 * session.step_flops / 1e9, 3)
+    assert status["seconds_left"] is None and status["scoring"] is None
+
+
+def test_while_an_epoch_is_scored_the_status_says_which_and_how_long_is_left(arrived):
+    session = Session(choice_from({**SMALL, "epochs": 3}), trainer.digits)
+    while session.scoring is None:
+        assert session.step()
+    session.seconds = 1.234  # as if the first epoch had taken that long: two epochs left take twice as long
+    status = session.status()
+    assert status["scoring"] == 1 and session.scoring["test"] == 0 and session.scoring["right"] == 0
+    assert session.images == 2000 and status["seconds_left"] == 2.5  # 2.468, to a tenth of a second
+    session.score_chunk()
+    assert session.scoring["test"] == chunk_rows([784, 30, 10])
