@@ -77,14 +77,16 @@ VOTES = 10
 # Milliseconds since navigation at which each loading step began and Python was ready (app.js's marks).
 MARKS = "() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))"
 
-# Starts watching for the next vote answer; the promise resolves to ms from the click to the frame after it.
-WATCH_VOTE = """() => {
+# Starts watching for the answer to the next click on `button`; the promise resolves to ms from the click to the
+# frame after #result shows it done (by `model`, when given). Timed in the page: Playwright's waits poll at up to
+# 500 ms intervals.
+WATCH_ANSWER = """([button, model]) => {
   const result = document.getElementById('result');
-  window.voteTime = new Promise((resolve) => {
+  window.answerTime = new Promise((resolve) => {
     let clicked = null;
-    document.getElementById('vote').addEventListener('click', (event) => (clicked = event.timeStamp), { once: true });
+    document.querySelector(button).addEventListener('click', (event) => (clicked = event.timeStamp), { once: true });
     const observer = new MutationObserver(() => {
-      if (clicked !== null && result.dataset.state === 'done' && result.dataset.model === 'vote') {
+      if (clicked !== null && result.dataset.state === 'done' && (!model || result.dataset.model === model)) {
         observer.disconnect();
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - clicked)));  // painted
       }
@@ -92,6 +94,13 @@ WATCH_VOTE = """() => {
     observer.observe(result, { attributes: true });
   });
 }"""
+
+
+def answer_time(page, button: str, model: str | None = None) -> float:
+    """Ms from a click on `button` until #result's answer (by `model`, when given) is on screen."""
+    page.evaluate(WATCH_ANSWER, [button, model])
+    page.click(button)
+    return page.evaluate("window.answerTime")
 
 
 def visit(playwright, profile: str, executable: str, url: str):
@@ -132,12 +141,7 @@ def draw_an_eight(page) -> None:
 
 def vote_times(page, count: int = VOTES) -> list[float]:
     """`count` presses of Vote on the drawing on the pad: each one's ms from the click to its answer on screen."""
-    times = []
-    for _ in range(count):
-        page.evaluate(WATCH_VOTE)
-        page.click("#vote")
-        times.append(page.evaluate("window.voteTime"))
-    return times
+    return [answer_time(page, "#vote", "vote") for _ in range(count)]
 
 
 def bare_pyodide(folder: Path) -> Path:

@@ -178,31 +178,14 @@ def style_line(sessions: list[dict]) -> str:
 # --- in the page: how long one correction takes -------------------------------------------------------------
 
 
-# Resolves window.taughtTime with the milliseconds from the click on "It was" (its event's time) until #result shows
-# the personal copies' answer: timed in the page, since Playwright's waits poll at up to 500 ms intervals.
-WATCH_TEACH = """(digit) => {
-  const result = document.getElementById('result');
-  window.taughtTime = new Promise((resolve) => {
-    let clicked = null;
-    document.querySelector(`[data-teach="${digit}"]`).addEventListener('click', (event) => (clicked = event.timeStamp),
-      { once: true });
-    const observer = new MutationObserver(() => {
-      if (clicked !== null && result.dataset.state === 'done') {
-        observer.disconnect();
-        resolve(performance.now() - clicked);
-      }
-    });
-    observer.observe(result, { attributes: true });
-  });
-}"""
-
-
 def page_speed(dist, corrections: int = 6) -> list[float]:
     """Seconds from pressing "It was" to the personal copies' answer in the built page in Chromium, for each of
     `corrections` examples in turn (the first also fetches the rehearsal digits)."""
     from playwright.sync_api import sync_playwright
 
     from harness.browser import FLAGS, Server, ensure_chromium, wait_until_loaded
+
+    from .page_speed import answer_time
 
     server = Server(dist)
     seconds = []
@@ -216,9 +199,7 @@ def page_speed(dist, corrections: int = 6) -> list[float]:
             page.click("#example")
             page.wait_for_selector('#result[data-state="done"]')
             digit = page.get_attribute("#result", "data-digit")
-            page.evaluate(WATCH_TEACH, digit)
-            page.click(f'[data-teach="{digit}"]')  # the page says "learning" as the click is handled
-            seconds.append(page.evaluate("window.taughtTime") / 1000)
+            seconds.append(answer_time(page, f'[data-teach="{digit}"]') / 1000)  # "learning", then the answer
         browser.close()
     server.stop()
     return seconds
