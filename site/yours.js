@@ -124,8 +124,8 @@ export const Yours = (() => {
       text = `${where}, loss ${loss == null ? "–" : loss.toFixed(3)}, ${speed}${left}${scored}.`;
       if (state === "done" && data.products_gflops) {
         const share = (data.gflops / data.products_gflops).toFixed(2);
-        const matmul = data.matmul_gflops.toFixed(2); // timed beside the products, so there whenever they are
-        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what its matrix products reach here alone (${data.products_gflops.toFixed(2)}; NumPy's own matmul: ${matmul}).`;
+        const matmul = data.matmul_gflops ? `; NumPy's own matmul: ${data.matmul_gflops.toFixed(2)}` : "";
+        text += ` It computed ${data.gflops.toFixed(2)} GFLOP/s: ${share} of what its matrix products reach here alone (${data.products_gflops.toFixed(2)}${matmul}).`;
       }
     }
     setState(state, text);

@@ -125,8 +125,9 @@ def test_drawing_goes_on_while_it_learns_and_the_old_answer_is_not_shown(context
     page.mouse.move(box["x"] + 60, box["y"] + 30, steps=5)
     page.mouse.up()
     assert page.get_attribute("#personal", "data-learning") == "true"  # drawn while it learns
-    assert result_of(page)["state"] in ("reading", "drawing")  # the answer for the old drawing is gone
     strokes = len(slashed_zeros[0]) + 1
+    shown = result_of(page)  # the answer for the old drawing is gone: the new one is being read, or already read
+    assert shown["state"] in ("reading", "drawing") or shown["strokes"] == str(strokes), shown
     page.wait_for_selector(f'#result[data-state="done"][data-strokes="{strokes}"]', timeout=30_000)
     assert examples_kept(page) == 1
 
