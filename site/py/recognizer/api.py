@@ -15,9 +15,11 @@ import json
 
 from .app import Reader
 from .entries import WeightsError
+from .step import Stepper
 
 reader = Reader()
 teacher, trainer = reader.teacher, reader.trainer
+stepper = Stepper(reader)
 
 CALLS = {
     # reading (app.py)
@@ -25,6 +27,11 @@ CALLS = {
     "recognize": reader.recognize,  # model, strokes, silenced -> the answer
     "inside": reader.inside,  # model, strokes, silenced -> the inside view
     "neuron": reader.neuron,  # network, neuron ("1:17") -> what it looks for
+    # one learning step in slow motion, and fooling a network (step.py)
+    "step.show": stepper.show,  # model, strokes, target, rate, neuron -> every phase of the copy's next step
+    "step.again": stepper.again,  # the same: the step is taken, and the next one shown
+    "step.reset": stepper.reset,  # the same, from the network that reads
+    "fool": stepper.fool,  # model, strokes, target -> the fooled input and who it fools
     # teaching, "It was" (teach.py)
     "teach.status": teacher.status,
     "teach.add": teacher.add,  # examples

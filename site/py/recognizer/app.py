@@ -60,7 +60,11 @@ class Reader:
 
     def framing_of(self, name: str) -> str:
         """How a network's input is framed, as models.json (or for yours, its entry) says."""
-        return self.trainer.yours.entry["framing"] if name == YOURS else self.shipped.framing_of(name)
+        return self.entry_of(name)["framing"]
+
+    def entry_of(self, name: str) -> dict:
+        """A network's models.json entry (for yours, its own)."""
+        return self.trainer.yours.entry if name == YOURS else self.shipped.entries[name]
 
     def with_yours(self, networks: dict[str, Network]) -> tuple[dict[str, Network], list[str]]:
         """The networks and yours, if there is one, and the names the vote averages: yours only when it votes."""

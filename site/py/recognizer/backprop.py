@@ -90,20 +90,24 @@ def gradients(
     weights is the L2 term alone."""
     inked = (x != 0).any(axis=0)
     seen = replace(network, weights=[network.weights[0][inked], *network.weights[1:]])  # the inked pixels' weights
-    outputs = forward_keeping_activations(seen, x[:, inked])
-    probabilities = outputs[-1]
-    cost = cross_entropy(probabilities, labels) + l2_penalty(network, l2)
-
-    output_delta = probabilities.copy()
-    output_delta[np.arange(len(labels)), labels] -= 1
-    output_delta /= len(labels)
+    outputs, deltas = errors(seen, x[:, inked], labels)
+    cost = cross_entropy(outputs[-1], labels) + l2_penalty(network, l2)
 
     grad_w = [l2 * w for w in network.weights]
-    deltas = backward(seen, outputs, output_delta)
     grad_w[0][inked] += product(outputs[0].T, deltas[0])
     for grad, a, delta in zip(grad_w[1:], outputs[1:-1], deltas[1:], strict=True):
         grad += product(a.T, delta)
     return grad_w, [delta.sum(axis=0) for delta in deltas], cost
+
+
+def errors(network: Network, x: np.ndarray, labels: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The forward pass's outputs [x, a_1, ..., a_L] and every layer's error [delta_1, ..., delta_L] = dC/dz for the
+    cross-entropy part of the cost, starting from the output error delta_L = (a_L - y) / n."""
+    outputs = forward_keeping_activations(network, x)
+    output_delta = outputs[-1].copy()
+    output_delta[np.arange(len(labels)), labels] -= 1
+    output_delta /= len(labels)
+    return outputs, backward(network, outputs, output_delta)
 
 
 def backward(network: Network, outputs: list[np.ndarray], delta: np.ndarray) -> list[np.ndarray]:
