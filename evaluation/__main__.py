@@ -15,6 +15,8 @@ python -m evaluation mutants [MODULE] docs/mutants.md: the share of small change
                                       that its unit tests catch (mutation testing with mutmut; ./dev mutants)
 python -m evaluation peers            "Train your own" in the built page beside TensorFlow.js (wasm, cpu) training
                                       the same network in the same Chromium, alternating (~2 minutes; npm ci first)
+python -m evaluation step-speed       one learning step and "Fool it" timed in the built page; fooling B1 and the
+                                      vote measured on MNIST's test digits (~5 minutes)
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from recognizer.models import WeightsError
 from train.data import DataError
 
 COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "inside-speed", "augmentation"]
-COMMANDS += ["examples", "teaching", "mutants", "peers"]
+COMMANDS += ["examples", "teaching", "mutants", "peers", "step-speed"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -55,7 +57,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--pages", type=int, default=2, help="drawn, offdigits: pages drawing at once, each in its own browser"
     )
     parser.add_argument(
-        "--before", type=Path, help="inside-speed: a build without the inside view, to compare first visits' bytes"
+        "--before",
+        type=Path,
+        help="inside-speed, step-speed: a build without the feature, to compare first visits' bytes",
     )
     parser.add_argument("--page", action="store_true", help="training-speed: train in the built page")
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
@@ -76,7 +80,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
-        args.command in ("page-speed", "inside-speed", "peers")
+        args.command in ("page-speed", "inside-speed", "peers", "step-speed")
         or (args.command == "training-speed" and args.page)
         or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
@@ -121,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = Teaching(**args.settings) if args.settings else None
             benchmark(args.writers, settings, args.dist if args.writers == "held-out" else None)
+        elif args.command == "step-speed":
+            from .step_speed import benchmark
+
+            benchmark(args.dist, args.before)
         elif args.command == "peers":
             from .peers import benchmark
 

@@ -3,12 +3,15 @@
 // status line that says so. data-strokes is the pad's count of strokes, or with "done" the count the answer read.
 // With "done": data-digit (the likeliest digit), data-sure, and data-digit-like ("false": it does not look like a
 // digit at all; then it is never sure). inside.js keeps data-silenced: how many neurons are silenced, "0" if none.
+// Each answer shown is also #result's "answered" event (its detail the answer), and a drawing no longer answered
+// its "cleared" event.
 import { Inside } from "./inside.js";
 import { strokes } from "./pad.js";
 import { drawGrey } from "./pictures.js";
 
 const result = document.getElementById("result");
 const statusLine = document.getElementById("status");
+const pinned = document.getElementById("pinned");
 const teachButtons = document.querySelectorAll("[data-teach]");
 
 export function setState(state, data, message) {
@@ -16,6 +19,7 @@ export function setState(state, data, message) {
   Object.assign(result.dataset, { strokes: strokes.length }, data);
   result.dataset.state = state;
   statusLine.textContent = message;
+  pinned.textContent = message; // its echo beside the box, where the box is pinned on a phone (style.css)
   for (const button of teachButtons) button.disabled = state !== "done"; // "It was" needs an answer
 }
 
@@ -31,6 +35,7 @@ function clearAnswer() {
   document.getElementById("bars").replaceChildren();
   document.getElementById("seen").getContext("2d").clearRect(0, 0, 28, 28);
   Inside.clear();
+  result.dispatchEvent(new CustomEvent("cleared")); // for the sections about the answer on screen (step.js)
   for (const cell of document.querySelectorAll("[data-answer]")) {
     cell.textContent = "–";
     cell.className = "";
@@ -111,4 +116,5 @@ export function showAnswer(answer) {
     verdict(answer),
   );
   Inside.show(answer);
+  result.dispatchEvent(new CustomEvent("answered", { detail: answer }));
 }

@@ -1,13 +1,14 @@
-// The page's wiring: the pad, the networks' buttons, the answer, teaching, the inside view and "Train your own",
-// each a module of its own, joined here to the worker that runs Python. The page never waits for Python: drawing
-// works at once, and answers arrive as messages. Reading is live: when a stroke ends, the chosen network (the vote
-// until a button picks another) reads the drawing.
+// The page's wiring: the pad, the networks' buttons, the answer, teaching, the inside view, one learning step and
+// fooling it, and "Train your own", each a module of its own, joined here to the worker that runs Python. The page
+// never waits for Python: drawing works at once, and answers arrive as messages. Reading is live: when a stroke
+// ends, the chosen network (the vote until a button picks another) reads the drawing.
 import { setState, showAnswer, showError, showIdle } from "./answer.js";
 import { element } from "./dom.js";
 import { Inside } from "./inside.js";
 import { keepForOffline, pythonStarted, showProgress, snapshotSaved, startAgain } from "./loading.js";
 import { choose, chosenNetwork, showNetworks, showYours } from "./networks.js";
 import { isDrawing, onChange, strokes } from "./pad.js";
+import * as step from "./step.js";
 import * as teach from "./teach.js";
 import { Yours } from "./yours.js";
 
@@ -155,6 +156,7 @@ document.getElementById("retry").addEventListener("click", () => {
 // answers changes.
 Inside.connect({ call, reread: readAgain });
 teach.connect({ call, readingArgs, forgetRequests, read, isNewest: (reading) => reading === newest });
+step.connect({ call });
 
 if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
   showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");

@@ -145,6 +145,7 @@ async function teach({ digit, model, strokes, silenced = {} }) {
   return { answer: await read({ model, strokes, silenced }), error };
 }
 
+const inPython = (name) => async (args) => (await loading).call(name, args); // answered by Python at once
 const taught = (work) => async (args) => {
   const teacher = await teaching; // after its start, which it queued first
   return enqueue(() => work(teacher, args));
@@ -152,7 +153,11 @@ const taught = (work) => async (args) => {
 const trained = (action) => async (args) => (await training).actions[action](args);
 const CALLS = {
   read, // {model, strokes, silenced, inside, reading} -> recognizer.app's answer
-  neuron: async ({ network, neuron }) => (await loading).call("neuron", { network, neuron }), // what it looks for
+  neuron: inPython("neuron"), // {network, neuron} -> what it looks for
+  "step.show": inPython("step.show"), // {model, strokes, target, rate, neuron} -> every phase of one step
+  "step.again": inPython("step.again"), // the same; the copy takes the step shown first
+  "step.reset": inPython("step.reset"), // the same, from the network that reads
+  fool: inPython("fool"), // {model, strokes, target} -> the input that fools it, and who it fools
   teach, // {digit, model, strokes, silenced, inside, reading} -> {answer, error}
   "examples.forget": taught((teacher) => teacher.forget()),
   "examples.export": taught((teacher) => teacher.exportExamples()), // -> {text}

@@ -254,3 +254,24 @@ def test_fooling_says_when_it_could_not_within_the_limit(committed):
 def test_a_drawing_the_network_already_reads_as_the_target_needs_no_change(committed):
     result = step.fool([committed["B1"]], to_network_input(SEVEN, "mnist"), 7)
     assert result["fooled"] and result["steps"] == 0 and result["l2"] == 0 and result["pixels"] == 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_gradient_check_holds_where_the_network_is_all_but_certain(committed, name):
+    """Where p_y is 0.99999999 the gradient is tiny (1e-12): the check still agrees to 1e-3."""
+    x = to_network_input(SEVEN, "mnist")
+    assert committed[name].probabilities(x)[7] > 0.999
+    check = step.gradient_check(committed[name], x, 7, 2e-5)
+    assert check["max_relative_error"] < 1e-3
+
+
+def test_the_cost_the_check_differences_is_minus_ln_p(committed):
+    network = step.as_float64(committed["B2"])
+    for strokes, target in [(SEVEN, 7), (SEVEN, 3), (ZERO, 0), (ZERO, 8)]:
+        x = to_network_input(strokes, "mnist").astype(np.float64)
+        a = x
+        for w, b in zip(network.weights[:-1], network.biases[:-1], strict=True):
+            a = np.maximum(a @ w + b, 0)
+        z = a @ network.weights[-1] + network.biases[-1]
+        wrong = np.exp(np.delete(z, target) - z[target]).sum()  # 1/p - 1, never rounded against 1
+        assert step.data_cost(network, x, target) == pytest.approx(np.log1p(wrong), rel=1e-9)

@@ -1,6 +1,6 @@
 """axe-core (pinned in package-lock.json) finds no accessibility violations on the page with everything open: the
-inside view of B2 and of the vote, "Train your own" with a network of yours, in light and dark, on a desktop and a
-phone."""
+inside view of B2 and of the vote, one learning step walked through and B1 fooled, "Train your own" with a network
+of yours, in light and dark, on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -48,6 +48,16 @@ def test_no_violations_with_everything_open(new_context, server, layout):
     assert violations(page) == []
     page.click("#vote")
     page.wait_for_selector('#inside[data-state="done"][data-model="vote"]')
+    assert violations(page) == []
+    page.click("#step-toggle")  # one step walked to its last phase, and B1 fooled
+    page.click("#fool-toggle")
+    page.wait_for_selector('#step[data-state="done"]')
+    for _ in range(7):
+        page.click("#step-next")
+    page.select_option("#fool-model", "B1")
+    page.select_option("#fool-target", "3")
+    page.click("#fool-start")
+    page.wait_for_selector('#fool[data-state="done"], #fool[data-state="failed"]')
     assert violations(page) == []
     page.eval_on_selector(".neurons button", "b => b.removeAttribute('aria-label')")  # as the neurons were named once
     assert [found.split(" ")[0] for found in violations(page)] == ["button-name"]  # axe sees what it should

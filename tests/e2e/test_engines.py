@@ -361,6 +361,41 @@ def test_the_inside_view_shows_every_layer_and_silencing_a_neuron_changes_the_an
     tab.screenshot(SCREENSHOTS / f"{tab.engine}-inside.png")
 
 
+def choose(tab, selector: str, value: str) -> None:
+    """A select's option chosen, as a person's choice is: its change event follows."""
+    tab.evaluate(
+        f"(() => {{ const s = document.querySelector('{selector}'); s.value = '{value}';"
+        " s.dispatchEvent(new Event('change')); })()"
+    )
+
+
+def test_a_step_in_slow_motion_and_fooling_b1(tab, server, digits):
+    open_page(tab, server.url)
+    tab.click("#step-toggle")
+    tab.click("#fool-toggle")
+    draw_and_read(tab, digits[7].strokes)
+    tab.wait_for_selector('#step[data-state="done"][data-model="B1"]', timeout=20)
+    choose(tab, "#step-target", "1")
+    tab.wait_for(
+        "document.getElementById('step').dataset.state === 'done'"
+        " && document.querySelector('[data-phase-view=\"forward\"] .caption:last-child')"
+        ".textContent.includes('for 1,')",
+        timeout=20,
+    )
+    for _ in range(6):
+        tab.click("#step-next")
+    step = tab.evaluate("({...document.getElementById('step').dataset})")
+    assert step["phase"] == "after" and float(step["after"]) > float(step["before"])
+    assert float(tab.attribute("[data-gradient-check]", "data-max-relative-error")) < 1e-3
+    choose(tab, "#fool-model", "B1")
+    choose(tab, "#fool-target", "3")
+    tab.click("#fool-start")
+    tab.wait_for_selector('#fool[data-state="done"], #fool[data-state="failed"]', timeout=30)
+    fool = tab.evaluate("({...document.getElementById('fool').dataset})")
+    assert fool["state"] == "done" and json.loads(fool["fooled"])["B1"] is True and float(fool["l2"]) > 0
+    tab.screenshot(SCREENSHOTS / f"{tab.engine}-step.png")
+
+
 # --- "Train your own": a network trained in the page, Stop at any moment, an import that cannot be yours ----
 
 

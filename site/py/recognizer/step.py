@@ -14,6 +14,7 @@ A step acts on a scratch copy of the network (Stepper): the networks that read t
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import numpy as np
@@ -59,6 +60,17 @@ def cost_of(network: Network, x: np.ndarray, target: int, l2: float) -> float:
     """C = -ln p_target + (lambda/2) sum w^2 for one input x (784,), p the training's softmax (T = 1)."""
     outputs = hidden_outputs(network, x[None, :])
     return cross_entropy(softmax(scores(network, outputs[-1])), np.array([target])) + l2_penalty(network, l2)
+
+
+def data_cost(network: Network, x: np.ndarray, target: int) -> float:
+    """-ln p_target for one input, as ln(1 + sum over k != target of exp(z_k - z_target)): to the last figure even
+    where p_target is 0.99999999 and 1 - p would be lost to rounding (the gradient check takes differences of it)."""
+    z = scores(network, hidden_outputs(network, x[None, :])[-1])[0]
+    others = np.delete(z - z[target], target)
+    top = float(others.max())
+    if top > 0:  # p_target is small: exp(others) could overflow; take the largest out
+        return top + float(np.log(np.exp(-top) + np.exp(others - top).sum()))
+    return float(np.log1p(np.exp(others).sum()))
 
 
 # --- one step, phase by phase -----------------------------------------------------------------------------
@@ -147,38 +159,40 @@ def update_phase(before: Network, after: Network, neuron: int, rate: float) -> d
     }
 
 
-def checked_weights(outputs: list[np.ndarray], deltas: list[np.ndarray], rng: np.random.Generator) -> list[tuple]:
+def checked_weights(outputs: list[np.ndarray], deltas: list[np.ndarray], rng: random.Random) -> list[tuple]:
     """(layer from 0, i, j) for CHECKED weights of each layer, drawn at random among those the drawing moves
-    (a_{l-1}[i] and delta_l[j] not zero), or among all when it moves none of a layer's."""
+    (a_{l-1}[i] and delta_l[j] not zero), or among all when it moves none of a layer's. Python's own random:
+    the page loads numpy.random only for learning."""
     chosen = []
     for layer, (a, delta) in enumerate(zip(outputs[:-1], deltas, strict=True)):
         rows, columns = np.flatnonzero(a[0]), np.flatnonzero(delta[0])
         if not len(rows) or not len(columns):
             rows, columns = np.arange(a.shape[1]), np.arange(delta.shape[1])
         for _ in range(CHECKED):
-            chosen.append((layer, int(rng.choice(rows)), int(rng.choice(columns))))
+            chosen.append((layer, int(rng.choice(rows.tolist())), int(rng.choice(columns.tolist()))))
     return chosen
 
 
 def gradient_check(network: Network, x: np.ndarray, target: int, l2: float, seed: int = 0) -> dict:
     """Backprop's dC/dw beside the centred difference (C(w + e) - C(w - e)) / 2e for a few weights of each layer,
-    all in float64, and their relative error |b - n| / max(|b|, |n|)."""
+    all in float64, and their relative error |b - n| / max(|b|, |n|). C's two parts are differenced apart: the
+    penalty's terms of every other weight cancel, leaving (lambda/2)((w + e)^2 - (w - e)^2)."""
     exact = as_float64(network)
     x64 = x.astype(np.float64)
     labels = np.array([target])
     grad_w, _, _ = gradients(exact, x64[None, :], labels, l2)
     outputs, deltas = errors(exact, x64[None, :], labels)
     rows = []
-    for layer, i, j in checked_weights(outputs, deltas, np.random.default_rng(seed)):
+    for layer, i, j in checked_weights(outputs, deltas, random.Random(seed)):
         w = exact.weights[layer]
-        kept = w[i, j]
+        kept = float(w[i, j])
         w[i, j] = kept + EPSILON
-        up = cost_of(exact, x64, target, l2)
+        up = data_cost(exact, x64, target) + 0.5 * l2 * (kept + EPSILON) ** 2
         w[i, j] = kept - EPSILON
-        down = cost_of(exact, x64, target, l2)
+        down = data_cost(exact, x64, target) + 0.5 * l2 * (kept - EPSILON) ** 2
         w[i, j] = kept
         numeric, backprop = (up - down) / (2 * EPSILON), float(grad_w[layer][i, j])
-        error = abs(backprop - numeric) / max(abs(backprop), abs(numeric), 1e-30)
+        error = abs(backprop - numeric) / max(abs(backprop), abs(numeric), 1e-300)
         rows.append(
             {"layer": layer + 1, "row": i, "column": j, "backprop": backprop, "numeric": numeric, "error": error}
         )
