@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,9 @@ WATCH = """([button, what]) => {
   const before = { steps: view.dataset.steps, phase: view.dataset.phase };
   window.stepTime = new Promise((resolve) => {
     let clicked = null;
-    document.querySelector(button).addEventListener('click', (event) => (clicked = event.timeStamp), { once: true });
+    // Heard before the page's own listener (capture), which may change #step at once: Next and Back do.
+    const hear = (event) => event.target.closest(button) && (clicked = event.timeStamp);
+    window.addEventListener('click', hear, { capture: true, once: true });
     const shown = () => view.dataset.state === 'done' && view.dataset[what] !== before[what];
     const observer = new MutationObserver(() => {
       if (clicked !== null && shown()) {
@@ -59,7 +62,10 @@ WATCH = """([button, what]) => {
 def timed(page, button: str, what: str) -> float:
     page.evaluate(WATCH, [button, what])
     page.click(button)
-    return page.evaluate("window.stepTime")
+    took = page.evaluate("Promise.race([window.stepTime, new Promise((r) => setTimeout(() => r(null), 30000))])")
+    if took is None:
+        raise RuntimeError(f"{button} showed nothing new in 30 s: {page.inner_text('#step-status')}")
+    return took
 
 
 def open_on_the_seven(playwright, executable: str, server: Server, seven: list, viewport: dict):
@@ -82,7 +88,7 @@ def page_times(playwright, executable: str, dist: Path, seven: list) -> dict:
     page.click("#step-toggle")
     page.wait_for_selector('#step[data-state="done"][data-model="B4"]')
     page.select_option("#step-target", "1")
-    page.wait_for_function("document.getElementById('step-target').value === '1'")
+    page.wait_for_function("() => document.getElementById('step-target').value === '1'")
     page.wait_for_selector('#step[data-state="done"]')
     times["step"] = [timed(page, "#step-again", "steps") for _ in range(PRESSES)]
     times["phase"] = [
@@ -102,13 +108,17 @@ def pictures(playwright, executable: str, dist: Path, seven: list) -> list[Path]
     page.click("#step-toggle")
     page.wait_for_selector('#step[data-state="done"][data-model="B4"]')
     page.select_option("#step-target", "1")
-    page.wait_for_function("document.getElementById('step-target').value === '1'")
+    page.wait_for_function("() => document.getElementById('step-target').value === '1'")
     page.wait_for_selector('#step[data-state="done"]')
     for _ in range(5):
         page.click("#step-next")
-    top = page.locator('[data-phase-view="hidden-error"]').bounding_box()
-    bottom = page.locator('[data-phase-view="update"]').bounding_box()
-    clip = {"x": top["x"], "y": top["y"], "width": top["width"], "height": bottom["y"] + bottom["height"] - top["y"]}
+    clip = page.evaluate(
+        """() => {  // from the errors going back to the update, in the page's own coordinates
+          const top = document.querySelector('[data-phase-view="hidden-error"]').getBoundingClientRect();
+          const bottom = document.querySelector('[data-phase-view="update"]').getBoundingClientRect();
+          return { x: top.x + scrollX, y: top.y + scrollY, width: top.width, height: bottom.bottom - top.y };
+        }"""
+    )
     paths = [DOCS / "step.png", DOCS / "fool.png"]
     page.screenshot(path=paths[0], clip=clip, full_page=True)
     page.click("#step-toggle")
@@ -211,6 +221,7 @@ def verdict(value: float, goal: float) -> str:
 def benchmark(dist: Path, before: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, also into a log
     seven = a_held_out_seven()
     executable = ensure_chromium()
     with sync_playwright() as playwright:

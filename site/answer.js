@@ -35,6 +35,7 @@ function clearAnswer() {
   document.getElementById("bars").replaceChildren();
   document.getElementById("seen").getContext("2d").clearRect(0, 0, 28, 28);
   Inside.clear();
+  shown = null;
   result.dispatchEvent(new CustomEvent("cleared")); // for the sections about the answer on screen (step.js)
   for (const cell of document.querySelectorAll("[data-answer]")) {
     cell.textContent = "–";
@@ -75,6 +76,9 @@ function verdict(answer) {
 // What the big digit's caption says: "reads" 7, "maybe" 7, or for a drawing that is not digit-like "closest" 7.
 const caption = (answer) => (!answer.digit_like ? "closest" : answer.sure ? "reads" : "maybe");
 
+let shown = null; // the answer on screen
+export const shownAnswer = () => shown;
+
 export function showAnswer(answer) {
   if (answer.state === "idle") return showIdle("Too little ink to read: draw a whole digit.");
   if (answer.state === "error") return showError(`${answer.model} could not read the drawing: ${answer.message}`);
@@ -94,7 +98,9 @@ export function showAnswer(answer) {
       name === answer.model ? "asked" : "",
       name in answer.answers && answer.answers[name] !== answer.answers.vote ? "differs" : "",
       digitLike === false ? "off" : "",
-    ].join(" ").trim();
+    ]
+      .join(" ")
+      .trim();
   }
   const shipped = document.getElementById("shipped");
   shipped.hidden = !answer.personal;
@@ -116,5 +122,6 @@ export function showAnswer(answer) {
     verdict(answer),
   );
   Inside.show(answer);
+  shown = answer;
   result.dispatchEvent(new CustomEvent("answered", { detail: answer }));
 }

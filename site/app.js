@@ -3,12 +3,11 @@
 // never waits for Python: drawing works at once, and answers arrive as messages. Reading is live: when a stroke
 // ends, the chosen network (the vote until a button picks another) reads the drawing.
 import { setState, showAnswer, showError, showIdle } from "./answer.js";
-import { element } from "./dom.js";
+import { element, remembered } from "./dom.js";
 import { Inside } from "./inside.js";
 import { keepForOffline, pythonStarted, showProgress, snapshotSaved, startAgain } from "./loading.js";
 import { choose, chosenNetwork, showNetworks, showYours } from "./networks.js";
 import { isDrawing, onChange, strokes } from "./pad.js";
-import * as step from "./step.js";
 import * as teach from "./teach.js";
 import { Yours } from "./yours.js";
 
@@ -47,7 +46,12 @@ function forgetRequests() {
 }
 
 // What a reading of the drawing on screen asks: the chosen network, the strokes, and the inside view's fields.
-const readingArgs = () => ({ reading: newest, model: chosenNetwork(), strokes: [...strokes], ...Inside.request(newest) });
+const readingArgs = () => ({
+  reading: newest,
+  model: chosenNetwork(),
+  strokes: [...strokes],
+  ...Inside.request(newest),
+});
 
 function read() {
   forgetRequests();
@@ -156,7 +160,25 @@ document.getElementById("retry").addEventListener("click", () => {
 // answers changes.
 Inside.connect({ call, reread: readAgain });
 teach.connect({ call, readingArgs, forgetRequests, read, isNewest: (reading) => reading === newest });
-step.connect({ call });
+
+// "Watch it learn" and "Fool it" (step.js) are fetched when one of them is first opened, or at once if one was open
+// last time: a first visit does without them. The toggles clicked before it arrived are handed on, to open.
+let stepping = null;
+const opening = new Set();
+function startStepping(toggle) {
+  if (toggle) opening.add(toggle);
+  stepping ??= import("./step.js");
+  stepping.then(
+    (step) => step.connect({ call, opening }),
+    (error) => {
+      stepping = null; // tried again at the next opening
+      document.getElementById("step-status").textContent = `This section could not be loaded: ${error.message}.`;
+    },
+  );
+}
+const steppingToggles = [...document.querySelectorAll("#step-toggle, #fool-toggle")];
+for (const toggle of steppingToggles) toggle.addEventListener("click", () => startStepping(toggle));
+if (steppingToggles.some((toggle) => remembered(toggle.dataset.remember))) startStepping(null);
 
 if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
   showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");

@@ -3,12 +3,15 @@
 // One step: every phase of one gradient-descent step of a network's scratch copy, shown one after another with
 // Next and Back (or Play); "Take this step" moves the copy on by it and shows the next, "Reset" goes back to the
 // network that reads. #step carries data-state (idle | working | done | error), data-phase, data-model, data-cost,
-// data-before and data-after (the target's probability before and after the step) and data-steps (steps the copy
-// has taken). Fool it: the input moved along the gradient of a digit's probability until the network reads it.
-// #fool carries data-state (idle | working | done | failed | error), data-model, data-target, data-steps, data-l2,
-// data-pixels and data-fooled (each network and the vote: fooled or not, and the digit check's digit_like).
-// app.js calls connect({call}) once; each answer on screen comes as #result's "answered" event, a drawing no longer
-// answered as its "cleared" event.
+// data-before and data-after (the target's probability before and after the step), data-strokes (of the drawing it
+// is about) and data-steps (steps the copy has taken).
+// Fool it: the input moved along the gradient of a digit's probability until the network reads it. #fool carries
+// data-state (idle | working | done | failed | error), data-model, data-target, data-steps, data-l2, data-pixels
+// and data-fooled (each network and the vote: fooled or not, and the digit check's digit_like).
+// app.js imports this file when one of the two is first opened and calls connect({call, opening}): opening holds
+// the toggles clicked before it arrived. Each answer on screen then comes as #result's "answered" event, a drawing
+// no longer answered as its "cleared" event; the one on screen before is answer.js's shownAnswer().
+import { shownAnswer } from "./answer.js";
 import { element, remember, remembered } from "./dom.js";
 import { chosenNetwork } from "./networks.js";
 import { strokes } from "./pad.js";
@@ -92,6 +95,13 @@ function bars(values, digit, label) {
 const listed = (values, places) => values.map((v, d) => `${d}: ${Number(v).toFixed(places)}`).join(", ");
 
 // --- one step, phase by phase ------------------------------------------------------------------------------
+
+// Which way a first-layer neuron's weights move, by the sign of its error.
+function moves(delta) {
+  if (delta === 0) return "Its error δ is 0 (it was off): its weights only shrink a little, by λ.";
+  const way = delta > 0 ? "positive: its weights on your ink fall" : "negative: its weights on your ink rise";
+  return `Its error δ is ${way}, so that it answers this drawing ${delta > 0 ? "less" : "more"}.`;
+}
 
 // Each phase's panel, made from the step Python worked out.
 const PANELS = {
@@ -190,7 +200,7 @@ const PANELS = {
       norms,
     ];
   },
-  update({ update: u, rate }) {
+  update({ update: u, rate, gradient }) {
     const pictures = element("div", { class: "fool-pictures" });
     pictures.append(
       picture(u.before, signed(u.before), `neuron ${u.neuron}'s weights before`, "its weights before"),
@@ -208,7 +218,7 @@ const PANELS = {
       element(
         "p",
         { class: "caption" },
-        `Neuron ${u.neuron} of layer 1 moves towards your drawing's ink (or away from it), on one scale (±${fixed(u.scale)}).`,
+        `${moves(gradient.delta)} Before and after on one scale (±${fixed(u.scale)}).`,
       ),
     ];
   },
@@ -266,7 +276,7 @@ const Step = (() => {
   const status = $("step-status");
   const box = $("step-view");
   const list = $("step-phases");
-  const REMEMBERED = "digit-recognizer: step section open";
+  const REMEMBERED = toggle.dataset.remember;
   let shown = null; // the step on screen
   let panels = [];
   let phase = 0;
@@ -287,7 +297,7 @@ const Step = (() => {
     view.dataset.state = "working";
     status.textContent = kind === "step.again" ? "Taking the step…" : "Working out the step…";
     host.call(kind, args).then(
-      (step) => id === asked && show(step, keepPhase ? phase : 0),
+      (step) => id === asked && show({ ...step, strokes: args.strokes.length }, keepPhase ? phase : 0),
       (error) => id === asked && failed(error.message),
     );
   }
@@ -315,6 +325,7 @@ const Step = (() => {
       cost: step.cost.cost,
       before: step.after.target_before,
       after: step.after.target_after,
+      strokes: step.strokes,
     });
     const copy = step.steps
       ? `its copy, ${step.steps} step${step.steps === 1 ? "" : "s"} on from the network that reads`
@@ -410,7 +421,9 @@ const Step = (() => {
   for (const id of ["step-rate", "step-neuron"]) $(id).addEventListener("change", () => ask("step.show", true));
 
   return {
-    connect: () => remembered(REMEMBERED) && open(true),
+    toggle,
+    remembered: () => remembered(REMEMBERED),
+    open,
     answered: (given) => isOpen() && answered(given),
     cleared,
   };
@@ -422,7 +435,7 @@ const Fool = (() => {
   const toggle = $("fool-toggle");
   const view = $("fool");
   const status = $("fool-status");
-  const REMEMBERED = "digit-recognizer: fool section open";
+  const REMEMBERED = toggle.dataset.remember;
   let asked = 0;
   const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
   digits($("fool-target"));
@@ -532,14 +545,20 @@ const Fool = (() => {
   $("fool-start").addEventListener("click", start);
   $("fool-target").addEventListener("change", () => (view.dataset.picked = "true"));
   return {
-    connect: () => remembered(REMEMBERED) && open(true),
+    toggle,
+    remembered: () => remembered(REMEMBERED),
+    open,
     answered: (given) => isOpen() && answered(given),
     cleared,
   };
 })();
 
-export function connect(given) {
-  host = given;
+let connected = false;
+export function connect({ call, opening }) {
+  if (connected) return; // once: later clicks on either toggle are its own
+  connected = true;
+  host = { call };
+  answer = shownAnswer();
   result.addEventListener("answered", ({ detail }) => {
     answer = detail;
     Step.answered(detail);
@@ -550,6 +569,5 @@ export function connect(given) {
     Step.cleared();
     Fool.cleared();
   });
-  Step.connect();
-  Fool.connect();
+  for (const section of [Step, Fool]) if (opening.has(section.toggle) || section.remembered()) section.open(true);
 }

@@ -43,12 +43,14 @@ def step_of(page) -> dict:
 
 
 def step_done(page, model: str, target: int, steps: int) -> dict:
-    """#step once Python's step for `model` towards `target`, `steps` on from the network that reads, is shown."""
+    """#step once Python's step for `model` towards `target`, `steps` on from the network that reads, is shown for
+    the drawing in the box."""
     page.wait_for_function(
         """([model, target, steps]) => {
             const step = document.getElementById('step');
+            const strokes = document.getElementById('result').dataset.strokes;
             return step.dataset.state === 'done' && step.dataset.model === model && step.dataset.steps === steps
-              && document.getElementById('step-target').value === target;
+              && step.dataset.strokes === strokes && document.getElementById('step-target').value === target;
         }""",
         arg=[model, str(target), str(steps)],
     )
