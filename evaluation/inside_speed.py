@@ -98,15 +98,21 @@ def first_visit_bytes(playwright, executable: str, dist: Path) -> int:
     return sent
 
 
-def press_times(playwright, executable: str, dist: Path, seven: list, views: tuple[bool, ...]) -> dict:
-    """{(model, view open): [{answer, view}: ms, ...]} for B4 and the vote, the seven drawn once."""
-    server = Server(dist, pages=True)
+def seven_drawn(playwright, executable: str, server: Server, seven: list, viewport: dict):
+    """A new Chromium with the page of `server` open and the seven drawn and read: (the browser, to close; the page)."""
     browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
-    page = browser.new_page(viewport=VIEWPORT)
+    page = browser.new_page(viewport=viewport)
     page.goto(server.url)
     page.wait_for_selector('#result[data-state="idle"]', timeout=60_000)
     draw_with_mouse(page, fit_to_box(seven, page.locator("#pad").bounding_box()))
     page.wait_for_selector('#result[data-state="done"]')
+    return browser, page
+
+
+def press_times(playwright, executable: str, dist: Path, seven: list, views: tuple[bool, ...]) -> dict:
+    """{(model, view open): [{answer, view}: ms, ...]} for B4 and the vote, the seven drawn once."""
+    server = Server(dist, pages=True)
+    browser, page = seven_drawn(playwright, executable, server, seven, VIEWPORT)
     times = {(model, open_): [] for model in MODELS for open_ in views}
     for _ in range(PRESSES // BLOCK):
         for model, open_ in times:
@@ -125,11 +131,7 @@ def median(times: list[dict], which: str) -> float:
 def picture(playwright, executable: str, dist: Path, seven: list) -> Path:
     """docs/inside.png: B2's view of the seven, with the neuron that adds most to its score chosen."""
     server = Server(dist)
-    browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
-    page = browser.new_page(viewport={"width": 900, "height": 1200})
-    page.goto(server.url)
-    page.wait_for_selector('#result[data-state="idle"]', timeout=60_000)
-    draw_with_mouse(page, fit_to_box(seven, page.locator("#pad").bounding_box()))
+    browser, page = seven_drawn(playwright, executable, server, seven, {"width": 900, "height": 1200})
     page.click('button[data-model="B2"]')
     page.click("#inside-toggle")
     page.wait_for_selector('#inside[data-state="done"][data-model="B2"]')

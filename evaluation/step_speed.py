@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from files import DATA, DOCS, WEIGHTS, shown
-from harness.browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box
+from harness.browser import Server, ensure_chromium
 from recognizer import step
 from recognizer.app import loaded
 from recognizer.network import vote
 
-from .inside_speed import a_held_out_seven, first_visit_bytes
+from .inside_speed import a_held_out_seven, first_visit_bytes, seven_drawn
 from .page_speed import vote_times
 
 PRESSES = 20
@@ -68,20 +68,10 @@ def timed(page, button: str, what: str) -> float:
     return took
 
 
-def open_on_the_seven(playwright, executable: str, server: Server, seven: list, viewport: dict):
-    browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
-    page = browser.new_page(viewport=viewport)
-    page.goto(server.url)
-    page.wait_for_selector('#result[data-state="idle"]', timeout=60_000)
-    draw_with_mouse(page, fit_to_box(seven, page.locator("#pad").bounding_box()))
-    page.wait_for_selector('#result[data-state="done"]')
-    return browser, page
-
-
 def page_times(playwright, executable: str, dist: Path, seven: list) -> dict:
     """{"vote": [...], "step": [...], "phase": [...]}: ms of each press."""
     server = Server(dist, pages=True)
-    browser, page = open_on_the_seven(playwright, executable, server, seven, {"width": 1280, "height": 800})
+    browser, page = seven_drawn(playwright, executable, server, seven, {"width": 1280, "height": 800})
     times = {"vote": vote_times(page, PRESSES)}  # every section closed
     page.click('button[data-model="B4"]')
     page.wait_for_selector('#result[data-state="done"][data-model="B4"]')
@@ -103,7 +93,7 @@ def pictures(playwright, executable: str, dist: Path, seven: list) -> list[Path]
     """docs/step.png: B4's step of the seven towards 1, from the errors going back to the update; docs/fool.png: B1
     fooled into reading 3."""
     server = Server(dist)
-    browser, page = open_on_the_seven(playwright, executable, server, seven, {"width": 1200, "height": 900})
+    browser, page = seven_drawn(playwright, executable, server, seven, {"width": 1200, "height": 900})
     page.click('button[data-model="B4"]')
     page.click("#step-toggle")
     page.wait_for_selector('#step[data-state="done"][data-model="B4"]')

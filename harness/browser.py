@@ -72,6 +72,14 @@ def wait_until_loaded(page) -> str:
     return page.get_attribute("#result", "data-state")
 
 
+def open_page(context, url: str):
+    """A new page of `context` at `url`, once Python is ready and the box idle."""
+    page = context.new_page()
+    page.goto(url)
+    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    return page
+
+
 def wait_for_service_worker(page, seconds: float) -> None:
     """Wait until the service worker (registered once Python is ready) controls the page, which it does once it
     has cached every file of the site."""

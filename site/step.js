@@ -270,13 +270,28 @@ const PANELS = {
   },
 };
 
+// A section shown and hidden by its toggle button, remembered across visits (under the toggle's data-remember);
+// opened(on) follows each change. For connect(): its toggle, open, whether it was open last time; and answered,
+// which reaches the section only while it is open.
+function section(toggle, view, opened, answered) {
+  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
+  function open(on) {
+    toggle.setAttribute("aria-expanded", String(on));
+    view.hidden = !on;
+    remember(toggle.dataset.remember, on); // without storage it starts closed next time
+    opened(on);
+  }
+  toggle.addEventListener("click", () => open(!isOpen()));
+  const shell = { toggle, open, remembered: () => remembered(toggle.dataset.remember) };
+  return { isOpen, shell: { ...shell, answered: (given) => isOpen() && answered(given) } };
+}
+
 const Step = (() => {
   const toggle = $("step-toggle");
   const view = $("step");
   const status = $("step-status");
   const box = $("step-view");
   const list = $("step-phases");
-  const REMEMBERED = toggle.dataset.remember;
   let shown = null; // the step on screen
   let panels = [];
   let phase = 0;
@@ -284,7 +299,7 @@ const Step = (() => {
   let picked = false; // the person chose the digit it should read, for this drawing
   let playing = null;
 
-  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
+  const { isOpen, shell } = section(toggle, view, (on) => (on ? answered(answer) : stopPlaying()), answered);
   list.append(...PHASES.map(([name, title], i) => element("li", { "data-phase": name }, `${i + 1}. ${title}`)));
   digits($("step-target"));
 
@@ -374,14 +389,6 @@ const Step = (() => {
     $("step-play").textContent = "Play";
   }
 
-  function open(on) {
-    toggle.setAttribute("aria-expanded", String(on));
-    view.hidden = !on;
-    remember(REMEMBERED, on);
-    if (on) answered(answer);
-    else stopPlaying();
-  }
-
   // A new answer on screen: the step on it (towards the network's answer, unless another digit was chosen).
   function answered(given) {
     if (!given) return;
@@ -404,7 +411,6 @@ const Step = (() => {
     status.textContent = "Draw a digit: one learning step on it shows here.";
   }
 
-  toggle.addEventListener("click", () => open(!isOpen()));
   $("step-next").addEventListener("click", () => goTo(phase + 1));
   $("step-back").addEventListener("click", () => goTo(phase - 1));
   $("step-play").addEventListener("click", play);
@@ -420,13 +426,7 @@ const Step = (() => {
   });
   for (const id of ["step-rate", "step-neuron"]) $(id).addEventListener("change", () => ask("step.show", true));
 
-  return {
-    toggle,
-    remembered: () => remembered(REMEMBERED),
-    open,
-    answered: (given) => isOpen() && answered(given),
-    cleared,
-  };
+  return { ...shell, cleared };
 })();
 
 // --- fooling it ---------------------------------------------------------------------------------------
@@ -435,9 +435,8 @@ const Fool = (() => {
   const toggle = $("fool-toggle");
   const view = $("fool");
   const status = $("fool-status");
-  const REMEMBERED = toggle.dataset.remember;
   let asked = 0;
-  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
+  const { shell } = section(toggle, view, (on) => on && answer && answered(answer), answered);
   digits($("fool-target"));
 
   function start() {
@@ -509,13 +508,6 @@ const Fool = (() => {
     $("fool-who").hidden = false;
   }
 
-  function open(on) {
-    toggle.setAttribute("aria-expanded", String(on));
-    view.hidden = !on;
-    remember(REMEMBERED, on);
-    if (on && answer) answered(answer);
-  }
-
   function answered(given) {
     networkOptions($("fool-model"), true);
     $("fool-model").value = given.model in given.answers ? given.model : chosenNetwork();
@@ -541,16 +533,9 @@ const Fool = (() => {
       : "Choose a network and a digit, then press Fool it.";
   }
 
-  toggle.addEventListener("click", () => open(!isOpen()));
   $("fool-start").addEventListener("click", start);
   $("fool-target").addEventListener("change", () => (view.dataset.picked = "true"));
-  return {
-    toggle,
-    remembered: () => remembered(REMEMBERED),
-    open,
-    answered: (given) => isOpen() && answered(given),
-    cleared,
-  };
+  return { ...shell, cleared };
 })();
 
 let connected = false;

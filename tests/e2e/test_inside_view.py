@@ -11,6 +11,7 @@ import pytest
 
 from files import ROOT, WEIGHTS
 from harness.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from harness.browser import open_page as loaded_page
 from recognizer.models import load_listed
 from train import pendigits
 
@@ -81,10 +82,7 @@ def take_picture(page, network: str, layer: int) -> None:
 
 
 def open_page(context, server):
-    page = context.new_page()
-    page.goto(server.url)
-    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
-    return page
+    return loaded_page(context, server.url)
 
 
 def draw(page, strokes) -> None:

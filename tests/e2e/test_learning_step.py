@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from files import ROOT
-from harness.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from harness.browser import draw_with_mouse, fit_to_box
+from harness.browser import open_page as loaded_page
 from train import pendigits
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +28,7 @@ def seven(pen_digits) -> list[np.ndarray]:
 
 
 def open_page(context, server):
-    page = context.new_page()
-    page.goto(server.url)
-    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
-    return page
+    return loaded_page(context, server.url)
 
 
 def draw(page, strokes) -> None:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from files import REHEARSAL, WEIGHTS
-from harness.browser import draw_with_mouse, fit_to_box, wait_until_loaded
+from harness.browser import draw_with_mouse, fit_to_box
+from harness.browser import open_page as loaded_page
 from harness.offdigits import check_drawings
 from harness.strokes import as_strokes
 from recognizer.app import loaded
@@ -18,10 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 def open_page(context, server):
-    page = context.new_page()
-    page.goto(server.url)
-    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
-    return page
+    return loaded_page(context, server.url)
 
 
 def draw_and_read(page, strokes) -> dict:

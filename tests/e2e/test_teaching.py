@@ -13,14 +13,13 @@ import json
 import pytest
 
 from harness.browser import draw_with_mouse, fit_to_box, wait_for_service_worker, wait_until_loaded
+from harness.browser import open_page as loaded_page
 
 pytestmark = pytest.mark.e2e
 
 
 def open_page(context, server):
-    page = context.new_page()
-    page.goto(server.url)
-    assert wait_until_loaded(page) == "idle", page.inner_text("#status")
+    page = loaded_page(context, server.url)
     page.wait_for_selector('#personal[data-learning="false"]')  # what was kept is known
     return page
 
