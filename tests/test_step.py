@@ -275,3 +275,12 @@ def test_the_cost_the_check_differences_is_minus_ln_p(committed):
         z = a @ network.weights[-1] + network.biases[-1]
         wrong = np.exp(np.delete(z, target) - z[target]).sum()  # 1/p - 1, never rounded against 1
         assert step.data_cost(network, x, target) == pytest.approx(np.log1p(wrong), rel=1e-9)
+
+
+def test_a_copy_starts_again_when_the_network_that_reads_is_another(committed):
+    """Once teaching or training gives a network that reads anew, steps start from it, not from an older copy."""
+    stepper.copies.clear()
+    assert call("step.again", model="B3", strokes=SEVEN, target=1, rate=RATE)["result"]["steps"] == 1
+    _, copy, steps = stepper.copies["B3"]
+    stepper.copies["B3"] = (step.copy_of(reader.networks["B3"]), copy, steps)  # started from another network
+    assert call("step.show", model="B3", strokes=SEVEN, target=1, rate=RATE)["result"]["steps"] == 0

@@ -328,6 +328,7 @@ def test_forgetting_asks_first(tab, server, slashed_zeros):
     misread = draw_and_read(tab, slashed_zeros[0])["digit"]
     tab.click('button[data-teach="0"]')
     tab.wait_for_selector('#personal[data-examples="1"][data-learning="false"]', timeout=30)
+    tab.wait_for_selector('#result[data-state="done"]', timeout=20)  # the copies' answer in: nothing above moves
     tab.click_and_answer("#forget", accept=False)
     time.sleep(0.3)
     assert tab.attribute("#personal", "data-examples") == "1"  # kept
