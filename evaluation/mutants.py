@@ -30,6 +30,7 @@ MODULES = {
     "backprop": ["test_backprop.py", "test_calibrate.py", "test_inside.py"],
     "linalg": ["test_linalg.py"],
     "inside": ["test_inside.py"],
+    "step": ["test_step.py"],
     "training": ["test_trainer.py"],
     "yours": ["test_yours.py"],
     "session": ["test_yours.py"],
@@ -44,7 +45,14 @@ PRECISION = "float64 in place of float32: the same numbers to seven digits, and 
 SAME_LENGTHS = "the lists zipped have the lengths the code expects by construction: strict or not, the same pairs"
 ONLY_MEMORY = "the cap bounds memory only: a longer file is refused either way, as damaged or as more than it may hold"
 NEVER_CLIPPED = "the clip never binds: the scale is the column's largest magnitude over 127"
+ZERO_OVER_ANY = "the divisor matters only when every value is 0, and 0 divided by anything is 0"
+BOTH_EXACT = "either branch gives ln(1 + sum exp(z_k - z_y)) exactly; the one taken only keeps exp from overflowing"
 EQUIVALENT: dict[str, str] = {
+    "step.data_cost: if top >= 0:  # p_target is small: exp(others) could overflow; take the largest out": BOTH_EXACT,
+    "step.data_cost: if top > 1:  # p_target is small: exp(others) could overflow; take the largest out": BOTH_EXACT,
+    "step.picture: return levels(values / (scale or 2.0), 100), scale": ZERO_OVER_ANY,
+    "step.update_phase: scale = float(max(np.abs(w0).max(), np.abs(w1).max())) or 2.0": ZERO_OVER_ANY,
+    'step.update_phase: "change": levels((w1 - w0) / (float(np.abs(w1 - w0).max()) or 2.0), 100),': ZERO_OVER_ANY,
     "temperature.fit_temperature: while high - low >= TOLERANCE:": "one more halving of an interval of 1e-5 in log T",
     "temperature.fit_temperature: if cost_a <= cost_b:  # the minimum lies left of b": "differs only on an exact tie",
     "backprop.score_gradients: outputs = hidden_outputs(network, np.asarray(x, dtype=None)[None, :])": PRECISION,

@@ -284,3 +284,158 @@ def test_a_copy_starts_again_when_the_network_that_reads_is_another(committed):
     _, copy, steps = stepper.copies["B3"]
     stepper.copies["B3"] = (step.copy_of(reader.networks["B3"]), copy, steps)  # started from another network
     assert call("step.show", model="B3", strokes=SEVEN, target=1, rate=RATE)["result"]["steps"] == 0
+
+
+# --- what the page reads of each phase: every field, named as step.js reads it --------------------------------
+
+
+def test_each_phase_carries_the_fields_the_page_draws(committed):
+    shown = call("step.show", model="B2", strokes=SEVEN, target=3, rate=RATE)["result"]
+    assert (shown["model"], shown["rate"], shown["target"], shown["activation"]) == ("B2", RATE, 3, "ReLU")
+    assert [layer["layer"] for layer in shown["forward"]["layers"]] == [1, 2, 3]
+    assert set(shown["cost"]) == {"p", "cross_entropy", "l2_term", "lambda", "cost"} and shown["cost"]["lambda"] == 2e-5
+    assert shown["cost"]["cross_entropy"] == pytest.approx(-np.log(shown["cost"]["p"]), rel=1e-9)
+    assert shown["output_error"]["equation"] == "δ4 = p − y"
+    first, second, third = shown["hidden_errors"]
+    assert first["equation"] == "δ1 = (W2ᵀ δ2) ⊙ ReLU′(z1)" and first["shapes"] == "(150 × 200) · (200) ⊙ (150)"
+    assert third["equation"] == "δ3 = (W4ᵀ δ4) ⊙ ReLU′(z3)" and third["shapes"] == "(100 × 10) · (10) ⊙ (100)"
+    gradient = shown["gradient"]
+    x = to_network_input(SEVEN, "mnist")
+    assert gradient["input_ink"] == pytest.approx(np.abs(x).sum(), rel=1e-6)
+    assert [norm["layer"] for norm in gradient["norms"]] == [1, 2, 3, 4]
+    check = shown["check"]
+    assert check["epsilon"] == step.EPSILON and len(check["rows"]) == 4 * step.CHECKED
+    assert set(check["rows"][0]) == {"layer", "row", "column", "backprop", "numeric", "error"}
+
+
+def test_the_update_shows_the_neurons_weights_before_after_and_their_change(committed):
+    network = committed["B1"]
+    shown = call("step.show", model="B1", strokes=SEVEN, target=3, rate=RATE, neuron=7)["result"]
+    x = to_network_input(SEVEN, "mnist")
+    _, _, _, _, grad_w, _ = written_out(network, x, 3, 2e-5)
+    before = network.weights[0][:, 6].astype(np.float64)
+    change = -RATE * grad_w[0][:, 6]
+    update = shown["update"]
+    scale = max(np.abs(before).max(), np.abs(before + change).max())
+    assert np.abs(np.array(update["before"]) - 100 * before / scale).max() <= 0.51
+    assert update["largest_change"] == pytest.approx(np.abs(change).max(), rel=1e-6)
+    assert np.abs(np.array(update["change"]) - 100 * change / np.abs(change).max()).max() <= 0.51
+    assert shown["after"]["cost_after"] == pytest.approx(
+        -np.log(probabilities_after(network, x, grad_w, [d for d in written_out(network, x, 3, 2e-5)[3]], RATE)[3])
+        + 1e-5 * sum(((w - RATE * g) ** 2).sum() for w, g in zip(network.weights, grad_w, strict=True)),
+        rel=1e-6,
+    )
+
+
+def test_the_after_phase_and_the_output_error_keep_four_places(committed):
+    shown = call("step.show", model="B3", strokes=ZERO, target=6, rate=RATE)["result"]
+    for values in (shown["forward"]["probs"], shown["after"]["before"], shown["after"]["after"]):
+        assert values == [round(v, 4) for v in values] and sum(values) == pytest.approx(1, abs=1e-3)
+    assert shown["output_error"]["delta"] == [round(v, 4) for v in shown["output_error"]["delta"]]
+    assert shown["after"]["before"] == shown["forward"]["probs"]
+
+
+def test_the_gradient_check_rows_are_backprops_own_gradient_at_weights_the_drawing_moves(committed):
+    network = committed["B1"]
+    x = to_network_input(ZERO, "mnist")
+    activations, _, _, deltas, grad_w, _ = written_out(network, x, 2, 2e-5)
+    check = step.gradient_check(network, x, 2, 2e-5)
+    for row in check["rows"]:
+        layer = row["layer"] - 1
+        assert activations[layer][row["row"]] != 0 and deltas[layer][row["column"]] != 0
+        assert row["backprop"] == pytest.approx(grad_w[layer][row["row"], row["column"]], rel=1e-9)
+        assert row["numeric"] == pytest.approx(row["backprop"], rel=1e-3)
+        assert row["error"] == pytest.approx(abs(row["backprop"] - row["numeric"]) / abs(row["backprop"]), rel=1e-3)
+    assert check == step.gradient_check(network, x, 2, 2e-5)  # the same weights each time: seeded
+
+
+def test_a_layer_the_drawing_moves_not_at_all_is_checked_anywhere():
+    outputs = [np.zeros((1, 4)), np.ones((1, 3)), np.ones((1, 2))]  # x (blank), a_1, p
+    deltas = [np.ones((1, 3)), np.ones((1, 2))]
+    chosen = step.checked_weights(outputs, deltas, __import__("random").Random(0))
+    assert [layer for layer, _, _ in chosen] == [0] * step.CHECKED + [1] * step.CHECKED
+    assert all(0 <= i < 4 and 0 <= j < 3 for layer, i, j in chosen if layer == 0)
+
+
+def test_the_cost_the_check_and_after_use_is_the_training_cost(committed):
+    network = step.as_float64(committed["B1"])
+    x = to_network_input(SEVEN, "mnist").astype(np.float64)
+    p = written_out(committed["B1"], x, 3, 0.5)
+    assert step.cost_of(network, x, 3, 0.5) == pytest.approx(p[2], rel=1e-9)
+
+
+def test_float64_and_copies(committed):
+    network = committed["B4"]
+    exact = step.as_float64(network)
+    assert all(w.dtype == np.float64 for w in exact.weights + exact.biases)
+    assert step.as_float64(exact) is exact
+    copy = step.copy_of(exact)
+    assert not any(
+        np.shares_memory(a, b) for a, b in zip(copy.weights + copy.biases, exact.weights + exact.biases, strict=True)
+    )
+
+
+@pytest.mark.parametrize(("neuron", "ok"), [(0, False), (1, True), (100, True), (101, False)])
+def test_the_neurons_of_the_first_layer_are_1_to_its_size(committed, neuron, ok):
+    shown = call("step.show", model="B1", strokes=SEVEN, target=3, rate=RATE, neuron=neuron)
+    assert ("result" in shown) == ok
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, True), (9, True), (-1, False), (10, False), (True, False), (3.0, False)])
+def test_a_target_is_a_digit(value, ok):
+    if ok:
+        assert step.digit(value) == value
+    else:
+        with pytest.raises(ValueError):
+            step.digit(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [(10, True), (1e-4, True), (10.5, False), (0, False), (-1, False), (True, False)]
+)
+def test_a_learning_rate_is_above_0_and_at_most_10(value, ok):
+    if ok:
+        assert step.learning_rate(value) == value
+    else:
+        with pytest.raises(ValueError):
+            step.learning_rate(value)
+
+
+def test_taking_and_resetting_a_step_keep_the_chosen_neuron_and_lambda_is_the_networks(committed, monkeypatch):
+    fresh = step.Stepper(reader)  # a page's own
+    assert fresh.reset("B1", SEVEN, 3, RATE, neuron=5)["gradient"]["neuron"] == 5  # no copy to forget yet
+    assert fresh.again("B1", SEVEN, 3, RATE, neuron=5)["gradient"]["neuron"] == 5
+    assert fresh.copies["B1"][2] == 1
+    monkeypatch.setitem(reader.shipped.entries["B1"]["training"], "l2", 0.25)
+    assert fresh.show("B1", SEVEN, 3, RATE)["cost"]["lambda"] == 0.25
+    monkeypatch.delitem(reader.shipped.entries["B1"], "training")
+    assert fresh.show("B1", SEVEN, 3, RATE)["cost"]["lambda"] == step.DEFAULT_L2
+
+
+def test_fooling_in_the_page_reports_every_field(committed, monkeypatch):
+    fooled = call("fool", model="B2", strokes=SEVEN, target=3)["result"]
+    assert (fooled["model"], fooled["target"], fooled["limit"]) == ("B2", 3, step.FOOL_STEPS)
+    x = to_network_input(SEVEN, "mnist")
+    new = np.array(fooled["fooled_input"]) / 255
+    assert 0 <= new.min() and new.max() <= 1 and np.abs(new - x).max() > 0.01
+    change = new - x
+    assert fooled["change_scale"] == pytest.approx(np.abs(change).max(), abs=0.01)
+    assert np.abs(np.array(fooled["change"]) / 100 - change / np.abs(change).max()).max() < 0.05
+    assert fooled["probability"] == pytest.approx(committed["B2"].probabilities(new)[3], abs=0.02)  # new: to 1/255
+    assert fooled["probability"] == round(fooled["probability"], 4) and fooled["l2"] == round(fooled["l2"], 4)
+    monkeypatch.setattr(step, "FOOL_STEPS", 1)
+    monkeypatch.setattr(step.fool, "__defaults__", (step.FOOL_STEP, 1))
+    failed = call("fool", model="B4", strokes=SEVEN, target=3)["result"]
+    assert failed["state"] == "failed" and failed["steps"] == 1 and failed["limit"] == 1
+    monkeypatch.setattr(reader.shipped, "check", None)
+    assert call("fool", model="B1", strokes=SEVEN, target=3)["result"]["fooled"]["digit_like"] is True
+
+
+def test_fooling_counts_its_moves_and_the_pixels_moved_by_more_than_a_tenth(committed):
+    x = to_network_input(ZERO, "mnist")
+    fooled = step.fool([committed["B1"]], x, 6, step=0.05, limit=200)
+    assert fooled["fooled"] and fooled["input"].dtype == np.float32
+    change = fooled["input"] - x
+    assert fooled["pixels"] == int((np.abs(change) > step.CHANGED).sum()) > 0
+    assert 0 < fooled["l2"] <= 0.05 * fooled["steps"] + 1e-6  # moves of 0.05 each, not all one way
+    assert step.fool([committed["B1"]], x, 6, step=0.05, limit=fooled["steps"] - 1)["fooled"] is False
