@@ -424,7 +424,6 @@ def test_fooling_in_the_page_reports_every_field(committed, monkeypatch):
     assert fooled["probability"] == pytest.approx(committed["B2"].probabilities(new)[3], abs=0.02)  # new: to 1/255
     assert fooled["probability"] == round(fooled["probability"], 4) and fooled["l2"] == round(fooled["l2"], 4)
     monkeypatch.setattr(step, "FOOL_STEPS", 1)
-    monkeypatch.setattr(step.fool, "__defaults__", (step.FOOL_STEP, 1))
     failed = call("fool", model="B4", strokes=SEVEN, target=3)["result"]
     assert failed["state"] == "failed" and failed["steps"] == 1 and failed["limit"] == 1
     monkeypatch.setattr(reader.shipped, "check", None)

@@ -291,7 +291,7 @@ class Stepper:
         voters = [read.answering[name] for name in read.voters]
         fooling = voters if model == VOTE else [read.answering[model]]
         framed = read.inputs[self.reader.framing_of(model if model != VOTE else read.voters[0])]
-        result = fool(fooling, framed, target)
+        result = fool(fooling, framed, target, limit=FOOL_STEPS)
         fooled = result["input"]
         answers = {name: int(network.probabilities(fooled).argmax()) for name, network in read.answering.items()}
         answers[VOTE] = int(vote([read.answering[name].probabilities(fooled) for name in read.voters]).argmax())
