@@ -114,7 +114,7 @@ def test_the_phases_are_walked_by_keyboard_and_a_neuron_is_chosen(context, serve
     page.press("#step-neuron", "Enter")
     page.locator("#step-neuron").blur()
     page.wait_for_function(
-        "document.querySelector('[data-phase-view=\"gradient\"] p.equation').textContent.includes('[:, 5]')"
+        "() => document.querySelector('[data-phase-view=\"gradient\"] p.equation').textContent.includes('[:, 5]')"
     )
     assert step_of(page)["phase"] == "gradient"  # the phase stays where it was
     label = page.get_attribute('[data-phase-view="gradient"] canvas', "aria-label")
