@@ -381,24 +381,25 @@ def test_the_neurons_of_the_first_layer_are_1_to_its_size(committed, neuron, ok)
     assert ("result" in shown) == ok
 
 
-@pytest.mark.parametrize(("value", "ok"), [(0, True), (9, True), (-1, False), (10, False), (True, False), (3.0, False)])
-def test_a_target_is_a_digit(value, ok):
-    if ok:
-        assert step.digit(value) == value
-    else:
-        with pytest.raises(ValueError):
-            step.digit(value)
-
-
 @pytest.mark.parametrize(
-    ("value", "ok"), [(10, True), (1e-4, True), (10.5, False), (0, False), (-1, False), (True, False)]
+    ("check", "value", "ok"),
+    [
+        *[
+            ("digit", value, ok)
+            for value, ok in [(0, True), (9, True), (-1, False), (10, False), (True, False), (3.0, False)]
+        ],
+        *[
+            ("learning_rate", value, ok)
+            for value, ok in [(10, True), (1e-4, True), (10.5, False), (0, False), (-1, False), (True, False)]
+        ],
+    ],
 )
-def test_a_learning_rate_is_above_0_and_at_most_10(value, ok):
+def test_a_target_is_a_digit_and_a_learning_rate_above_0_and_at_most_10(check, value, ok):
     if ok:
-        assert step.learning_rate(value) == value
+        assert getattr(step, check)(value) == value
     else:
         with pytest.raises(ValueError):
-            step.learning_rate(value)
+            getattr(step, check)(value)
 
 
 def test_taking_and_resetting_a_step_keep_the_chosen_neuron_and_lambda_is_the_networks(committed, monkeypatch):

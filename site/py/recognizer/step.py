@@ -249,8 +249,8 @@ class Stepper:
             raise ValueError("draw a digit first")
         return read
 
-    def current(self, model: str, strokes) -> tuple[Network, np.ndarray, float, int]:
-        """(model's copy, the drawing framed for it, lambda, steps the copy has taken)."""
+    def current(self, model: str, strokes) -> tuple[Network, Network, np.ndarray, float, int]:
+        """(the network that reads as model, its copy, the drawing framed for it, lambda, steps the copy has taken)."""
         if model == VOTE:
             raise ValueError("a step changes one network: choose B1, B2, ...")
         read = self.read(model, strokes)
@@ -260,21 +260,20 @@ class Stepper:
             copy, steps = network, 0
         entry = self.reader.entry_of(model)
         l2 = float(entry.get("training", {}).get("l2", DEFAULT_L2))
-        return copy, read.inputs[self.reader.framing_of(model)], l2, steps
+        return network, copy, read.inputs[self.reader.framing_of(model)], l2, steps
 
     def show(self, model: str, strokes, target: int, rate: float, neuron: int | None = None) -> dict:
         """The next step of `model`'s copy on the drawing towards `target` (0-9) at learning rate `rate`, every
         phase of it; the copy is not changed (again() takes it)."""
         target, rate = digit(target), learning_rate(rate)
-        network, x, l2, steps = self.current(model, strokes)
+        _, network, x, l2, steps = self.current(model, strokes)
         phases, _ = slow_step(network, x, target, rate, l2, neuron)
         return {"model": model, "steps": steps, "rate": rate, **phases}
 
     def again(self, model: str, strokes, target: int, rate: float, neuron: int | None = None) -> dict:
         """The step shown is taken: the copy moves on by it, and the step after it is shown."""
         target, rate = digit(target), learning_rate(rate)
-        network, x, l2, steps = self.current(model, strokes)
-        start = self.read(model, strokes).answering[model]
+        start, network, x, l2, steps = self.current(model, strokes)
         self.copies[model] = (start, slow_step(network, x, target, rate, l2)[1], steps + 1)
         return self.show(model, strokes, target, rate, neuron)
 
