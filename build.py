@@ -57,7 +57,9 @@ def size_summary(root: Path) -> int:
     rest = sizes[len(big) :]
     print(f"    {sum(s for s, _ in rest) / 1e6:6.2f} MB  {len(rest)} other files")
     print(f"    {total / 1e6:6.2f} MB  all of dist/ ({len(sizes)} files; budget {SIZE_BUDGET / 1e6:.0f} MB)")
-    print(f"    {digits / 1e6:6.2f} MB  {DIGITS}/: MNIST for training in the page, fetched only when asked for")
+    print(
+        f"    {digits / 1e6:6.2f} MB  {DIGITS}/: MNIST and the pen digits for the page's sections, fetched when asked"
+    )
     if total > SIZE_BUDGET:
         print(f"warning: dist/ is {(total - SIZE_BUDGET) / 1e6:.2f} MB over its budget", file=sys.stderr)
     return total
@@ -68,8 +70,8 @@ def build(dist: Path, downloads: Path, with_weights: bool = True) -> None:
     downloads.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads, prefix=".dist-") as folder:
         out = Path(folder) / "dist"
-        step("[1/9] the page: site/ (without py/ and weights/)")
-        skip = shutil.ignore_patterns("py", "weights", SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # sw.js: ours
+        step("[1/9] the page: site/ (without py/, weights/ and digits/)")
+        skip = shutil.ignore_patterns("py", "weights", DIGITS, SW_TEMPLATE.name, "sw.js", "__pycache__", ".*")  # ours
         shutil.copytree(SITE, out, ignore=skip)
 
         step(f"[2/9] Pyodide {PYODIDE_VERSION}: runtime (with the snapshot hook), trimmed standard library")

@@ -6,21 +6,25 @@ as training splits them (train/data.py): the first 50,000 training digits to lea
 arrive one after another so that training starts on the first; the next 5,000 (of the 10,000 training never
 learns from) to fit a trained network's temperature; and the 10,000 test digits. Each part is an .npz, as
 NumPy writes it, of uint8 `images` (n, 28, 28) and `labels` (n,), deflated: 1.6 MB for 10,000 digits.
-Written with the standard library alone, as the rest of the build is.
+Written with the standard library alone, as the rest of the build is. Beside them goes site/digits/pen.json, the
+held-out writers' pen digits "Where it goes wrong" reads as its second set (python -m evaluation examples).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import struct
 import tarfile
 import zipfile
 from pathlib import Path
 
 from builder.errors import BuildError
+from files import SITE
 
-FOLDER = "digits"  # in dist/
+FOLDER = "digits"  # in dist/, and in site/ for the pen digits
+PEN = SITE / FOLDER / "pen.json"
 PART = 10_000  # training digits in a part
 TRAINING = 50_000  # digits learned from; the rest of MNIST's 60,000 training digits are for validation
 VALIDATION = 5_000  # of those, packed to fit temperatures
@@ -82,20 +86,32 @@ def mnist_arrays(tarball: Path) -> dict[str, bytes]:
 
 def pack_digits(tarball: Path, out: Path) -> dict:
     """Write the parts into out/digits/; returns what build.json lists of them: {"train": [part, ...],
-    "validation": part, "test": part}, each part {"path", "digits", "bytes", "sha256"}."""
+    "validation": part, "test": part, "pen": part}, each part {"path", "digits", "bytes", "sha256"}."""
     arrays = mnist_arrays(tarball)
     pixels = 28 * 28
     (out / FOLDER).mkdir()
 
-    def part(name: str, images: bytes, labels: bytes, first: int, count: int) -> dict:
-        data = npz(images[first * pixels : (first + count) * pixels], labels[first : first + count])
-        path = f"{FOLDER}/{name}.npz"
+    def written(path: str, data: bytes, count: int) -> dict:
         (out / path).write_bytes(data)
         return {"path": path, "digits": count, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+    def part(name: str, images: bytes, labels: bytes, first: int, count: int) -> dict:
+        data = npz(images[first * pixels : (first + count) * pixels], labels[first : first + count])
+        return written(f"{FOLDER}/{name}.npz", data, count)
 
     train_images, train_labels = arrays["train-images"], arrays["train-labels"]
     return {
         "train": [part(f"train-{i + 1}", train_images, train_labels, i * PART, PART) for i in range(TRAINING // PART)],
         "validation": part("validation", train_images, train_labels, TRAINING, VALIDATION),
         "test": part("test", arrays["test-images"], arrays["test-labels"], 0, len(arrays["test-labels"])),
+        "pen": written(f"{FOLDER}/{PEN.name}", *pen_digits()),
     }
+
+
+def pen_digits() -> tuple[bytes, int]:
+    """site/digits/pen.json's bytes and how many digits it holds, after checking it is such a file."""
+    try:
+        data = PEN.read_bytes()
+        return data, len(json.loads(data)["digits"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise BuildError(f"{PEN.name}: not the pen digits python -m evaluation examples writes ({e})") from None

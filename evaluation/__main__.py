@@ -8,7 +8,8 @@ python -m evaluation training-speed   B4's training speed against NumPy's own ma
 python -m evaluation page-speed       the built page's start-up and answer times: Chromium, then every engine
 python -m evaluation inside-speed     what the inside view adds to a reading's time and to a first visit's bytes
 python -m evaluation augmentation     a picture of MNIST digits beside their distorted versions
-python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws
+python -m evaluation examples         site/examples.json: the held-out digits the page's "Try an example" draws,
+                                      and site/digits/pen.json: those "Where it goes wrong" reads
 python -m evaluation teaching         docs/teaching.md: what correcting a few drawings teaches, on the held-out
                                       writers natively, and one correction's time in the built page (~5 minutes)
 python -m evaluation mutants [MODULE] docs/mutants.md: the share of small changes to each module of site/py/recognizer
@@ -17,6 +18,8 @@ python -m evaluation peers            "Train your own" in the built page beside 
                                       the same network in the same Chromium, alternating (~2 minutes; npm ci first)
 python -m evaluation step-speed       one learning step and "Fool it" timed in the built page; fooling B1 and the
                                       vote measured on MNIST's test digits (~5 minutes)
+python -m evaluation lab-speed        "Where it goes wrong" timed in the built page: opening it, the map's dot after a
+                                      stroke; docs/lab.png (~3 minutes)
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from recognizer.models import WeightsError
 from train.data import DataError
 
 COMMANDS = ["report", "drawn", "offdigits", "training-speed", "page-speed", "inside-speed", "augmentation"]
-COMMANDS += ["examples", "teaching", "mutants", "peers", "step-speed"]
+COMMANDS += ["examples", "teaching", "mutants", "peers", "step-speed", "lab-speed"]
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -59,7 +62,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--before",
         type=Path,
-        help="inside-speed, step-speed: a build without the feature, to compare first visits' bytes",
+        help="inside-speed, step-speed, lab-speed: a build without the feature, to compare first visits' bytes",
     )
     parser.add_argument("--page", action="store_true", help="training-speed: train in the built page")
     parser.add_argument("--runs", type=int, default=5, help="page-speed: fresh browser profiles (default 5)")
@@ -80,7 +83,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     needs_site = (
-        args.command in ("page-speed", "inside-speed", "peers", "step-speed")
+        args.command in ("page-speed", "inside-speed", "peers", "step-speed", "lab-speed")
         or (args.command == "training-speed" and args.page)
         or (args.command in ("drawn", "offdigits") and args.mode != "native")
         or (args.command == "teaching" and args.writers == "held-out")
@@ -129,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             from .step_speed import benchmark
 
             benchmark(args.dist, args.before)
+        elif args.command == "lab-speed":
+            from .lab_speed import benchmark
+
+            benchmark(args.dist, args.before)
         elif args.command == "peers":
             from .peers import benchmark
 
@@ -138,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return mutants(args.modules)
         elif args.command == "examples":
-            from .examples import write_examples
+            from .examples import write_examples, write_pen_digits
 
             write_examples()
+            write_pen_digits()
         else:
             from train.data import load_mnist
 

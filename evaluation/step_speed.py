@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from files import DATA, DOCS, WEIGHTS, shown
-from harness.browser import Server, ensure_chromium
+from harness.browser import Server, ensure_chromium, screenshot_between
 from recognizer import step
 from recognizer.app import loaded
 from recognizer.network import vote
@@ -102,15 +102,8 @@ def pictures(playwright, executable: str, dist: Path, seven: list) -> list[Path]
     page.wait_for_selector('#step[data-state="done"]')
     for _ in range(5):
         page.click("#step-next")
-    clip = page.evaluate(
-        """() => {  // from the errors going back to the update, in the page's own coordinates
-          const top = document.querySelector('[data-phase-view="hidden-error"]').getBoundingClientRect();
-          const bottom = document.querySelector('[data-phase-view="update"]').getBoundingClientRect();
-          return { x: top.x + scrollX, y: top.y + scrollY, width: top.width, height: bottom.bottom - top.y };
-        }"""
-    )
-    paths = [DOCS / "step.png", DOCS / "fool.png"]
-    page.screenshot(path=paths[0], clip=clip, full_page=True)
+    paths = [DOCS / "step.png", DOCS / "fool.png"]  # step.png: from the errors going back to the update
+    screenshot_between(page, '[data-phase-view="hidden-error"]', '[data-phase-view="update"]', paths[0])
     page.click("#step-toggle")
     page.click("#fool-toggle")
     page.select_option("#fool-model", "B1")

@@ -151,3 +151,16 @@ def press(page, selector: str, strokes: int | None = None) -> dict:
             return result
         page.wait_for_timeout(10)
     raise TimeoutError(f"no answer from {model}: {result}")
+
+
+def screenshot_between(page, top: str, bottom: str, path) -> None:
+    """A screenshot of the page's width of `top`'s element, from its top to the bottom of `bottom`'s element."""
+    clip = page.evaluate(
+        """([top, bottom]) => {  // in the page's own coordinates
+          const first = document.querySelector(top).getBoundingClientRect();
+          const last = document.querySelector(bottom).getBoundingClientRect();
+          return { x: first.x + scrollX, y: first.y + scrollY, width: first.width, height: last.bottom - first.y };
+        }""",
+        [top, bottom],
+    )
+    page.screenshot(path=path, clip=clip, full_page=True)

@@ -37,7 +37,7 @@ function clearAnswer() {
   Inside.clear();
   shown = null;
   result.dispatchEvent(new CustomEvent("cleared")); // for the sections about the answer on screen (step.js)
-  for (const cell of document.querySelectorAll("[data-answer]")) {
+  for (const cell of document.querySelectorAll("#answer-digits [data-answer]")) {
     cell.textContent = "–";
     cell.className = "";
   }
@@ -87,7 +87,7 @@ export function showAnswer(answer) {
   showSvg("chart", answer.chart_svg);
   showSvg("bars", answer.bars_svg);
   showSeen(answer.input);
-  for (const cell of document.querySelectorAll("[data-answer]")) {
+  for (const cell of document.querySelectorAll("#answer-digits [data-answer]")) {
     const name = cell.dataset.answer;
     cell.textContent = name in answer.answers ? answer.answers[name] : "–";
     // Each network's own judgement: a digit it does not think is one is shown greyed, and says so when hovered.

@@ -1,5 +1,5 @@
 // The page's wiring: the pad, the networks' buttons, the answer, teaching, the inside view, one learning step and
-// fooling it, and "Train your own", each a module of its own, joined here to the worker that runs Python. The page
+// fooling it, where each network goes wrong, and "Train your own", each a module of its own, joined here to the worker that runs Python. The page
 // never waits for Python: drawing works at once, and answers arrive as messages. Reading is live: when a stroke
 // ends, the chosen network (the vote until a button picks another) reads the drawing.
 import { setState, showAnswer, showError, showIdle } from "./answer.js";
@@ -161,24 +161,32 @@ document.getElementById("retry").addEventListener("click", () => {
 Inside.connect({ call, reread: readAgain });
 teach.connect({ call, readingArgs, forgetRequests, read, isNewest: (reading) => reading === newest });
 
-// "Watch it learn" and "Fool it" (step.js) are fetched when one of them is first opened, or at once if one was open
-// last time: a first visit does without them. The toggles clicked before it arrived are handed on, to open.
-let stepping = null;
-const opening = new Set();
-function startStepping(toggle) {
-  if (toggle) opening.add(toggle);
-  stepping ??= import("./step.js");
-  stepping.then(
-    (step) => step.connect({ call, opening }),
-    (error) => {
-      stepping = null; // tried again at the next opening
-      document.getElementById("step-status").textContent = `This section could not be loaded: ${error.message}.`;
-    },
-  );
+// Sections fetched when one of their toggles is first opened, or at once if one was open last time: a first visit
+// does without them. The toggles clicked before the module arrived are handed on, to open. Gives the module's
+// promise, once asked for.
+function fetchedOnOpening(toggleIds, load, statusId) {
+  let module = null;
+  const opening = new Set();
+  function start(toggle) {
+    if (toggle) opening.add(toggle);
+    module ??= load();
+    module.then(
+      (loaded) => loaded.connect({ call, opening }),
+      (error) => {
+        module = null; // tried again at the next opening
+        document.getElementById(statusId).textContent = `This section could not be loaded: ${error.message}.`;
+      },
+    );
+  }
+  const toggles = toggleIds.map((id) => document.getElementById(id));
+  for (const toggle of toggles) toggle.addEventListener("click", () => start(toggle));
+  if (toggles.some((toggle) => remembered(toggle.dataset.remember))) start(null);
+  return () => module;
 }
-const steppingToggles = [...document.querySelectorAll("#step-toggle, #fool-toggle")];
-for (const toggle of steppingToggles) toggle.addEventListener("click", () => startStepping(toggle));
-if (steppingToggles.some((toggle) => remembered(toggle.dataset.remember))) startStepping(null);
+// "Watch it learn" and "Fool it" (step.js); "Where it goes wrong" (lab.js), which hears the worker's "lab" events.
+fetchedOnOpening(["step-toggle", "fool-toggle"], () => import("./step.js"), "step-status");
+const lab = fetchedOnOpening(["lab-toggle"], () => import("./lab.js"), "lab-status");
+EVENTS.lab = (data) => lab()?.then((loaded) => loaded.heard(data));
 
 if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
   showError("This browser cannot run WebAssembly in a worker, which the networks need: nothing can read the drawing.");

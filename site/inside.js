@@ -322,7 +322,7 @@ export const Inside = (() => {
       button.classList.toggle("altered", quiet);
       if (quiet) button.title = `${button.dataset.model} is altered: neurons silenced in the inside view`;
     }
-    for (const cell of document.querySelectorAll("[data-answer]")) {
+    for (const cell of document.querySelectorAll("#answer-digits [data-answer]")) {
       cell.classList.toggle("altered", silenced.has(cell.dataset.answer));
     }
   }

@@ -8,6 +8,22 @@ const networks = document.querySelector(".networks"); // a button per network, a
 let chosen = "vote"; // the network that reads the drawing
 export const chosenNetwork = () => chosen;
 
+// The networks that read (from their buttons), as a select's options; the chosen one, or `fallback`, selected.
+export function networkOptions(select, withVote) {
+  const names = [...document.querySelectorAll(".networks button[data-model]:not(:disabled)")].map(
+    (b) => b.dataset.model,
+  );
+  const wanted = [...names, ...(withVote ? ["vote"] : [])];
+  if ([...select.options].map((o) => o.value).join() !== wanted.join()) {
+    const kept = select.value;
+    select.replaceChildren(
+      ...wanted.map((name) => element("option", { value: name }, name === "vote" ? "the vote" : name)),
+    );
+    if (wanted.includes(kept)) select.value = kept;
+  }
+  return wanted;
+}
+
 export function choose(model) {
   chosen = model;
   for (const button of networks.querySelectorAll("button")) {
@@ -48,10 +64,13 @@ function addNetwork(model) {
   document.querySelector("#answer-digits td:last-child").before(answer);
 }
 
+// What the page made for your network: its button, and its column in the table of answers and in the inside view.
+const YOURS_MADE = '.networks [data-model="yours"], [data-network="yours"], #answer-digits [data-answer="yours"]';
+
 // Your network (yours.js): its button and column come, change or go; the drawing is read again (app.js), since the
 // vote may have changed too.
 export function showYours(model) {
-  for (const made of document.querySelectorAll('[data-model="yours"], [data-network="yours"], [data-answer="yours"]')) {
+  for (const made of document.querySelectorAll(YOURS_MADE)) {
     made.remove();
   }
   if (model) addNetwork(model);
@@ -64,7 +83,7 @@ function forgetNetworks() {
   for (const made of document.querySelectorAll(".networks button[data-model], #answer-names th:not(:last-child)")) {
     made.remove();
   }
-  for (const cell of document.querySelectorAll("[data-answer]:not(:last-child)")) cell.remove();
+  for (const cell of document.querySelectorAll("#answer-digits [data-answer]:not(:last-child)")) cell.remove();
   for (const id of ["labels", "problems", "key"]) document.getElementById(id).replaceChildren();
 }
 

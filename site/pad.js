@@ -1,5 +1,7 @@
 // The pad: drawing with mouse, finger or pen, Undo, Clear, the keyboard, and "Try an example". The strokes are
-// kept in the pad's own 280x280 units, whatever its size on screen; app.js hears each change (onChange).
+// kept in the pad's own 280x280 units, whatever its size on screen; app.js hears each change (onChange), and the
+// pad's "drawn" event says so first to any section that follows the drawing. A test digit opened from "Where it
+// goes wrong" is the one "stroke" {image: its 784 grey levels}, read as it is; drawing on it starts anew.
 import { element } from "./dom.js";
 
 const SIZE = 280; // the pad's units
@@ -22,6 +24,10 @@ function redraw() {
   ink.lineCap = ink.lineJoin = "round";
   ink.strokeStyle = getComputedStyle(pad).color; // the theme's ink (style.css), dark or light
   for (const points of strokes) {
+    if (points.image) {
+      drawImage(points.image);
+      continue;
+    }
     ink.beginPath();
     ink.moveTo(...points[0]);
     if (points.length === 1) ink.lineTo(points[0][0] + 0.01, points[0][1]); // a dot
@@ -33,6 +39,19 @@ function redraw() {
     if (points.length > 1) ink.lineTo(...points[points.length - 1]);
     ink.stroke();
   }
+}
+
+// A test digit's 28x28 grey levels, filling the box in the theme's ink.
+function drawImage(levels) {
+  const small = document.createElement("canvas");
+  small.width = small.height = 28;
+  const context = small.getContext("2d");
+  const image = context.createImageData(28, 28);
+  const [r, g, b] = (ink.strokeStyle.match(/[0-9a-f]{2}/gi) || ["22", "22", "22"]).map((h) => parseInt(h, 16));
+  levels.forEach((level, i) => image.data.set([r, g, b, level], 4 * i));
+  context.putImageData(image, 0, 0);
+  ink.imageSmoothingEnabled = false; // its pixels, as the networks see them
+  ink.drawImage(small, 0, 0, SIZE, SIZE);
 }
 
 let redrawQueued = false;
@@ -65,6 +84,7 @@ pad.addEventListener("pointerdown", (event) => {
   if (stroke || (event.pointerType === "mouse" && event.button !== 0)) return;
   event.preventDefault();
   pad.setPointerCapture(event.pointerId);
+  if (strokes[0]?.image) strokes.length = 0; // drawing on an opened test digit starts a drawing of one's own
   strokePointer = event.pointerId;
   stroke = [pointOf(event)];
   strokes.push(stroke);
@@ -93,6 +113,7 @@ export const isDrawing = () => stroke !== null; // a stroke is being drawn
 
 function drawingChanged() {
   redraw();
+  pad.dispatchEvent(new CustomEvent("drawn"));
   changed();
 }
 
@@ -114,6 +135,11 @@ export function drawExample(example) {
   strokes.push(...example.strokes);
   stroke = strokePointer = null;
   drawingChanged();
+}
+
+// A test digit's image replaces the box's drawing (its 784 grey levels, 0-255, as MNIST frames it).
+export function openImage(levels) {
+  drawExample({ strokes: [{ image: levels }] });
 }
 
 document.getElementById("undo").addEventListener("click", undo);

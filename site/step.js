@@ -12,8 +12,8 @@
 // the toggles clicked before it arrived. Each answer on screen then comes as #result's "answered" event, a drawing
 // no longer answered as its "cleared" event; the one on screen before is answer.js's shownAnswer().
 import { shownAnswer } from "./answer.js";
-import { element, remember, remembered } from "./dom.js";
-import { chosenNetwork } from "./networks.js";
+import { element, section } from "./dom.js";
+import { chosenNetwork, networkOptions } from "./networks.js";
 import { strokes } from "./pad.js";
 import { drawActivations, drawBars, drawDiverging, drawGrey, readColours } from "./pictures.js";
 
@@ -37,22 +37,6 @@ const fixed = (value, places = 3) => Number(value).toPrecision(places);
 const digits = (select) => {
   if (!select.options.length) for (let d = 0; d <= 9; d++) select.append(element("option", { value: d }, String(d)));
 };
-
-// The networks that read (from their buttons), as a select's options; the chosen one, or `fallback`, selected.
-function networkOptions(select, withVote) {
-  const names = [...document.querySelectorAll(".networks button[data-model]:not(:disabled)")].map(
-    (b) => b.dataset.model,
-  );
-  const wanted = [...names, ...(withVote ? ["vote"] : [])];
-  if ([...select.options].map((o) => o.value).join() !== wanted.join()) {
-    const kept = select.value;
-    select.replaceChildren(
-      ...wanted.map((name) => element("option", { value: name }, name === "vote" ? "the vote" : name)),
-    );
-    if (wanted.includes(kept)) select.value = kept;
-  }
-  return wanted;
-}
 
 // A picture of a layer's neurons, a pixel each, in rows of COLUMNS (the inside view's grid, without its buttons).
 function layerPicture(values, signed, label) {
@@ -269,22 +253,6 @@ const PANELS = {
     ];
   },
 };
-
-// A section shown and hidden by its toggle button, remembered across visits (under the toggle's data-remember);
-// opened(on) follows each change. For connect(): its toggle, open, whether it was open last time; and answered,
-// which reaches the section only while it is open.
-function section(toggle, view, opened, answered) {
-  const isOpen = () => toggle.getAttribute("aria-expanded") === "true";
-  function open(on) {
-    toggle.setAttribute("aria-expanded", String(on));
-    view.hidden = !on;
-    remember(toggle.dataset.remember, on); // without storage it starts closed next time
-    opened(on);
-  }
-  toggle.addEventListener("click", () => open(!isOpen()));
-  const shell = { toggle, open, remembered: () => remembered(toggle.dataset.remember) };
-  return { isOpen, shell: { ...shell, answered: (given) => isOpen() && answered(given) } };
-}
 
 const Step = (() => {
   const toggle = $("step-toggle");
@@ -554,5 +522,5 @@ export function connect({ call, opening }) {
     Step.cleared();
     Fool.cleared();
   });
-  for (const section of [Step, Fool]) if (opening.has(section.toggle) || section.remembered()) section.open(true);
+  for (const part of [Step, Fool]) if (opening.has(part.toggle) || part.remembered()) part.open(true);
 }

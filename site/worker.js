@@ -4,7 +4,8 @@
 // worker/snapshot-store.js). Then it teaches the person's corrections (worker/teach.js) and trains their own
 // network (worker/yours.js). One protocol: the page posts requests {id, call, args}, each answered {id, result} or
 // {id, error: one line} (CALLS, below); what the page did not ask for comes as events {event, ...}: "progress",
-// "ready", "failed", "snapshot saved", "inside" (here), "examples" (teach.js), "digits", "grid", "training", "yours".
+// "ready", "failed", "snapshot saved", "inside" (here), "examples" (teach.js), "digits", "grid", "training", "yours"
+// (yours.js), "lab" (lab.js).
 import * as downloads from "./worker/downloads.js";
 import * as python from "./worker/load-python.js";
 import { selfTest } from "./worker/snapshot.js";
@@ -126,6 +127,17 @@ const training = teaching.then(async () => {
 });
 training.catch(() => {});
 
+// Where it goes wrong: made when the page first opens the section, which fetches the test digits.
+let labbing = null;
+function lab() {
+  labbing ??= loading.then(async (loaded) => {
+    const { makeLab } = await import("./worker/lab.js");
+    return makeLab({ ...loaded, site: SITE, post: postMessage });
+  });
+  labbing.catch(() => (labbing = null)); // tried again at the next opening
+  return labbing;
+}
+
 // The page's requests, by name: each takes the request's args and gives its result, or throws its one line. Reading
 // is answered at once (the page sends one reading at a time and keeps only the newest waiting); teaching's
 // requests wait their turn in the queue; training's are yours.js's.
@@ -158,6 +170,13 @@ const CALLS = {
   "step.again": inPython("step.again"), // the same; the copy takes the step shown first
   "step.reset": inPython("step.reset"), // the same, from the network that reads
   fool: inPython("fool"), // {model, strokes, target} -> the input that fools it, and who it fools
+  "lab.open": async (args) => (await lab()).actions.open(args), // {set}: its digits fetched, every network reads them
+  "lab.matrix": inPython("lab.matrix"), // {model, set} -> the confusion matrix, accuracy and recall
+  "lab.cell": inPython("lab.cell"), // {model, set, truth, answer, start, count} -> the digits in a cell
+  "lab.digit": inPython("lab.digit"), // {model, set, index} -> what every network reads of one, and why
+  "lab.disagree": inPython("lab.disagree"), // {a, b, set} -> what each gets right that the other gets wrong
+  "lab.map": inPython("lab.map"), // {model, set, projection} -> the test digits placed by the last hidden layer
+  "lab.locate": inPython("lab.locate"), // {model, strokes, set, projection} -> the drawing on it, its nearest
   teach, // {digit, model, strokes, silenced, inside, reading} -> {answer, error}
   "examples.forget": taught((teacher) => teacher.forget()),
   "examples.export": taught((teacher) => teacher.exportExamples()), // -> {text}

@@ -473,7 +473,8 @@ def test_the_built_dist_is_precached_whole():
     for path, digest in precache.items():
         assert hashlib.sha256(files[path].read_bytes()).hexdigest().startswith(digest), path
     build_info = json.loads((dist / "build.json").read_text())
-    listed = [*build_info["digits"]["train"], build_info["digits"]["validation"], build_info["digits"]["test"]]
+    digits = build_info["digits"]
+    listed = [*digits["train"], digits["validation"], digits["test"], digits["pen"]]
     assert sorted(part["path"] for part in listed) == on_request
     for part in listed:
         assert hashlib.sha256(files[part["path"]].read_bytes()).hexdigest() == part["sha256"], part["path"]

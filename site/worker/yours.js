@@ -1,16 +1,15 @@
 // The worker's side of "Train your own" (recognizer.yours, through recognizer.api's "yours.*" calls). When the
 // page opens the section, MNIST's digits are fetched part by part (build.json's "digits": test, validation, then
 // the training parts), each verified against its sha256 and handed to Python as it arrives, so training can start
-// on the first. Each part is stored in a cache of its own (by its sha256, so a new version of the site with the same
-// digits fetches nothing), so the section works offline once it has been opened online. Python trains in slices of SLICE_MS; between two slices the worker answers whatever the page asked
-// meanwhile, so drawings are read while a network trains. The network trained (or imported) is stored in this
+// on the first; each is kept for offline use (digits.js). Python trains in slices of SLICE_MS; between two slices
+// the worker answers whatever the page asked meanwhile, so drawings are read while a network trains. The network trained (or imported) is stored in this
 // browser (storage.js) with its entry, so a reload restores it without any digits, offline too.
 // The events the page hears: {event: "digits", received, total, arrived: [kinds], done (every part has arrived
 // or failed), problem} while the digits arrive | {event: "grid", images, labels} once the test digits have |
 // {event: "training", ...recognizer.yours's status, state: idle|loading|training|paused|done|error, problem} |
 // {event: "yours", yours: the button's description or null, problem}.
-import { sha256 } from "./downloads.js";
-import { download, plainWords } from "./load-python.js";
+import { digitParts } from "./digits.js";
+import { plainWords } from "./load-python.js";
 import { openStorage } from "./storage.js";
 
 const SLICE_MS = 20; // Python trains this long at a time, then the worker answers what the page asked meanwhile
@@ -33,49 +32,7 @@ export function makeTrainer({ pyodide, call, site, post, loadLearning, digits })
 
   // --- the digits -------------------------------------------------------------------------------------------
 
-  const parts = () => [["test", digits.test], ["validation", digits.validation], ...digits.train.map((p, i) => [`train-${i + 1}`, p])];
-
-  // Parts fetched before, stored by their content; the cache is opened once (none in a private window: then null).
-  const DIGITS = `digit-recognizer digits ${site}`;
-  const keyOf = ({ path, sha256: hash }) => `${site}${path}?sha256=${hash}`;
-  const partsCache = caches.open(DIGITS).catch(() => null);
-
-  // Only this version's parts stay stored.
-  async function forgetOtherParts() {
-    const cache = await partsCache;
-    if (!cache) return;
-    const wanted = new Set(parts().map(([, part]) => keyOf(part)));
-    for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
-  }
-
-  // One part, from the cache or fetched, its bytes counted as they arrive; an Error naming it when it cannot be had
-  // or is not this version's. A part fetched whole and right is stored.
-  async function fetchPart(part, counted) {
-    const { path, sha256: expected } = part;
-    const cache = await partsCache;
-    const found = cache && (await cache.match(keyOf(part)));
-    if (found) {
-      const bytes = new Uint8Array(await found.arrayBuffer());
-      if ((await sha256(bytes)) === expected) {
-        counted(bytes.byteLength);
-        return bytes;
-      }
-      await cache.delete(keyOf(part)); // damaged in storage: fetched afresh
-    }
-    const response = await download(fetch, site, path, "a part of the digits");
-    const chunks = [];
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      counted(value.byteLength);
-    }
-    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
-    if ((await sha256(bytes)) !== expected) throw new Error(`${path} is damaged (not the file of this version)`);
-    if (cache) await cache.put(keyOf(part), new Response(bytes)).catch(() => {}); // stored, or fetched again next time
-    return bytes;
-  }
+  const { parts, fetchPart, forgetOtherParts } = digitParts({ site, digits });
 
   // Every part, one after another (the first training part arrives soonest); a part that fails costs only itself.
   async function fetchDigits() {

@@ -59,5 +59,12 @@ def test_no_violations_with_everything_open(new_context, server, layout):
     page.click("#fool-start")
     page.wait_for_selector('#fool[data-state="done"], #fool[data-state="failed"]')
     assert violations(page) == []
+    page.click("#lab-toggle")  # the matrix, a cell's digits, one chosen, and the map with the drawing on it
+    page.wait_for_selector('#lab[data-state="done"]', timeout=120_000)
+    page.click('[data-cell="9:4"]')
+    page.click("#lab-digits [data-test-index] button[aria-pressed]")
+    page.wait_for_selector("#lab-chosen:not([hidden]) [data-model='vote']")
+    page.wait_for_selector("#map-neighbours [data-test-index]")
+    assert violations(page) == []
     page.eval_on_selector(".neurons button", "b => b.removeAttribute('aria-label')")  # as the neurons were named once
     assert [found.split(" ")[0] for found in violations(page)] == ["button-name"]  # axe sees what it should

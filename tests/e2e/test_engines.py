@@ -400,6 +400,21 @@ def test_a_step_in_slow_motion_and_fooling_b1(tab, server, digits):
     tab.screenshot(SCREENSHOTS / f"{tab.engine}-step.png")
 
 
+def test_where_it_goes_wrong_shows_the_votes_mistakes_and_opens_one_in_the_box(tab, server, digits):
+    open_page(tab, server.url)
+    tab.click("#lab-toggle")
+    tab.wait_for_selector('#lab[data-state="done"][data-model="vote"]', timeout=90)
+    assert tab.attribute('[data-cell="9:4"]', "data-count") == "8"  # as docs/results.md's confusions say
+    tab.click('[data-cell="9:4"]')
+    tab.wait_for("document.querySelectorAll('#lab-digits [data-test-index]').length === 8", timeout=20)
+    assert tab.attribute("#lab-digits [data-test-index]", "data-answer") == "4"
+    tab.click("#lab-digits [data-test-index] button.open")
+    tab.wait_for_selector('#result[data-state="done"][data-strokes="1"]', timeout=20)
+    assert result_of(tab)["digit"] == "4"
+    tab.wait_for_selector("#map[data-x]", timeout=20)
+    tab.screenshot(SCREENSHOTS / f"{tab.engine}-lab.png")
+
+
 # --- "Train your own": a network trained in the page, Stop at any moment, an import that cannot be yours ----
 
 

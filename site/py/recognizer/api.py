@@ -15,11 +15,13 @@ import json
 
 from .app import Reader
 from .entries import WeightsError
+from .lab import Lab
 from .step import Stepper
 
 reader = Reader()
 teacher, trainer = reader.teacher, reader.trainer
 stepper = Stepper(reader)
+lab = Lab(reader)
 
 CALLS = {
     # reading (app.py)
@@ -32,6 +34,15 @@ CALLS = {
     "step.again": stepper.again,  # the same: the step is taken, and the next one shown
     "step.reset": stepper.reset,  # the same, from the network that reads
     "fool": stepper.fool,  # model, strokes, target -> the fooled input and who it fools
+    # where each network goes wrong (lab.py)
+    "lab.add_set": lab.add_set,  # kind, path -> the set's size
+    "lab.score": lab.score,  # seconds -> how many of the sets' digits the networks have read
+    "lab.matrix": lab.matrix,  # model, set -> the confusion matrix, accuracy, recall
+    "lab.cell": lab.cell,  # model, set, truth, answer, start, count -> the digits in a cell
+    "lab.digit": lab.digit,  # model, set, index -> what every network reads of one, and why
+    "lab.disagree": lab.disagree,  # a, b, set -> what each gets right that the other gets wrong
+    "lab.map": lab.map,  # model, set, projection -> the digits placed by the last hidden layer
+    "lab.locate": lab.locate,  # model, strokes, set, projection -> the drawing on that map, its nearest digits
     # teaching, "It was" (teach.py)
     "teach.status": teacher.status,
     "teach.add": teacher.add,  # examples

@@ -22,15 +22,28 @@ MOST_POINTS = 5_000  # in one example's drawing: far more than a digit needs
 
 
 def drawing_problem(strokes) -> str | None:
-    """What is wrong with a drawing (a list of strokes, each a list of (x, y) pairs of numbers), or None."""
+    """What is wrong with a drawing (a list of strokes, each a list of (x, y) pairs of numbers; or a test digit's
+    image, [{"image": 784 grey levels 0-255}]), or None."""
     if not isinstance(strokes, list | tuple):
         return f"a drawing is a list of strokes, not {shown(strokes)}"
+    if strokes and isinstance(strokes[0], dict):
+        return image_problem(strokes)
     for i, stroke in enumerate(strokes, 1):
         if not isinstance(stroke, list | tuple):
             return f"stroke {i} is {shown(stroke)}, not a list of (x, y) points"
         for j, point in enumerate(stroke, 1):
             if not (isinstance(point, list | tuple) and len(point) == 2 and all(map(is_number, point))):
                 return f"stroke {i}, point {j} is {shown(point)}, not an (x, y) pair of numbers"
+    return None
+
+
+def image_problem(strokes) -> str | None:
+    """What is wrong with a drawing that is an image, or None."""
+    image = strokes[0].get("image") if len(strokes) == 1 and set(strokes[0]) == {"image"} else None
+    if not isinstance(image, list) or len(image) != 28 * 28:
+        return "an image drawing is one {image: 784 grey levels}, alone"
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in image):
+        return "an image drawing's grey levels are whole numbers 0..255"
     return None
 
 

@@ -51,17 +51,29 @@ class Network:
     def layers(self) -> list[int]:
         return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
 
-    def logits(self, x: np.ndarray) -> np.ndarray:
-        """Output-layer weighted inputs z for a batch x of shape (n, 784), or a single image (784,)."""
-        hidden = ACTIVATIONS[self.activation]
+    def hidden(self, x: np.ndarray) -> np.ndarray:
+        """The last hidden layer's activations for a batch x of shape (n, 784), or a single image (784,)."""
+        activation = ACTIVATIONS[self.activation]
         a = np.asarray(x, dtype=np.float32)
         for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            a = hidden(product(a, w) + b)
+            a = activation(product(a, w) + b)
+        return a
+
+    def output(self, a: np.ndarray) -> np.ndarray:
+        """The output layer's weighted inputs z from the last hidden layer's activations a."""
         return product(a, self.weights[-1]) + self.biases[-1]
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """Output-layer weighted inputs z for a batch x of shape (n, 784), or a single image (784,)."""
+        return self.output(self.hidden(x))
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """The ten calibrated probabilities softmax(z / T) for each input."""
-        return softmax(self.logits(x) / self.temperature)
+        return self.from_hidden(self.hidden(x))
+
+    def from_hidden(self, a: np.ndarray) -> np.ndarray:
+        """The ten calibrated probabilities softmax(z / T) from the last hidden layer's activations a."""
+        return softmax(self.output(a) / self.temperature)
 
     def predict(self, x: np.ndarray, batch_size: int = 10_000) -> np.ndarray:
         """The most probable digit for each row of x, in batches to bound memory."""

@@ -2,7 +2,8 @@
 
 The page sends the pen's path, not pixels: a list of strokes, each a sequence of (x, y) points (y down).
 We draw the strokes again ourselves with a pen whose width is a fixed fraction of the digit's size, so the
-result does not depend on how big, where, or how thick the person drew.
+result does not depend on how big, where, or how thick the person drew. One drawing is pixels: a test digit
+opened in the pad, sent as one "stroke" {"image": its 784 grey levels 0-255}, already framed as MNIST's are.
 
 Two framings, named in models.json:
 - "mnist" (LeCun et al.): crop to the ink, keep the aspect ratio, scale the longest side into a 20x20 box
@@ -249,15 +250,26 @@ def strokes_to_mnist(strokes: Strokes) -> np.ndarray | None:
     return field.reshape(SIDE, s, SIDE, s).mean(axis=(1, 3)).ravel()
 
 
+def image_of(strokes) -> np.ndarray | None:
+    """The inputs (784,) in [0, 1] of a drawing that is a test digit's image ([{"image": 784 grey levels}]), or None
+    for a drawing of strokes. Scaled as the digits' files are (digitfiles.as_inputs), so a digit reads the same."""
+    if len(strokes) != 1 or not isinstance(strokes[0], dict):
+        return None
+    return np.asarray(strokes[0]["image"], dtype=np.float32) * np.float32(1 / 255)
+
+
 def to_network_input(strokes: Strokes, framing: str = "mnist") -> np.ndarray | None:
     """The 784 inputs a network trained on `framing` images expects for this drawing; None if blank."""
+    if framing not in FRAMINGS:
+        raise ValueError(f"unknown framing {framing!r} (expected one of {', '.join(FRAMINGS)})")
+    image = image_of(strokes)
+    if image is not None:
+        return frame_images(image[None], framing)[0] if image.max() > 0 else None
     if framing == "mnist":
         return strokes_to_mnist(strokes)
-    if framing == "emnist":
-        # NIST's scans, which EMNIST framed, are 128x128 with digits about 100 pixels tall.
-        image = render(strokes, ink_side=100)
-        return None if image is None else frame_emnist(image)
-    raise ValueError(f"unknown framing {framing!r} (expected one of {', '.join(FRAMINGS)})")
+    # emnist: NIST's scans, which EMNIST framed, are 128x128 with digits about 100 pixels tall.
+    image = render(strokes, ink_side=100)
+    return None if image is None else frame_emnist(image)
 
 
 def frame_images(images: np.ndarray, framing: str) -> np.ndarray:
