@@ -10,7 +10,7 @@
 import { element, plural, section } from "./dom.js";
 import { chosenNetwork, networkOptions } from "./networks.js";
 import { drawExample, isDrawing, openImage, strokes } from "./pad.js";
-import { drawDiverging, readColours } from "./pictures.js";
+import { drawDiverging, drawGrey, readColours } from "./pictures.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("lab");
@@ -35,7 +35,8 @@ let cell = null; // the cell chosen: {truth, answer, shown}
 const asked = {}; // the newest request of each kind: any other's answer is for a choice no longer on screen
 
 const percent = (p, places = 1) => `${(100 * p).toFixed(places)}%`;
-const name = (model) => (model === "vote" ? "the vote" : model === "yours" ? "yours" : model);
+const NAMES = { vote: "the vote", yours: "yours", training: "yours, as it trains" };
+const name = (model) => NAMES[model] || model;
 const args = () => ({ model: $("lab-model").value, set: $("lab-set").value });
 
 // The newest request of a kind, answered: its result, or null when a newer one has been asked since.
@@ -54,10 +55,7 @@ function failed(error) {
 
 function imageCanvas(levels, label) {
   const canvas = element("canvas", { width: 28, height: 28, role: "img", "aria-label": label });
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(28, 28);
-  levels.forEach((v, i) => image.data.set([v, v, v, 255], 4 * i));
-  context.putImageData(image, 0, 0);
+  drawGrey(canvas, levels.map((v) => v / 255));
   return canvas;
 }
 
@@ -259,6 +257,7 @@ function drawMap() {
 function describeMap(neighbours = []) {
   const how = $("map-projection").value === "pca" ? "principal components" : "Fisher's discriminants";
   let text = `${plural(map.points.length, "test digit")} placed by the ${how} of ${name(map.model)}'s last hidden layer`;
+  if (map.model === "training") text += ` after ${plural(map.epochs, "epoch")}`;
   if (neighbours.length) text += `; your drawing lands by test digits ${neighbours.map((n) => n.label).join(", ")}`;
   $("map").setAttribute("aria-label", text);
 }
@@ -273,11 +272,12 @@ $("map-key").append(
 );
 
 async function showMap() {
-  const request = { ...args(), projection: $("map-projection").value };
+  const model = $("map-training").checked ? "training" : $("lab-model").value;
+  const request = { ...args(), model, projection: $("map-projection").value };
   const out = await ask("map", "lab.map", request).catch(failed);
   if (!out) return;
   map = out;
-  $("map").dataset.points = out.points.length;
+  Object.assign($("map").dataset, { points: out.points.length, model: out.model, epochs: out.epochs ?? "" });
   describeMap();
   drawMap();
   locate();
@@ -379,6 +379,21 @@ for (const id of ["disagree-a", "disagree-b"])
     showDisagree();
   });
 $("map-projection").addEventListener("change", showMap);
+
+// Yours as it trains ("Train your own"): while a network trains, its map can be drawn again after each epoch (the
+// training's status, #train-status, says which epoch it is in), so the clusters are seen forming.
+const training = $("train-status");
+function trainingChanged() {
+  const on = ["training", "paused"].includes(training.dataset.state);
+  const box = $("map-training");
+  box.disabled = !on;
+  if (!on && box.checked) box.checked = false;
+  if (ready && !view.hidden && (box.checked || map?.model === "training")) showMap(); // Python keeps it per epoch
+}
+const watched = ["data-state", "data-epoch", "data-test-accuracy"];
+new MutationObserver(trainingChanged).observe(training, { attributes: true, attributeFilter: watched });
+$("map-training").addEventListener("change", () => ready && showMap());
+trainingChanged();
 $("pad").addEventListener("drawn", () => !isDrawing() && locate());
 // Yours came, went or changed: the networks' buttons change, and what has not read the digits reads them.
 new MutationObserver(() => !view.hidden && ready && start()).observe(document.querySelector(".networks"), {

@@ -22,7 +22,7 @@ from recognizer.examples import drawing_problem
 from recognizer.lab import Lab
 from recognizer.preprocess import to_network_input
 from train import pendigits
-from train.data import load_mnist
+from train.data import as_inputs, load_mnist
 
 rng = np.random.default_rng(3)
 
@@ -324,3 +324,37 @@ def test_an_image_drawing_is_checked(drawing, problem):
 def test_a_blank_image_is_no_drawing():
     assert to_network_input([{"image": [0] * 784}]) is None
     assert to_network_input([{"image": [0] * 783 + [255]}], "emnist") is not None
+
+
+def test_the_map_of_a_network_training_is_drawn_again_after_each_epoch(lab, mnist, tmp_path):
+    trainer = lab.reader.trainer
+    parts = {"train-1": (mnist.train_images[:10_000], mnist.train_labels[:10_000])}
+    parts["validation"] = (mnist.validation_images[:5000], mnist.validation_labels[:5000])
+    parts["test"] = (mnist.test_images, mnist.test_labels)
+    for kind, (images, labels) in parts.items():
+        (tmp_path / kind).write_bytes(digits_file(images, labels))
+        trainer.add_part(kind, str(tmp_path / kind))
+    with pytest.raises(ValueError, match="no network is training"):
+        lab.map(labs.TRAINING, "mnist", "pca")
+    trainer.start({"layers": "20", "epochs": "3", "digits": "2000", "batch": "50"})
+    seven = [[(30, 20), (200, 20), (110, 250)]]
+    try:
+        maps = []
+        for _ in range(100_000):  # a step or so at a time
+            if len(maps) == 2 or trainer.session.finished:
+                break
+            trainer.train(0.0001)
+            epochs = len(trainer.session.history)
+            if epochs > len(maps) and not trainer.session.finished:
+                maps.append((lab.map(labs.TRAINING, "mnist", "pca"), lab.locate(labs.TRAINING, seven, "mnist", "pca")))
+        (first, where_first), (second, where_second) = maps
+        assert (first["epochs"], second["epochs"]) == (1, 2)
+        assert len(second["points"]) == labs.MAP_DIGITS and first["points"] != second["points"]
+        assert (where_first["x"], where_first["y"]) != (where_second["x"], where_second["y"])
+        network = trainer.session.run.network
+        hidden = network.hidden(as_inputs(mnist.test_images[: labs.MAP_DIGITS].reshape(-1, 784)))
+        layer = network.hidden(to_network_input(seven))
+        brute = np.argsort(((hidden.astype(np.float64) - layer) ** 2).sum(axis=1), kind="stable")[:5]
+        assert [n["index"] for n in where_second["neighbours"]] == brute.tolist()
+    finally:
+        trainer.session = None

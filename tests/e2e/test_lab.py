@@ -163,3 +163,30 @@ def test_the_pen_digits_are_read_as_natively_and_one_opens_as_its_strokes(contex
     page.click('.networks button[data-model="B2"]')
     page.wait_for_selector('#result[data-state="done"][data-model="B2"]')
     assert page.eval_on_selector("#result", "e => e.dataset.digit") == str(p)
+
+
+def test_the_map_of_yours_as_it_trains_is_drawn_again_after_each_epoch(context, server):
+    page = open_lab(context, server)
+    page.click("#train-toggle")
+    page.wait_for_selector("#train-start:enabled")
+    for name, value in {"layers": "30", "epochs": "4", "digits": "10000", "batch": "32"}.items():
+        page.fill(f"#train-{name}", value)
+    page.click("#train-start")
+    page.wait_for_selector("#map-training:enabled", timeout=60_000)
+    page.check("#map-training")
+    epochs = set()
+    for _ in range(2):  # two epochs' maps, one after the other
+        page.wait_for_function(
+            """(seen) => {
+                const map = document.getElementById('map');
+                return map.dataset.model === 'training' && map.dataset.epochs !== ''
+                  && !seen.includes(map.dataset.epochs);
+            }""",
+            arg=sorted(epochs),
+            timeout=120_000,
+        )
+        epochs.add(page.get_attribute("#map", "data-epochs"))
+    assert len(epochs) == 2
+    page.wait_for_selector('button[data-model="yours"]', timeout=120_000)  # done: the map is of a network again
+    page.wait_for_function("() => document.getElementById('map').dataset.model !== 'training'")
+    assert page.is_disabled("#map-training")

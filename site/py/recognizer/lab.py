@@ -31,6 +31,7 @@ NEIGHBOURS = 5  # nearest test digits to the drawing, in the map's layer
 BATCH = 1_000  # digits a network reads at a time
 FRAMED = 100  # pen digits drawn into inputs at a time
 PROJECTIONS = ("pca", "fisher")
+TRAINING = "training"  # the map's name for the network training in "Train your own", as it is after each epoch
 
 
 @dataclass
@@ -69,6 +70,12 @@ def drawn_input(strokes, framing: str) -> np.ndarray:
     """A pen digit as a network of that framing sees it (blank: nothing)."""
     x = to_network_input(strokes, framing)
     return np.zeros(784, np.float32) if x is None else x
+
+
+def same(made: list, now: list) -> bool:
+    """Whether what an answer was made of (networks, a session, its epochs) is what it would be made of now: the
+    same objects, and the same counts."""
+    return len(made) == len(now) and all(a is b or (type(a) is int and a == b) for a, b in zip(made, now, strict=True))
 
 
 class Lab:
@@ -187,7 +194,7 @@ class Lab:
         if any((kind, name) in self.left() for name in members):
             raise ValueError(f"{model} has not read the {kind} digits yet")
         kept = self.answered.get((kind, model))
-        if kept is None or any(a is not b for a, b in zip(kept[0], members.values(), strict=False)):
+        if kept is None or not same(kept[0], list(members.values())):
             parts = {name: self.scored[kind, name][1] for name in members}
             probabilities = {name: np.concatenate([p for p, _ in part]) for name, part in parts.items()}
             hidden = np.concatenate([np.concatenate([h for _, h in part]) for part in parts.values()], axis=1)
@@ -266,25 +273,44 @@ class Lab:
             "b_digits": [self.card(set, i, pa) for i in b_only[:count]],  # each with a's wrong answer
         }
 
+    def layer(self, model: str, set: str) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+        """(what it was made of, probabilities, last hidden layer, its squared norms) of the digits the map and the
+        nearest digits come from: every digit of the set for a network or the vote; for the network training in
+        "Train your own" (TRAINING), the first MAP_DIGITS, as it is after its latest epoch."""
+        if model != TRAINING:
+            return list(self.members(model).values()), *self.answers(model, set)
+        session = self.reader.trainer.session
+        if session is None or session.finished:
+            raise ValueError("no network is training: start one in “Train your own”")
+        made = [session, len(session.history)]
+        kept = self.answered.get((set, model))
+        if kept is None or not same(kept[0], made):
+            network = session.run.network
+            while not self.frame(set, "mnist", MAP_DIGITS):
+                pass
+            hidden = network.hidden(self.inputs[set, "mnist"][0][:MAP_DIGITS])
+            norms = (hidden.astype(np.float64) ** 2).sum(axis=1)
+            kept = self.answered[set, model] = made, network.from_hidden(hidden), hidden, norms
+        return kept
+
     def projection(self, model: str, set: str, kind: str) -> tuple:
         """(mean, axes, low, span, points (m, 2) in 0..1) of the map of `model`'s layer on a set's first
         MAP_DIGITS, made once for the networks as they are."""
         if kind not in PROJECTIONS:
             raise ValueError(f"{kind}: no such projection (known: {', '.join(PROJECTIONS)})")
-        members = self.members(model)
+        made, _, hidden, _ = self.layer(model, set)
         key = (set, model, kind)
-        if key not in self.maps or any(a is not b for a, b in zip(self.maps[key][0], members.values(), strict=False)):
-            hidden = self.answers(model, set)[1]
+        if key not in self.maps or not same(self.maps[key][0], made):
             layer, labels = hidden[:MAP_DIGITS], self.set_of(set).labels[:MAP_DIGITS]
             mean, axes = principal_axes(layer) if kind == "pca" else fisher_axes(layer, labels)
             placed = (layer - mean) @ axes
             low, span = placed.min(axis=0), np.maximum(np.ptp(placed, axis=0), 1e-12)
-            self.maps[key] = (list(members.values()), mean, axes, low, span, (placed - low) / span)
+            self.maps[key] = (made, mean, axes, low, span, (placed - low) / span)
         return self.maps[key][1:]
 
     def map(self, model: str, set: str = "mnist", projection: str = "pca") -> dict:
         """The first MAP_DIGITS digits of a set placed by a projection of `model`'s last hidden layer, in 0..1 (y
-        up), with their true digits."""
+        up), with their true digits; for TRAINING, with the epochs it has trained."""
         points = self.projection(model, set, projection)[4]
         return {
             "model": model,
@@ -292,6 +318,7 @@ class Lab:
             "projection": projection,
             "points": np.round(points, 4).tolist(),
             "labels": self.set_of(set).labels[: len(points)].tolist(),
+            **({"epochs": self.layer(model, set)[0][1]} if model == TRAINING else {}),
         }
 
     def locate(self, model: str, strokes, set: str = "mnist", projection: str = "pca") -> dict:
@@ -301,14 +328,14 @@ class Lab:
         if problem:
             raise ValueError(problem)
         mean, axes, low, span, _ = self.projection(model, set, projection)
-        inputs = [to_network_input(strokes, self.reader.framing_of(name)) for name in self.members(model)]
+        networks = {TRAINING: self.reader.trainer.session.run.network} if model == TRAINING else self.members(model)
+        framings = ["mnist" if name == TRAINING else self.reader.framing_of(name) for name in networks]
+        inputs = [to_network_input(strokes, framing) for framing in framings]
         if any(x is None for x in inputs):
             return {"state": "idle", "model": model}
-        layer = np.concatenate(
-            [network.hidden(x) for network, x in zip(self.members(model).values(), inputs, strict=True)]
-        )
+        layer = np.concatenate([network.hidden(x) for network, x in zip(networks.values(), inputs, strict=True)])
         x, y = ((layer - mean) @ axes - low) / span
-        probabilities, hidden, norms = self.answers(model, set)
+        _, probabilities, hidden, norms = self.layer(model, set)
         closest = nearest(hidden, layer, NEIGHBOURS, norms)
         return {
             "state": "done",
