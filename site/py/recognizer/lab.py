@@ -329,11 +329,12 @@ class Lab:
             raise ValueError(problem)
         mean, axes, low, span, _ = self.projection(model, set, projection)
         networks = {TRAINING: self.reader.trainer.session.run.network} if model == TRAINING else self.members(model)
-        framings = ["mnist" if name == TRAINING else self.reader.framing_of(name) for name in networks]
-        inputs = [to_network_input(strokes, framing) for framing in framings]
-        if any(x is None for x in inputs):
+        # The drawing framed once for each framing its networks use.
+        framings = {name: "mnist" if name == TRAINING else self.reader.framing_of(name) for name in networks}
+        inputs = {framing: to_network_input(strokes, framing) for framing in dict.fromkeys(framings.values())}
+        if any(x is None for x in inputs.values()):
             return {"state": "idle", "model": model}
-        layer = np.concatenate([network.hidden(x) for network, x in zip(networks.values(), inputs, strict=True)])
+        layer = np.concatenate([network.hidden(inputs[framings[name]]) for name, network in networks.items()])
         x, y = ((layer - mean) @ axes - low) / span
         _, probabilities, hidden, norms = self.layer(model, set)
         closest = nearest(hidden, layer, NEIGHBOURS, norms)
