@@ -53,16 +53,22 @@ function failed(error) {
 
 // --- a test digit, as a tile: its picture (choosing it shows why), its answer, and a button to open it in the box --
 
+// A card's image: its 784 grey levels (0-255), sent as bytes in base64.
+const levelsOf = (image) => Array.from(atob(image), (c) => c.charCodeAt(0));
+
 function imageCanvas(levels, label) {
   const canvas = element("canvas", { width: 28, height: 28, role: "img", "aria-label": label });
-  drawGrey(canvas, levels.map((v) => v / 255));
+  drawGrey(
+    canvas,
+    levels.map((v) => v / 255),
+  );
   return canvas;
 }
 
 // A test digit in the box: MNIST's as its image; a pen digit as its strokes, scaled to 60% of the box's height and
 // centred (as the pad keeps points: to a tenth of its 280 units).
 function openInBox(digit) {
-  if (!digit.strokes) return openImage(digit.image);
+  if (!digit.strokes) return openImage(levelsOf(digit.image));
   const points = digit.strokes.flat();
   const low = [0, 1].map((k) => Math.min(...points.map((p) => p[k])));
   const high = [0, 1].map((k) => Math.max(...points.map((p) => p[k])));
@@ -83,7 +89,7 @@ function tile(digit, choose) {
     "data-probability": digit.probability,
   });
   const pick = element("button", { type: "button", "aria-pressed": "false", "aria-label": `Why: ${about}` });
-  pick.append(imageCanvas(digit.image, about));
+  pick.append(imageCanvas(levelsOf(digit.image), about));
   pick.addEventListener("click", () => choose(digit.index, pick));
   const open = element("button", { type: "button", class: "open", "aria-label": `Open ${about} in the box` }, "Open");
   open.addEventListener("click", () => openInBox(digit));
@@ -109,7 +115,7 @@ async function chooseDigit(index, pressed) {
       drawDiverging(
         canvas,
         reader.why.map((v) => v / 100),
-        digit.image,
+        levelsOf(digit.image),
       );
       figure.append(canvas);
     }
@@ -120,7 +126,7 @@ async function chooseDigit(index, pressed) {
   open.addEventListener("click", () => openInBox(digit));
   const picture = element("figure");
   picture.append(
-    imageCanvas(digit.image, `test digit ${digit.index}, a ${digit.label}`),
+    imageCanvas(levelsOf(digit.image), `test digit ${digit.index}, a ${digit.label}`),
     element("figcaption", {}, "the digit"),
   );
   chosen.replaceChildren(
@@ -229,20 +235,29 @@ async function showDisagree() {
 let map = null; // the map on screen: {model, projection, points, labels}
 let dot = null; // the drawing's place on it: {x, y}
 
+let points = null; // the map's test digits drawn once, on a canvas of their own: each dot then only redraws itself
+
 function drawMap() {
   const canvas = $("map");
   const context = canvas.getContext("2d");
   const { width, height } = canvas;
+  const place = ([x, y]) => [8 + x * (width - 16), height - 8 - y * (height - 16)];
   context.clearRect(0, 0, width, height);
   if (!map) return;
-  const place = ([x, y]) => [8 + x * (width - 16), height - 8 - y * (height - 16)];
-  context.globalAlpha = 0.75;
-  map.points.forEach((point, i) => {
-    context.fillStyle = DOTS[map.labels[i]];
-    const [x, y] = place(point);
-    context.fillRect(x - 1.5, y - 1.5, 3, 3);
-  });
-  context.globalAlpha = 1;
+  if (points?.map !== map) {
+    points = { map, canvas: element("canvas", { width, height }) };
+    const layer = points.canvas.getContext("2d");
+    layer.globalAlpha = 0.75;
+    for (const [digit, colour] of DOTS.entries()) {
+      layer.fillStyle = colour;
+      map.points.forEach((point, i) => {
+        if (map.labels[i] !== digit) return;
+        const [x, y] = place(point);
+        layer.fillRect(x - 1.5, y - 1.5, 3, 3);
+      });
+    }
+  }
+  context.drawImage(points.canvas, 0, 0);
   if (!dot) return;
   const [x, y] = place([Math.min(1.03, Math.max(-0.03, dot.x)), Math.min(1.03, Math.max(-0.03, dot.y))]);
   context.lineWidth = 3;
@@ -299,7 +314,7 @@ async function locate() {
   if (!out || out.state !== "done") return;
   dot = { x: out.x, y: out.y };
   drawMap();
-  Object.assign($("map").dataset, { x: out.x, y: out.y });
+  Object.assign($("map").dataset, { x: out.x, y: out.y }); // the dot first; its neighbours below
   $("map-neighbours").replaceChildren(...out.neighbours.map((digit) => tile(digit, chooseDigit)));
   $("map-text").textContent = "The five test digits nearest your drawing in that layer:";
   describeMap(out.neighbours);

@@ -4,6 +4,7 @@ cell, the disagreements, the projections and the nearest digits equal brute-forc
 the map where its image's digit does; a damaged set is refused in one line; and the lab scores a network again when
 it changes."""
 
+import base64
 import io
 import json
 
@@ -99,7 +100,7 @@ def test_a_pen_digit_is_shown_as_the_network_sees_it_and_opens_as_its_strokes(la
     assert digit.label == found["label"] == truth and found["answer"] == answer
     assert found["strokes"] == [s.astype(int).tolist() for s in digit.strokes]
     seen = to_network_input(found["strokes"])
-    assert found["image"] == np.rint(seen * 255).astype(int).tolist()
+    assert base64.b64decode(found["image"]) == np.rint(seen * 255).astype(np.uint8).tobytes()
     assert lab.reader.recognize("B1", found["strokes"])["probs"] == pytest.approx(
         lab.answers("B1", "pen")[0][found["index"]], abs=1e-6
     )
@@ -148,7 +149,7 @@ def test_the_lab_shows_a_cells_digits_with_their_images(lab, mnist):
     assert cell["total"] == lab.matrix("B1", "mnist")["counts"][9][4] == len(cell["digits"])
     for digit in cell["digits"]:
         assert digit["label"] == 9 and digit["answer"] == 4
-        assert digit["image"] == mnist.test_images[digit["index"]].ravel().tolist()
+        assert base64.b64decode(digit["image"]) == mnist.test_images[digit["index"]].tobytes()
     more, first = lab.cell("vote", "mnist", 1, 1, start=48, count=10), lab.cell("vote", "mnist", 1, 1, count=58)
     assert [d["index"] for d in more["digits"]] == [d["index"] for d in first["digits"]][48:]
     assert more["total"] == first["total"] > 1000 and more["start"] == 48

@@ -15,13 +15,27 @@ import json
 
 from .app import Reader
 from .entries import WeightsError
-from .lab import Lab
 from .step import Stepper
 
 reader = Reader()
 teacher, trainer = reader.teacher, reader.trainer
 stepper = Stepper(reader)
-lab = Lab(reader)
+labs = []  # the lab (lab.py), once asked for
+
+
+def lab_call(name: str):
+    """A call of the lab, which is imported at its first use: a first visit downloads lab.py as source (a third of
+    its bytecode's size), and only a visitor who opens "Where it goes wrong" compiles it."""
+
+    def call(**args):
+        if not labs:
+            from .lab import Lab
+
+            labs.append(Lab(reader))
+        return getattr(labs[0], name)(**args)
+
+    return call
+
 
 CALLS = {
     # reading (app.py)
@@ -35,14 +49,14 @@ CALLS = {
     "step.reset": stepper.reset,  # the same, from the network that reads
     "fool": stepper.fool,  # model, strokes, target -> the fooled input and who it fools
     # where each network goes wrong (lab.py)
-    "lab.add_set": lab.add_set,  # kind, path -> the set's size
-    "lab.score": lab.score,  # seconds -> how many of the sets' digits the networks have read
-    "lab.matrix": lab.matrix,  # model, set -> the confusion matrix, accuracy, recall
-    "lab.cell": lab.cell,  # model, set, truth, answer, start, count -> the digits in a cell
-    "lab.digit": lab.digit,  # model, set, index -> what every network reads of one, and why
-    "lab.disagree": lab.disagree,  # a, b, set -> what each gets right that the other gets wrong
-    "lab.map": lab.map,  # model, set, projection -> the digits placed by the last hidden layer
-    "lab.locate": lab.locate,  # model, strokes, set, projection -> the drawing on that map, its nearest digits
+    "lab.add_set": lab_call("add_set"),  # kind, path -> the set's size
+    "lab.score": lab_call("score"),  # seconds -> how many of the sets' digits the networks have read
+    "lab.matrix": lab_call("matrix"),  # model, set -> the confusion matrix, accuracy, recall
+    "lab.cell": lab_call("cell"),  # model, set, truth, answer, start, count -> the digits in a cell
+    "lab.digit": lab_call("digit"),  # model, set, index -> what every network reads of one, and why
+    "lab.disagree": lab_call("disagree"),  # a, b, set -> what each gets right that the other gets wrong
+    "lab.map": lab_call("map"),  # model, set, projection -> the digits placed by the last hidden layer
+    "lab.locate": lab_call("locate"),  # model, strokes, set, projection -> the drawing on that map, its nearest digits
     # teaching, "It was" (teach.py)
     "teach.status": teacher.status,
     "teach.add": teacher.add,  # examples

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .linalg import product
+
 
 def confusion(truth: np.ndarray, answers: np.ndarray) -> np.ndarray:
     """counts[t, p]: how many digits t were read as p."""
@@ -67,8 +69,10 @@ def signed(axes: np.ndarray) -> np.ndarray:
 
 def nearest(points: np.ndarray, point: np.ndarray, k: int, norms: np.ndarray | None = None) -> np.ndarray:
     """The indices of the k points nearest `point` (Euclidean), nearest first. The squared distances are taken
-    as |p|^2 - 2 p.q + |q|^2: one matrix-vector product, given the points' squared norms (computed if not)."""
+    as |p|^2 - 2 p.q + |q|^2: one matrix-vector product (the networks' own: linalg.product), given the points'
+    squared norms (computed if not)."""
     norms = (points.astype(np.float64) ** 2).sum(axis=1) if norms is None else norms
-    distances = norms - 2 * (points @ point.astype(points.dtype)) + float(point @ point)
+    dots = product(points, point.astype(points.dtype)[:, None])[:, 0]
+    distances = norms - 2 * dots + float(point @ point)
     closest = np.argpartition(distances, min(k, len(points) - 1))[:k]
     return closest[np.lexsort((closest, distances[closest]))]

@@ -8,6 +8,7 @@ are the shipped ones, and yours when there is one: what teaching changed is not 
 
 from __future__ import annotations
 
+import binascii
 import json
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import numpy as np
 from .digitfiles import as_inputs, digits_from_bytes
 from .errors import confusion, disagreements, fisher_axes, in_cell, nearest, principal_axes, recall
 from .examples import drawing_problem
-from .inside import inside, levels
+from .inside import inside
 from .network import Network, vote
 from .preprocess import frame_images, to_network_input
 from .shipped import VOTE
@@ -70,6 +71,10 @@ def drawn_input(strokes, framing: str) -> np.ndarray:
     """A pen digit as a network of that framing sees it (blank: nothing)."""
     x = to_network_input(strokes, framing)
     return np.zeros(784, np.float32) if x is None else x
+
+
+def base64(levels: np.ndarray) -> str:
+    return binascii.b2a_base64(levels.astype(np.uint8).tobytes(), newline=False).decode("ascii")
 
 
 def same(made: list, now: list) -> bool:
@@ -217,15 +222,17 @@ class Lab:
         }
 
     def card(self, kind: str, index: int, probabilities: np.ndarray) -> dict:
-        """One test digit as the page lists it: its index, true digit, grey levels (a pen digit's: as the first
-        network sees it) and strokes (a pen digit's), and the answer with its probability."""
+        """One test digit as the page lists it: its index, true digit, its 784 grey levels as bytes in base64 (a
+        pen digit's: as the first network sees it), its strokes (a pen digit's), and the answer with its
+        probability. Base64 because the page lists dozens at a time: a fifth of the JSON of a list of numbers."""
         test = self.set_of(kind)
         answer = int(probabilities[index].argmax())
         if test.images is not None:
-            shown = {"image": test.images[index].tolist()}
+            shown = {"image": base64(test.images[index])}
         else:
             first = next(iter(self.networks()[0]))
-            shown = {"image": levels(self.inputs_of(kind, first)[index], 255), "strokes": test.drawings[index]}
+            grey = np.rint(self.inputs_of(kind, first)[index] * 255).astype(np.uint8)
+            shown = {"image": base64(grey), "strokes": test.drawings[index]}
         return {
             "index": int(index),
             "label": int(test.labels[index]),
