@@ -69,7 +69,8 @@ def test_the_lab_shows_b1s_mistakes_and_opens_one_in_the_box(context, server, na
     assert (matrix_of(page) == expected).all()
     assert float(shown["accuracy"]) == pytest.approx((b1 == truth).mean(), abs=1e-6)
 
-    page.click('[data-cell="8:3"]')
+    page.focus('[data-cell="8:3"]')  # by keyboard: a cell is a button
+    page.keyboard.press("Enter")
     count = int(expected[8, 3])
     page.wait_for_function("(n) => document.querySelectorAll('#lab-digits [data-test-index]').length === n", arg=count)
     tiles = page.eval_on_selector_all("#lab-digits [data-test-index]", "ts => ts.map(t => ({...t.dataset}))")
@@ -81,7 +82,9 @@ def test_the_lab_shows_b1s_mistakes_and_opens_one_in_the_box(context, server, na
         )
 
     first = page.locator("#lab-digits [data-test-index]").first
-    first.locator("button[aria-pressed]").click()
+    first.locator("button[aria-pressed]").focus()
+    page.keyboard.press("Space")
+    assert first.locator("button[aria-pressed]").get_attribute("aria-pressed") == "true"
     page.wait_for_selector("#lab-chosen:not([hidden]) [data-model='vote']")
     readers = page.eval_on_selector_all(
         "#lab-chosen [data-model]", "fs => fs.map(f => [f.dataset.model, +f.dataset.answer])"
