@@ -9,7 +9,7 @@
 // events (the test digits arriving and being read) reach heard().
 import { element, plural, section } from "./dom.js";
 import { chosenNetwork, networkOptions } from "./networks.js";
-import { drawExample, isDrawing, openImage, strokes } from "./pad.js";
+import { drawFitted, isDrawing, openImage, strokes } from "./pad.js";
 import { drawDiverging, drawGrey, readColours } from "./pictures.js";
 
 const $ = (id) => document.getElementById(id);
@@ -17,18 +17,8 @@ const view = $("lab");
 const status = $("lab-status");
 const progress = $("lab-progress");
 const SHOWN = 48; // digits of a cell shown at a time
-const DOTS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-];
+// The map's ten colours, a digit each (Tableau's ten, told apart by most eyes)
+const DOTS = "#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf".split(" ");
 let host = { call: async () => ({}) };
 let ready = false; // every network has read the test digits
 let cell = null; // the cell chosen: {truth, answer, shown}
@@ -65,20 +55,8 @@ function imageCanvas(levels, label) {
   return canvas;
 }
 
-// A test digit in the box: MNIST's as its image; a pen digit as its strokes, scaled to 60% of the box's height and
-// centred (as the pad keeps points: to a tenth of its 280 units).
-function openInBox(digit) {
-  if (!digit.strokes) return openImage(levelsOf(digit.image));
-  const points = digit.strokes.flat();
-  const low = [0, 1].map((k) => Math.min(...points.map((p) => p[k])));
-  const high = [0, 1].map((k) => Math.max(...points.map((p) => p[k])));
-  const scale = Math.min(
-    (0.6 * 280) / Math.max(high[1] - low[1], 0.8 * (high[0] - low[0]), 1),
-    (0.94 * 280) / Math.max(high[0] - low[0], 1),
-  );
-  const place = (p, k) => Math.round(10 * (140 + (p[k] - (low[k] + high[k]) / 2) * scale)) / 10;
-  drawExample({ strokes: digit.strokes.map((stroke) => stroke.map((p) => [place(p, 0), place(p, 1)])) });
-}
+// A test digit in the box: MNIST's as its image, a pen digit as its strokes.
+const openInBox = (digit) => (digit.strokes ? drawFitted(digit.strokes) : openImage(levelsOf(digit.image)));
 
 function tile(digit, choose) {
   const about = `test digit ${digit.index}, a ${digit.label}, read as ${digit.answer} (${percent(digit.probability)})`;
@@ -129,12 +107,8 @@ async function chooseDigit(index, pressed) {
     imageCanvas(levelsOf(digit.image), `test digit ${digit.index}, a ${digit.label}`),
     element("figcaption", {}, "the digit"),
   );
-  chosen.replaceChildren(
-    element("p", {}, `${about} Why, for each network (red pushed its answer up, blue down):`),
-    picture,
-    ...figures,
-    open,
-  );
+  const why = `${about} Why, for each network (red pushed its answer up, blue down):`;
+  chosen.replaceChildren(element("p", {}, why), picture, ...figures, open);
   chosen.hidden = false;
 }
 

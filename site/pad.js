@@ -142,6 +142,18 @@ export function openImage(levels) {
   drawExample({ strokes: [{ image: levels }] });
 }
 
+// Strokes in other units (a pen digit's, as its tablet recorded them) replace the box's drawing, scaled to 60% of
+// the box's height (narrower than 94% of its width) and centred, each point to a tenth of a unit as drawn ones are.
+export function drawFitted(drawing) {
+  const points = drawing.flat();
+  const low = [0, 1].map((k) => Math.min(...points.map((p) => p[k])));
+  const high = [0, 1].map((k) => Math.max(...points.map((p) => p[k])));
+  const [width, height] = [0, 1].map((k) => Math.max(high[k] - low[k], 1));
+  const scale = Math.min((0.6 * SIZE) / Math.max(height, 0.8 * width), (0.94 * SIZE) / width);
+  const place = (p, k) => Math.round(10 * (SIZE / 2 + (p[k] - (low[k] + high[k]) / 2) * scale)) / 10;
+  drawExample({ strokes: drawing.map((stroke) => stroke.map((p) => [place(p, 0), place(p, 1)])) });
+}
+
 document.getElementById("undo").addEventListener("click", undo);
 document.getElementById("clear").addEventListener("click", clearDrawing);
 document.addEventListener("keydown", (event) => {

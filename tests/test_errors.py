@@ -1,4 +1,4 @@
-"""Where each network goes wrong (recognizer/errors.py, recognizer/lab.py): the lab's confusion matrices equal the
+"""Where each network goes wrong (recognizer/errors.py, lab.py, testsets.py): the lab's confusion matrices equal the
 report's, computed independently from MNIST's files and from the held-out writers' strokes; the digits behind a
 cell, the disagreements, the projections and the nearest digits equal brute-force computations; a drawing lands on
 the map where its image's digit does; a damaged set is refused in one line; and the lab scores a network again when
@@ -16,7 +16,7 @@ from evaluation.examples import PEN, pen_file
 from evaluation.measure import confusion_matrix
 from files import DATA, DOCS, WEIGHTS
 from harness.native import loaded_networks, native_inputs
-from recognizer import errors
+from recognizer import errors, testsets
 from recognizer import lab as labs
 from recognizer.app import Reader
 from recognizer.examples import drawing_problem
@@ -120,7 +120,7 @@ def test_a_pen_digit_is_shown_as_the_network_sees_it_and_opens_as_its_strokes(la
 )
 def test_a_damaged_pen_file_is_refused_in_one_line(text, problem):
     with pytest.raises(ValueError, match=problem.replace(".", r"\.")):
-        labs.pen_digits(text, "digits/pen.json")
+        testsets.pen_digits(text, "digits/pen.json")
 
 
 def test_confusion_counts_each_pair():

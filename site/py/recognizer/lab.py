@@ -1,76 +1,34 @@
 """Where each network goes wrong: what the page's "Where it goes wrong" asks of Python, through api.py's "lab.*"
-calls. The Lab holds the sets of test digits (MNIST's test digits, as images; the held-out writers' pen digits, as
-strokes) and what each network made of them: its probabilities and its last hidden layer, scored in the page a
-batch at a time (Lab.score) by the forward pass that reads drawings. The maths is errors.py's. The vote's answer
-is the average of its networks' probabilities, and its "layer" for the map is theirs side by side. The networks
-are the shipped ones, and yours when there is one: what teaching changed is not scored.
+calls. The Lab holds the sets of test digits (testsets.py: MNIST's test digits, as images; the held-out writers'
+pen digits, as strokes) and what each network made of them: its probabilities and its last hidden layer, scored
+in the page a batch at a time (Lab.score) by the forward pass that reads drawings. The maths is errors.py's. The
+vote's answer is the average of its networks' probabilities, and its "layer" for the map is theirs side by side.
+The networks are the shipped ones, and yours when there is one: what teaching changed is not scored.
 """
 
 from __future__ import annotations
 
 import binascii
-import json
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .digitfiles import as_inputs, digits_from_bytes
+from .digitfiles import as_inputs
 from .errors import confusion, disagreements, fisher_axes, in_cell, nearest, principal_axes, recall
 from .examples import drawing_problem
 from .inside import inside
 from .network import Network, vote
 from .preprocess import frame_images, to_network_input
 from .shipped import VOTE
+from .testsets import MOST, TestSet, drawn_input, read_set
 
-SETS = {"mnist": "digits/test.npz", "pen": "digits/pen.json"}  # the sets the lab knows: the file the page fetches
-MOST = 10_000  # digits in a set
 MAP_DIGITS = 2_000  # the first this many of a set are placed on the map
 SHOWN = 48  # digits shown of a cell at a time
 NEIGHBOURS = 5  # nearest test digits to the drawing, in the map's layer
 BATCH = 1_000  # digits a network reads at a time
-FRAMED = 100  # pen digits drawn into inputs at a time
+FRAMED = 100  # pen digits drawn into inputs at a time: a slice of the page's time
 PROJECTIONS = ("pca", "fisher")
 TRAINING = "training"  # the map's name for the network training in "Train your own", as it is after each epoch
-
-
-@dataclass
-class TestSet:
-    """A set of test digits: their true digits, and MNIST's images or the pen digits' strokes."""
-
-    labels: np.ndarray  # (n,)
-    images: np.ndarray | None = None  # (n, 784) uint8, framed as MNIST's
-    drawings: list | None = None  # each a drawing's strokes, as the page sends them
-
-
-def pen_digits(data: bytes, name: str) -> TestSet:
-    """The pen digits of a file {"digits": [{"label", "writer", "strokes"}, ...]}; ValueError with one line naming
-    the file when it is not such a file."""
-    try:
-        digits = json.loads(data)["digits"]
-        labels = [digit["label"] for digit in digits]
-        drawings = [digit["strokes"] for digit in digits]
-    except (ValueError, KeyError, TypeError):
-        raise ValueError(f"{name} is not a file of pen digits") from None
-    if not 0 < len(digits) <= MOST:
-        raise ValueError(f"{name} does not hold 1 to {MOST:,} digits")
-    for number, (label, strokes) in enumerate(zip(labels, drawings, strict=True), 1):
-        if not (isinstance(label, int) and not isinstance(label, bool) and 0 <= label <= 9):
-            problem = f"its label {label!r} is not a digit 0..9"
-        elif strokes and isinstance(strokes[0], dict):
-            problem = "it is an image, not strokes"
-        else:
-            problem = drawing_problem(strokes)
-        if problem:
-            raise ValueError(f"{name}: digit {number}: {problem}")
-    return TestSet(np.array(labels, np.int64), drawings=drawings)
-
-
-def drawn_input(strokes, framing: str) -> np.ndarray:
-    """A pen digit as a network of that framing sees it (blank: nothing)."""
-    x = to_network_input(strokes, framing)
-    return np.zeros(784, np.float32) if x is None else x
 
 
 def base64(levels: np.ndarray) -> str:
@@ -96,16 +54,9 @@ class Lab:
         self.maps: dict[tuple, tuple] = {}  # (set, model, projection) -> (networks, mean, axes, low, span, points)
 
     def add_set(self, kind: str, path: str) -> dict:
-        """Keep a set of test digits from its file (MNIST's: digitfiles' format; the pen digits': pen_digits');
-        ValueError with one line when it is damaged."""
-        if kind not in SETS:
-            raise ValueError(f"{kind}: no such set (known: {', '.join(SETS)})")
-        data = Path(path).read_bytes()
-        if kind == "pen":
-            self.sets[kind] = pen_digits(data, SETS[kind])
-        else:
-            images, labels = digits_from_bytes(data, SETS[kind], MOST)
-            self.sets[kind] = TestSet(labels.astype(np.int64), images=images.reshape(len(images), -1))
+        """Keep a set of test digits from its file (testsets.read_set); ValueError with one line when it is damaged
+        or no such set."""
+        self.sets[kind] = read_set(kind, path)
         stores = (self.inputs, self.scored, self.answered, self.maps)
         for key in [key for store in stores for key in store if key[0] == kind]:
             for store in stores:
