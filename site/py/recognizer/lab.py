@@ -13,20 +13,17 @@ import time
 
 import numpy as np
 
-from .digitfiles import as_inputs
 from .errors import confusion, disagreements, fisher_axes, in_cell, nearest, principal_axes, recall
 from .examples import drawing_problem
 from .inside import inside
 from .network import Network, vote
-from .preprocess import frame_images, to_network_input
+from .preprocess import to_network_input
 from .shipped import VOTE
-from .testsets import MOST, TestSet, drawn_input, read_set
+from .testsets import BATCH, TestSet, read_set
 
 MAP_DIGITS = 2_000  # the first this many of a set are placed on the map
 SHOWN = 48  # digits shown of a cell at a time
 NEIGHBOURS = 5  # nearest test digits to the drawing, in the map's layer
-BATCH = 1_000  # digits a network reads at a time
-FRAMED = 100  # pen digits drawn into inputs at a time: a slice of the page's time
 PROJECTIONS = ("pca", "fisher")
 TRAINING = "training"  # the map's name for the network training in "Train your own", as it is after each epoch
 
@@ -48,7 +45,6 @@ class Lab:
     def __init__(self, reader):
         self.reader = reader
         self.sets: dict[str, TestSet] = {}
-        self.inputs: dict[tuple[str, str], list] = {}  # (set, framing) -> [inputs (n, 784), how many are framed]
         self.scored: dict[tuple[str, str], tuple[Network, list]] = {}  # (set, name) -> (network, [(probs, hidden)])
         self.answered: dict[tuple[str, str], tuple] = {}  # (set, model) -> (networks, probabilities, hidden, norms)
         self.maps: dict[tuple, tuple] = {}  # (set, model, projection) -> (networks, mean, axes, low, span, points)
@@ -57,10 +53,9 @@ class Lab:
         """Keep a set of test digits from its file (testsets.read_set); ValueError with one line when it is damaged
         or no such set."""
         self.sets[kind] = read_set(kind, path)
-        stores = (self.inputs, self.scored, self.answered, self.maps)
-        for key in [key for store in stores for key in store if key[0] == kind]:
-            for store in stores:
-                store.pop(key, None)
+        for store in (self.scored, self.answered, self.maps):  # what was made of the set it replaces
+            for key in [key for key in store if key[0] == kind]:
+                del store[key]
         return {"set": kind, "digits": len(self.sets[kind].labels)}
 
     def networks(self) -> tuple[dict[str, Network], list[str]]:
@@ -81,28 +76,9 @@ class Lab:
             raise ValueError(f"the {kind} digits have not arrived")
         return self.sets[kind]
 
-    def frame(self, kind: str, framing: str, upto: int) -> bool:
-        """True once the set's first `upto` digits are framed for `framing`; else frames one batch more."""
-        test = self.set_of(kind)
-        n = len(test.labels)
-        inputs, done = self.inputs.setdefault((kind, framing), [np.zeros((n, 784), np.float32), 0])
-        if done >= min(upto, n):
-            return True
-        if test.images is not None:
-            end = min(done + BATCH, n)
-            inputs[done:end] = frame_images(as_inputs(test.images[done:end]), framing)
-        else:
-            end = min(done + FRAMED, n)
-            inputs[done:end] = [drawn_input(strokes, framing) for strokes in test.drawings[done:end]]
-        self.inputs[kind, framing][1] = end
-        return False
-
     def inputs_of(self, kind: str, name: str) -> np.ndarray:
         """A set's digits as the network `name` sees them (its framing), framed once per framing."""
-        framing = self.reader.framing_of(name)
-        while not self.frame(kind, framing, MOST):
-            pass
-        return self.inputs[kind, framing][0]
+        return self.set_of(kind).inputs(self.reader.framing_of(name))
 
     def scored_so_far(self, kind: str, name: str, network: Network) -> list:
         """The batches of (probabilities, hidden layer) scored of a set by this network (none if it has changed)."""
@@ -130,13 +106,13 @@ class Lab:
             parts = self.scored_so_far(kind, name, network)
             self.scored[kind, name] = network, parts
             done = sum(len(p) for p, _ in parts)
-            framing = self.reader.framing_of(name)
-            if self.frame(kind, framing, done + BATCH):
-                hidden = network.hidden(self.inputs[kind, framing][0][done : done + BATCH])
+            test, framing = self.sets[kind], self.reader.framing_of(name)
+            if test.frame(framing, done + BATCH):
+                hidden = network.hidden(test.framed[framing][0][done : done + BATCH])
                 parts.append((network.from_hidden(hidden), hidden))
         framings = {self.reader.framing_of(name) for name in networks}
         size = sum(len(test.labels) for test in self.sets.values())
-        framed = sum(self.inputs.get((kind, framing), [None, 0])[1] for kind in self.sets for framing in framings)
+        framed = sum(test.framed.get(framing, [None, 0])[1] for test in self.sets.values() for framing in framings)
         left = sum(self.left().values())
         done = framed + size * len(networks) - left
         return {"state": "scoring" if left else "done", "done": done, "total": size * (len(networks) + len(framings))}
@@ -147,7 +123,8 @@ class Lab:
         scored. Kept until a network changes."""
         members = self.members(model)
         self.set_of(kind)
-        if any((kind, name) in self.left() for name in members):
+        left = self.left()
+        if any((kind, name) in left for name in members):
             raise ValueError(f"{model} has not read the {kind} digits yet")
         kept = self.answered.get((kind, model))
         if kept is None or not same(kept[0], list(members.values())):
@@ -244,9 +221,10 @@ class Lab:
         kept = self.answered.get((set, model))
         if kept is None or not same(kept[0], made):
             network = session.run.network
-            while not self.frame(set, "mnist", MAP_DIGITS):
+            test = self.set_of(set)
+            while not test.frame("mnist", MAP_DIGITS):
                 pass
-            hidden = network.hidden(self.inputs[set, "mnist"][0][:MAP_DIGITS])
+            hidden = network.hidden(test.framed["mnist"][0][:MAP_DIGITS])
             norms = (hidden.astype(np.float64) ** 2).sum(axis=1)
             kept = self.answered[set, model] = made, network.from_hidden(hidden), hidden, norms
         return kept

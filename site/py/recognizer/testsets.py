@@ -5,26 +5,51 @@ evaluation examples`). Everything read is verified whole: a damaged or foreign f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .digitfiles import digits_from_bytes
+from .digitfiles import as_inputs, digits_from_bytes
 from .examples import drawing_problem
-from .preprocess import to_network_input
+from .preprocess import frame_images, to_network_input
 
 SETS = {"mnist": "digits/test.npz", "pen": "digits/pen.json"}  # the sets the lab knows: the file the page fetches
 MOST = 10_000  # digits in a set
+BATCH = 1_000  # MNIST digits framed at a time (and read at a time: lab.py)
+FRAMED = 100  # pen digits drawn into inputs at a time: a slice of the page's time
 
 
 @dataclass
 class TestSet:
-    """A set of test digits: their true digits, and MNIST's images or the pen digits' strokes."""
+    """A set of test digits: their true digits, MNIST's images or the pen digits' strokes, and the digits as each
+    framing's networks see them, framed a batch at a time (the page's time is shared in slices)."""
 
     labels: np.ndarray  # (n,)
     images: np.ndarray | None = None  # (n, 784) uint8, framed as MNIST's
     drawings: list | None = None  # each a drawing's strokes, as the page sends them
+    framed: dict[str, list] = field(default_factory=dict)  # framing -> [inputs (n, 784), how many are framed]
+
+    def frame(self, framing: str, upto: int) -> bool:
+        """True once the first `upto` digits are framed for `framing`; else frames one batch more."""
+        n = len(self.labels)
+        inputs, done = self.framed.setdefault(framing, [np.zeros((n, 784), np.float32), 0])
+        if done >= min(upto, n):
+            return True
+        if self.images is not None:
+            end = min(done + BATCH, n)
+            inputs[done:end] = frame_images(as_inputs(self.images[done:end]), framing)
+        else:
+            end = min(done + FRAMED, n)
+            inputs[done:end] = [drawn_input(strokes, framing) for strokes in self.drawings[done:end]]
+        self.framed[framing][1] = end
+        return False
+
+    def inputs(self, framing: str) -> np.ndarray:
+        """Every digit as a network of that framing sees it."""
+        while not self.frame(framing, MOST):
+            pass
+        return self.framed[framing][0]
 
 
 def pen_digits(data: bytes, name: str) -> TestSet:
