@@ -11,6 +11,7 @@ and reads.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from .app import Reader
@@ -20,21 +21,19 @@ from .step import Stepper
 reader = Reader()
 teacher, trainer = reader.teacher, reader.trainer
 stepper = Stepper(reader)
-labs = []  # the lab (lab.py), once asked for
+
+
+@functools.cache
+def the_lab():
+    """The lab, imported at its first use: a first visit downloads lab.py as source (a third of its bytecode's
+    size), and only a visitor who opens "Where it goes wrong" compiles it."""
+    from .lab import Lab
+
+    return Lab(reader)
 
 
 def lab_call(name: str):
-    """A call of the lab, which is imported at its first use: a first visit downloads lab.py as source (a third of
-    its bytecode's size), and only a visitor who opens "Where it goes wrong" compiles it."""
-
-    def call(**args):
-        if not labs:
-            from .lab import Lab
-
-            labs.append(Lab(reader))
-        return getattr(labs[0], name)(**args)
-
-    return call
+    return lambda **args: getattr(the_lab(), name)(**args)
 
 
 CALLS = {
