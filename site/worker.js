@@ -98,20 +98,24 @@ function enqueue(job) {
   return run;
 }
 
-// numpy.random and what it imports: loaded once, at teaching's or training's first need.
-let learningLoaded = null;
-function loadLearning({ pyodide, later }) {
-  learningLoaded ??= python.loadLater(pyodide, later);
-  learningLoaded.catch(() => (learningLoaded = null)); // tried again at the next need
-  return learningLoaded;
+// A promise made at its first need and kept; one that failed is made again at the next need.
+function once(make) {
+  let made = null;
+  return () => {
+    made ??= make();
+    made.catch(() => (made = null));
+    return made;
+  };
 }
+
+// numpy.random and what it imports: loaded once, at teaching's or training's first need.
+const loadLearning = once(() => loading.then(({ pyodide, later }) => python.loadLater(pyodide, later)));
 
 // Teaching starts once the page can read (its module imported then): what was stored is learned behind the first
 // requests.
 const teaching = loading.then(async (loaded) => {
   const { makeTeacher } = await import("./worker/teach.js");
-  const learning = () => loadLearning(loaded);
-  const teacher = makeTeacher({ ...loaded, site: SITE, post: postMessage, enqueue, loadLearning: learning });
+  const teacher = makeTeacher({ ...loaded, site: SITE, post: postMessage, enqueue, loadLearning });
   enqueue(() => teacher.start());
   return teacher;
 });
@@ -121,22 +125,17 @@ teaching.catch(() => {}); // a failed load is reported above
 const training = teaching.then(async () => {
   const { makeTrainer } = await import("./worker/yours.js");
   const loaded = await loading;
-  const trainer = makeTrainer({ ...loaded, site: SITE, post: postMessage, loadLearning: () => loadLearning(loaded) });
+  const trainer = makeTrainer({ ...loaded, site: SITE, post: postMessage, loadLearning });
   trainer.restoreStored();
   return trainer;
 });
 training.catch(() => {});
 
 // Where it goes wrong: made when the page first opens the section, which fetches the test digits.
-let labbing = null;
-function lab() {
-  labbing ??= loading.then(async (loaded) => {
-    const { makeLab } = await import("./worker/lab.js");
-    return makeLab({ ...loaded, site: SITE, post: postMessage });
-  });
-  labbing.catch(() => (labbing = null)); // tried again at the next opening
-  return labbing;
-}
+const lab = once(async () => {
+  const { makeLab } = await import("./worker/lab.js");
+  return makeLab({ ...(await loading), site: SITE, post: postMessage });
+});
 
 // The page's requests, by name: each takes the request's args and gives its result, or throws its one line. Reading
 // is answered at once (the page sends one reading at a time and keeps only the newest waiting); teaching's
@@ -157,7 +156,11 @@ async function teach({ digit, model, strokes, silenced = {} }) {
   return { answer: await read({ model, strokes, silenced }), error };
 }
 
-const inPython = (name) => async (args) => (await loading).call(name, args); // answered by Python at once
+// Answered by Python at once, each as recognizer.api's CALLS describes it: what a neuron looks for, one learning
+// step and fooling (step.py), and the views of where each network goes wrong (lab.py).
+const IN_PYTHON = ["neuron", "step.show", "step.again", "step.reset", "fool"];
+IN_PYTHON.push("lab.matrix", "lab.cell", "lab.digit", "lab.disagree", "lab.map", "lab.locate");
+const inPython = (name) => async (args) => (await loading).call(name, args);
 const taught = (work) => async (args) => {
   const teacher = await teaching; // after its start, which it queued first
   return enqueue(() => work(teacher, args));
@@ -165,18 +168,8 @@ const taught = (work) => async (args) => {
 const trained = (action) => async (args) => (await training).actions[action](args);
 const CALLS = {
   read, // {model, strokes, silenced, inside, reading} -> recognizer.app's answer
-  neuron: inPython("neuron"), // {network, neuron} -> what it looks for
-  "step.show": inPython("step.show"), // {model, strokes, target, rate, neuron} -> every phase of one step
-  "step.again": inPython("step.again"), // the same; the copy takes the step shown first
-  "step.reset": inPython("step.reset"), // the same, from the network that reads
-  fool: inPython("fool"), // {model, strokes, target} -> the input that fools it, and who it fools
+  ...Object.fromEntries(IN_PYTHON.map((name) => [name, inPython(name)])),
   "lab.open": async (args) => (await lab()).actions.open(args), // {set}: its digits fetched, every network reads them
-  "lab.matrix": inPython("lab.matrix"), // {model, set} -> the confusion matrix, accuracy and recall
-  "lab.cell": inPython("lab.cell"), // {model, set, truth, answer, start, count} -> the digits in a cell
-  "lab.digit": inPython("lab.digit"), // {model, set, index} -> what every network reads of one, and why
-  "lab.disagree": inPython("lab.disagree"), // {a, b, set} -> what each gets right that the other gets wrong
-  "lab.map": inPython("lab.map"), // {model, set, projection} -> the test digits placed by the last hidden layer
-  "lab.locate": inPython("lab.locate"), // {model, strokes, set, projection} -> the drawing on it, its nearest
   teach, // {digit, model, strokes, silenced, inside, reading} -> {answer, error}
   "examples.forget": taught((teacher) => teacher.forget()),
   "examples.export": taught((teacher) => teacher.exportExamples()), // -> {text}
