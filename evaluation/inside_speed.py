@@ -98,6 +98,24 @@ def first_visit_bytes(playwright, executable: str, dist: Path) -> int:
     return sent
 
 
+def verdict(value: float, goal: float) -> str:
+    return "ok" if value <= goal else "over"
+
+
+def report_first_visit(playwright, executable: str, dist: Path, before: Path | None, goal_kb: float) -> None:
+    """Prints a first visit's bytes until ready, and with `before` (a build without the feature) how many more it
+    sends: at most goal_kb is the goal."""
+    ours = first_visit_bytes(playwright, executable, dist)
+    print(f"bytes over the wire until ready, first visit: {ours / 1e6:.3f} MB")
+    if before:
+        theirs = first_visit_bytes(playwright, executable, before)
+        added = (ours - theirs) / 1e3
+        print(
+            f"  a build without it ({before}): {theirs / 1e6:.3f} MB: {added:+.1f} KB  "
+            f"goal <= +{goal_kb:g} KB  {verdict(added, goal_kb)}"
+        )
+
+
 def seven_drawn(playwright, executable: str, server: Server, seven: list, viewport: dict):
     """A new Chromium with the page of `server` open and the seven drawn and read: (the browser, to close; the page)."""
     browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
@@ -155,29 +173,19 @@ def benchmark(dist: Path, before: Path | None) -> None:
         for model in MODELS:
             closed, opened = median(times[model, False], "answer"), median(times[model, True], "answer")
             added = opened - closed
-            verdict = "ok" if added <= GOALS["added ms"] else "over"
             print(
                 f"  {model:5} view closed {closed:6.1f} ms, open {opened:6.1f} ms: {added:+.1f} ms  "
-                f"goal <= +{GOALS['added ms']:g} ms  {verdict}; the view itself on screen at "
+                f"goal <= +{GOALS['added ms']:g} ms  {verdict(added, GOALS['added ms'])}; the view itself on screen at "
                 f"{median(times[model, True], 'view'):.1f} ms"
             )
         vote = median(times["vote", False], "answer")
-        verdict = "ok" if vote <= GOALS["vote ms"] else "over"
-        print(f"  Vote with the view closed {vote:.1f} ms  goal <= {GOALS['vote ms']:g} ms  {verdict}")
+        goal = GOALS["vote ms"]
+        print(f"  Vote with the view closed {vote:.1f} ms  goal <= {goal:g} ms  {verdict(vote, goal)}")
         if before:
             theirs = press_times(playwright, executable, before, seven, (False,))
             print(
                 f"  a build without the view ({before}): B4 {median(theirs['B4', False], 'answer'):.1f} ms, "
                 f"Vote {median(theirs['vote', False], 'answer'):.1f} ms"
             )
-        ours = first_visit_bytes(playwright, executable, dist)
-        print(f"bytes over the wire until ready, first visit: {ours / 1e6:.3f} MB")
-        if before:
-            theirs = first_visit_bytes(playwright, executable, before)
-            added = (ours - theirs) / 1e3
-            verdict = "ok" if added <= GOALS["added KB"] else "over"
-            print(
-                f"  a build without the view: {theirs / 1e6:.3f} MB: {added:+.1f} KB  "
-                f"goal <= +{GOALS['added KB']:g} KB  {verdict}"
-            )
+        report_first_visit(playwright, executable, dist, before, GOALS["added KB"])
         print(f"wrote {shown(picture(playwright, executable, dist, seven))}")

@@ -25,7 +25,7 @@ from files import DOCS, shown
 from harness.browser import FLAGS, Server, draw_with_mouse, ensure_chromium, fit_to_box, screenshot_between
 from train import pendigits
 
-from .inside_speed import first_visit_bytes
+from .inside_speed import report_first_visit, verdict
 from .page_speed import vote_times
 
 OPENINGS = 5
@@ -161,10 +161,6 @@ def picture(playwright, executable: str, dist: Path) -> Path:
     return paths
 
 
-def verdict(value: float, goal: float) -> str:
-    return "ok" if value <= goal else "over"
-
-
 def benchmark(dist: Path, before: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -186,11 +182,6 @@ def benchmark(dist: Path, before: Path | None) -> None:
             print(f"  {what:47} {median:7.1f} ms  goal <= {goal:g} ms  {verdict(median, goal)}")
         visits = ", ".join(f"{t:.0f}" for t in times["visit"])
         print(f"  opening on a new visit (digits from the cache, read again): {visits} ms")
-        ours = first_visit_bytes(playwright, executable, dist)
-        print(f"bytes over the wire until ready, first visit: {ours / 1e6:.3f} MB")
-        if before:
-            added = (ours - first_visit_bytes(playwright, executable, before)) / 1e3
-            goal = GOALS["added KB"]
-            print(f"  beside {before}: {added:+.1f} KB  goal <= +{goal:g} KB  {verdict(added, goal)}")
+        report_first_visit(playwright, executable, dist, before, GOALS["added KB"])
         for path in picture(playwright, executable, dist):
             print(f"wrote {shown(path)}")

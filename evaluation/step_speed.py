@@ -30,7 +30,7 @@ from recognizer import step
 from recognizer.app import loaded
 from recognizer.network import vote
 
-from .inside_speed import a_held_out_seven, first_visit_bytes, seven_drawn
+from .inside_speed import a_held_out_seven, report_first_visit, seven_drawn, verdict
 from .page_speed import vote_times
 
 PRESSES = 20
@@ -197,10 +197,6 @@ def report_fooling(rows: list[dict]) -> None:
     )
 
 
-def verdict(value: float, goal: float) -> str:
-    return "ok" if value <= goal else "over"
-
-
 def benchmark(dist: Path, before: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -214,12 +210,7 @@ def benchmark(dist: Path, before: Path | None) -> None:
             median = statistics.median(times[key])
             goal = GOALS[f"{key} ms"]
             print(f"  {what:28} {median:6.1f} ms  goal <= {goal:g} ms  {verdict(median, goal)}")
-        ours = first_visit_bytes(playwright, executable, dist)
-        print(f"bytes over the wire until ready, first visit: {ours / 1e6:.3f} MB")
-        if before:
-            added = (ours - first_visit_bytes(playwright, executable, before)) / 1e3
-            goal = GOALS["added KB"]
-            print(f"  beside {before}: {added:+.1f} KB  goal <= +{goal:g} KB  {verdict(added, goal)}")
+        report_first_visit(playwright, executable, dist, before, GOALS["added KB"])
         for path in pictures(playwright, executable, dist, seven):
             print(f"wrote {shown(path)}")
     reader = loaded(WEIGHTS)
